@@ -1,0 +1,23 @@
+"""ffcc: exact finite-field toolkit for compression-informed coded computing.
+
+The data flows one way: sketch -> plan -> scheme -> run -> decode -> reconstruct.
+"""
+
+from .field import FieldError, PrimeField
+from .scheme import DecodingError, Scheme, SchemeError, load, loads
+from .verify import VerifyReport, recovery_threshold, verify
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DecodingError",
+    "FieldError",
+    "PrimeField",
+    "Scheme",
+    "SchemeError",
+    "VerifyReport",
+    "load",
+    "loads",
+    "recovery_threshold",
+    "verify",
+]

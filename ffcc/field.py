@@ -1,0 +1,452 @@
+r"""Fast exact arithmetic over the prime field GF(p), for every prime p < 2^63.
+
+Elements are stored as ``numpy.int64`` in the canonical range [0, p). Every kernel
+here is exact: nothing wraps an int64 and no float is ever rounded.
+
+Matrix multiplication (:func:`matmul`) picks one of two exact paths:
+
+* **limb splitting into float64 GEMMs**, for p < 2^31. The entries of A are split into
+  L limbs of s bits, :math:`A = \sum_l 2^{sl} A_l`, so that every partial sum of
+  :math:`A_l B` stays below :math:`2^{52}` (:math:`k_c (2^s-1)(p-1) < 2^{52}` for inner
+  chunks of length :math:`k_c`); the limbs are stacked into one tall BLAS call, reduced
+  with ``fmod`` (exact in IEEE arithmetic) and recombined by Horner's rule
+  :math:`acc \leftarrow (2^s acc + r_l) \bmod p`, which also stays below :math:`2^{53}`.
+  L = 1 for p = 65537, 2 for 25-bit primes and 3 for :math:`2^{31}-1`.
+* **two-sided 16-bit limbs**, for :math:`2^{31} \le p < 2^{63}`: both operands are split,
+  limb products with equal weight are summed in float64 (below :math:`2^{53}`), reduced
+  in int64 and recombined with overflow-free modular doubling.
+
+Small dense linear algebra (rank, solve, inverse, row reduction) runs in compiled
+(numba) loops, batched over many small matrices at once.
+
+Reference: the limb-splitting idea follows the float-based modular GEMM of
+Dumas, Giorgi and Pernet, "FFPACK: finite field linear algebra package" (ISSAC 2004).
+
+Example
+-------
+>>> from ffcc.field import PrimeField
+>>> F = PrimeField(2**31 - 1)
+>>> A = F.array([[1, 2], [3, F.p - 1]])  # [[1, 2], [3, -1]] squared is 7 I
+>>> F.matmul(A, A).tolist()
+[[7, 0], [0, 7]]
+>>> F.lift(F.embed([-5, 7])).tolist()
+[-5, 7]
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import sympy
+
+from . import _kernels as K
+
+__all__ = [
+    "MAX_PRIME",
+    "FAST_LIMIT",
+    "FieldError",
+    "PrimeField",
+    "check_prime",
+]
+
+MAX_PRIME = (1 << 63) - 25  # the largest prime below 2^63
+FAST_LIMIT = K.FAST_LIMIT
+_EXACT = 1 << 52  # headroom below 2^53 so that the reduction step is exact too
+
+
+class FieldError(ValueError):
+    """Bad field parameters or values that do not belong to the field."""
+
+
+def check_prime(p) -> int:
+    """Return ``p`` as an int if it is a prime below 2^63, else raise :class:`FieldError`."""
+    if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
+        raise FieldError(f"field modulus must be an integer prime, got {p!r}")
+    p = int(p)
+    if p < 2 or p >= 1 << 63:
+        raise FieldError(f"field modulus {p} is outside 2 <= p < 2^63; choose a prime below 2^63")
+    if not sympy.isprime(p):  # BPSW: deterministic below 2^64
+        hint = sympy.nextprime(p)
+        msg = f"field modulus {p} is not prime; the next prime is {hint}"
+        raise FieldError(msg if hint < 1 << 63 else f"field modulus {p} is not prime")
+    return p
+
+
+def _as_int64(x, name: str) -> np.ndarray:
+    """Integer-valued input as int64, refusing NaN, Inf, fractions and out-of-range ints."""
+    a = np.asarray(x)
+    if a.dtype == object:
+        try:
+            vals = [int(v) for v in a.ravel()]
+        except (TypeError, ValueError) as e:
+            raise FieldError(f"{name} holds a non-integer value: {e}") from None
+        if any(not (-(1 << 63) <= v < 1 << 63) for v in vals):
+            raise FieldError(f"{name} holds an integer outside the int64 range")
+        return np.array(vals, dtype=np.int64).reshape(a.shape)
+    if a.dtype.kind == "b":
+        return a.astype(np.int64)
+    if a.dtype.kind in "iu":
+        if a.dtype == np.uint64 and a.size and a.max() >= 1 << 63:
+            raise FieldError(f"{name} holds an integer outside the int64 range")
+        return a.astype(np.int64, copy=False)
+    if a.dtype.kind == "f":
+        bad = ~np.isfinite(a)
+        if bad.any():
+            idx = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise FieldError(f"{name} holds {a[idx]} at index {idx}; field entries must be finite")
+        frac = a != np.round(a)
+        if frac.any():
+            idx = tuple(int(i) for i in np.argwhere(frac)[0])
+            raise FieldError(
+                f"{name} holds the non-integer {a[idx]} at index {idx}; quantize it first "
+                "(e.g. ffcc.field.PrimeField.embed(np.round(x * 2**bits)))"
+            )
+        if a.size and np.abs(a).max() >= 2.0**53:
+            raise FieldError(f"{name} holds floats of 2^53 or more, which are not exact integers")
+        return a.astype(np.int64)
+    raise FieldError(f"{name} has dtype {a.dtype}; expected integers")
+
+
+class PrimeField:
+    r"""The prime field GF(p), with exact numpy-native kernels.
+
+    Parameters
+    ----------
+    p:
+        A prime below :math:`2^{63}`. A composite or out-of-range value raises
+        :class:`FieldError` naming the next prime.
+
+    Notes
+    -----
+    Construction is instant for any p: :attr:`galois` builds the matching
+    ``galois.GF(p)`` lazily, passing a primitive element found by sympy and skipping
+    galois's own (slow) verification.
+
+    Example
+    -------
+    >>> F = PrimeField(65537)
+    >>> x = F.array([1, 2, 3])
+    >>> F.interpolate(x, F.poly_eval([5, 0, 1], x)).tolist()  # 5 + z^2
+    [5, 0, 1]
+    """
+
+    def __init__(self, p: int):
+        self.p = check_prime(p)
+
+    def __repr__(self) -> str:
+        return f"PrimeField({self.p})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, PrimeField) and other.p == self.p
+
+    def __hash__(self) -> int:
+        return hash(("PrimeField", self.p))
+
+    # -- construction and conversion ------------------------------------------------
+    @property
+    def fast(self) -> bool:
+        """True when p < 2^31, where the single-sided limb GEMM path applies."""
+        return self.p < FAST_LIMIT
+
+    @functools.cached_property
+    def primitive_element(self) -> int:
+        return int(sympy.primitive_root(self.p))
+
+    @functools.cached_property
+    def galois(self):
+        """The matching ``galois.GF(p)`` class, built without galois's slow search."""
+        import galois
+
+        return galois.GF(self.p, primitive_element=self.primitive_element, verify=False)
+
+    def array(self, x, name: str = "array") -> np.ndarray:
+        """Canonical field elements from integers in [0, p); anything else is an error.
+
+        Values outside [0, p) would silently wrap around the modulus, so they are refused;
+        use :meth:`embed` for signed integers.
+        """
+        a = _as_int64(x, name)
+        if a.size:
+            lo, hi = int(a.min()), int(a.max())
+            if lo < 0 or hi >= self.p:
+                bad = lo if lo < 0 else hi
+                raise FieldError(
+                    f"{name} holds {bad}, outside [0, {self.p}) for GF({self.p}); "
+                    "reduce it mod p or use embed() for signed values"
+                )
+        return np.ascontiguousarray(a)
+
+    def random(self, shape, rng=None) -> np.ndarray:
+        rng = np.random.default_rng(rng)
+        return rng.integers(0, self.p, size=shape, dtype=np.int64)
+
+    @property
+    def signed_bound(self) -> int:
+        """The largest |x| the signed embedding represents: (p - 1) // 2."""
+        return (self.p - 1) // 2
+
+    def embed(self, x, name: str = "values") -> np.ndarray:
+        """Signed integers in [-(p-1)/2, (p-1)/2] to field elements (x mod p).
+
+        Raises :class:`FieldError` naming the first value that does not fit.
+        """
+        a = np.asarray(x)
+        h = self.signed_bound
+        if a.dtype == object or (a.dtype.kind in "iu" and a.dtype.itemsize > 8):
+            flat = [int(v) for v in a.ravel()]
+            for i, v in enumerate(flat):
+                if abs(v) > h:
+                    raise FieldError(self._fit_msg(v, np.unravel_index(i, a.shape), name))
+            return np.array([v % self.p for v in flat], dtype=np.int64).reshape(a.shape)
+        a = _as_int64(a, name)
+        if a.size:
+            over = np.abs(a) > h if a.min() > -(1 << 63) else None
+            if over is None or over.any():
+                if over is None:
+                    over = a == a.min()
+                idx = tuple(int(i) for i in np.argwhere(over)[0])
+                raise FieldError(self._fit_msg(int(a[idx]), idx, name))
+        return np.where(a < 0, a + self.p, a)
+
+    def _fit_msg(self, v, idx, name) -> str:
+        return (
+            f"{name}[{', '.join(str(int(i)) for i in idx)}] = {v} does not fit the signed "
+            f"range of GF({self.p}) (|x| <= {self.signed_bound}); use a larger prime or "
+            "several primes with CRT"
+        )
+
+    def lift(self, y) -> np.ndarray:
+        """Field elements back to signed integers in [-(p-1)/2, (p-1)/2]."""
+        a = self.array(y, "field values")
+        return np.where(a > self.signed_bound, a - self.p, a)
+
+    # -- scalar and elementwise ---------------------------------------------------------
+    def inv(self, a: int) -> int:
+        a = int(a) % self.p
+        if a == 0:
+            raise ZeroDivisionError(f"0 has no inverse in GF({self.p})")
+        return pow(a, -1, self.p)
+
+    def mul(self, a, b) -> np.ndarray:
+        a, b = np.broadcast_arrays(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
+        return K.mul_arrays(np.ascontiguousarray(a), np.ascontiguousarray(b), self.p)
+
+    def add(self, a, b) -> np.ndarray:
+        a = np.asarray(a, dtype=np.int64)
+        b = np.asarray(b, dtype=np.int64)
+        return np.where(a >= self.p - b, a - (self.p - b), a + b)
+
+    def sub(self, a, b) -> np.ndarray:
+        a = np.asarray(a, dtype=np.int64)
+        b = np.asarray(b, dtype=np.int64)
+        return np.where(a >= b, a - b, a + (self.p - b))
+
+    def neg(self, a) -> np.ndarray:
+        a = np.asarray(a, dtype=np.int64)
+        return np.where(a == 0, 0, self.p - a)
+
+    # -- matrix multiply ---------------------------------------------------------------
+    def matmul(self, A, B) -> np.ndarray:
+        """Exact A @ B mod p for 2-D int64 arrays with entries in [0, p)."""
+        A = np.ascontiguousarray(A, dtype=np.int64)
+        B = np.ascontiguousarray(B, dtype=np.int64)
+        if A.ndim != 2 or B.ndim != 2 or A.shape[1] != B.shape[0]:
+            raise FieldError(f"matmul shapes {A.shape} and {B.shape} do not align")
+        n, k = A.shape
+        m = B.shape[1]
+        if n == 0 or m == 0 or k == 0:
+            return np.zeros((n, m), dtype=np.int64)
+        if self.fast:
+            return _matmul_limb_a(A, B, self.p)
+        return _matmul_limb_ab(A, B, self.p)
+
+    # -- dense linear algebra ---------------------------------------------------------
+    def rank(self, M) -> int:
+        M = np.array(M, dtype=np.int64)
+        if M.size == 0:
+            return 0
+        return int(K.rref_inplace(M, self.p, M.shape[1]).size)
+
+    def rref(self, M) -> tuple[np.ndarray, np.ndarray]:
+        """Reduced row echelon form and pivot columns."""
+        R = np.array(M, dtype=np.int64)
+        if R.size == 0:
+            return R, np.zeros(0, dtype=np.int64)
+        piv = K.rref_inplace(R, self.p, R.shape[1])
+        return R, piv
+
+    def batched_rank(self, M) -> np.ndarray:
+        """Ranks of a stack of matrices, shape (batch, n, m)."""
+        M = np.ascontiguousarray(M, dtype=np.int64)
+        if M.ndim != 3:
+            raise FieldError(f"batched_rank wants a (batch, n, m) stack, got shape {M.shape}")
+        if M.shape[1] == 0 or M.shape[2] == 0:
+            return np.zeros(M.shape[0], dtype=np.int64)
+        return K.batched_rank(M, self.p)
+
+    def batched_solve(self, A, B) -> tuple[np.ndarray, np.ndarray]:
+        """Solve A[t] X[t] = B[t] for square A[t]; returns (X, ok) with ok False if singular."""
+        A = np.ascontiguousarray(A, dtype=np.int64)
+        B = np.ascontiguousarray(B, dtype=np.int64)
+        if A.ndim != 3 or A.shape[1] != A.shape[2]:
+            raise FieldError(f"batched_solve wants square (batch, n, n) matrices, got {A.shape}")
+        vec = B.ndim == 2
+        if vec:
+            B = B[:, :, None]
+        if B.shape[:2] != A.shape[:2]:
+            raise FieldError(f"right-hand sides {B.shape} do not match matrices {A.shape}")
+        X, ok = K.batched_solve(A, np.ascontiguousarray(B), self.p)
+        return (X[:, :, 0] if vec else X), ok
+
+    def batched_inv(self, A) -> tuple[np.ndarray, np.ndarray]:
+        """Inverses of a stack of square matrices; ok[t] is False where A[t] is singular."""
+        A = np.ascontiguousarray(A, dtype=np.int64)
+        if A.ndim != 3 or A.shape[1] != A.shape[2]:
+            raise FieldError(f"batched_inv wants square (batch, n, n) matrices, got {A.shape}")
+        eye = np.broadcast_to(np.eye(A.shape[1], dtype=np.int64), A.shape)
+        return self.batched_solve(A, eye)
+
+    def solve(self, A, b) -> np.ndarray:
+        """One solution x of A x = b (any shape of A); raises FieldError if there is none."""
+        A = np.asarray(A, dtype=np.int64)
+        b = np.asarray(b, dtype=np.int64)
+        vec = b.ndim == 1
+        b2 = b[:, None] if vec else b
+        n, m = A.shape
+        aug = np.ascontiguousarray(np.concatenate([A, b2], axis=1))
+        piv = K.rref_inplace(aug, self.p, m) if n else np.zeros(0, dtype=np.int64)
+        r = piv.size
+        if np.any(aug[r:, m:]):
+            raise FieldError("the linear system has no solution over GF(p)")
+        x = np.zeros((m, b2.shape[1]), dtype=np.int64)
+        x[piv] = aug[:r, m:]
+        return x[:, 0] if vec else x
+
+    def inverse(self, A) -> np.ndarray:
+        X, ok = self.batched_inv(np.asarray(A, dtype=np.int64)[None])
+        if not ok[0]:
+            raise FieldError("the matrix is singular over GF(p)")
+        return X[0]
+
+    def nullspace(self, A) -> np.ndarray:
+        """A basis (rows) of {x : A x = 0}."""
+        R, piv = self.rref(A)
+        m = np.asarray(A).shape[1]
+        free = [c for c in range(m) if c not in set(piv.tolist())]
+        N = np.zeros((len(free), m), dtype=np.int64)
+        for t, f in enumerate(free):
+            N[t, f] = 1
+            for r, c in enumerate(piv):
+                N[t, c] = (-R[r, f]) % self.p
+        return N
+
+    # -- polynomials at chosen nodes ---------------------------------------------------
+    def nodes(self, n: int, *, start: int = 1, what: str = "evaluation points") -> np.ndarray:
+        """n distinct field elements start, start+1, ...; a clear error if GF(p) is too small."""
+        if start + n > self.p:
+            need = sympy.nextprime(start + n - 1)
+            raise FieldError(
+                f"GF({self.p}) has too few elements for {n} distinct {what}; "
+                f"use a prime p >= {need}"
+            )
+        return np.arange(start, start + n, dtype=np.int64)
+
+    def vandermonde(self, nodes, n: int) -> np.ndarray:
+        """V[i, j] = nodes[i]^j."""
+        return K.vandermonde(self.array(nodes, "nodes").ravel(), int(n), self.p)
+
+    def vandermonde_inverse(self, nodes) -> np.ndarray:
+        """Inverse of the square Vandermonde matrix of distinct nodes, in O(n^2)."""
+        x = self._distinct(nodes)
+        return K.vandermonde_inverse(x, self.p)
+
+    def lagrange_matrix(self, nodes, points) -> np.ndarray:
+        """L[j, i] = l_i(points[j]) for the Lagrange basis l_i of distinct ``nodes``."""
+        x = self._distinct(nodes)
+        return K.lagrange_matrix(x, self.array(points, "points").ravel(), self.p)
+
+    def poly_eval(self, coeffs, nodes) -> np.ndarray:
+        """Evaluate polynomials (coefficients along axis 0, low degree first) at nodes."""
+        c = self.array(coeffs, "coefficients")
+        V = self.vandermonde(nodes, c.shape[0])
+        return self.matmul(V, c.reshape(c.shape[0], -1)).reshape((V.shape[0],) + c.shape[1:])
+
+    def interpolate(self, nodes, values) -> np.ndarray:
+        """Coefficients (low degree first) of the unique polynomial of degree < n through
+        the n points (nodes[i], values[i]); values may carry trailing block axes."""
+        v = self.array(values, "values")
+        Vi = self.vandermonde_inverse(nodes)
+        if Vi.shape[0] != v.shape[0]:
+            raise FieldError(f"{Vi.shape[0]} nodes but {v.shape[0]} values")
+        return self.matmul(Vi, v.reshape(v.shape[0], -1)).reshape(v.shape)
+
+    def _distinct(self, nodes) -> np.ndarray:
+        x = self.array(nodes, "nodes").ravel()
+        if np.unique(x).size != x.size:
+            raise FieldError("nodes must be distinct field elements")
+        return np.ascontiguousarray(x)
+
+
+def _limb_plan(p: int, k: int) -> tuple[int, int, int]:
+    """Limb count L, limb width s and inner chunk length for the one-sided split."""
+    bits = (p - 1).bit_length()
+    for L in range(1, bits + 1):
+        s = -(-bits // L)
+        chunk = (_EXACT - 1) // (((1 << s) - 1) * (p - 1))
+        if chunk >= min(k, 512):
+            return L, s, max(1, min(chunk, k))
+    raise AssertionError("unreachable: L = bits gives s = 1")
+
+
+def _matmul_limb_a(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
+    n, k = A.shape
+    L, s, chunk = _limb_plan(p, k)
+    Bf = B.astype(np.float64)
+    acc = np.zeros((n, B.shape[1]), dtype=np.float64)
+    for k0 in range(0, k, chunk):
+        Ak = np.ascontiguousarray(A[:, k0 : k0 + chunk])
+        stack = np.empty((L * n, Ak.shape[1]), dtype=np.float64)
+        K.split_limbs(Ak, L, s, stack)
+        K.reduce_limbs(stack @ Bf[k0 : k0 + chunk], L, n, s, p, acc)
+    return acc.astype(np.int64)
+
+
+_AB_BITS = 16
+
+
+def _matmul_limb_ab(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
+    n, k = A.shape
+    m = B.shape[1]
+    L = -(-(p - 1).bit_length() // _AB_BITS)
+    mask = (1 << _AB_BITS) - 1
+    # each weight class sums at most L limb products of k terms below 2^32
+    chunk = max(1, (_EXACT - 1) // (L * (mask * mask)))
+    Al = [((A >> (_AB_BITS * i)) & mask).astype(np.float64) for i in range(L)]
+    Bl = [((B >> (_AB_BITS * j)) & mask).astype(np.float64) for j in range(L)]
+    D = np.zeros((2 * L - 1, n * m), dtype=np.int64)
+    for k0 in range(0, k, chunk):
+        sl = slice(k0, k0 + chunk)
+        for w in range(2 * L - 1):
+            acc = np.zeros((n, m), dtype=np.float64)
+            for i in range(max(0, w - L + 1), min(L, w + 1)):
+                acc += Al[i][:, sl] @ Bl[w - i][sl]
+            r = (acc.astype(np.int64) % p).ravel()
+            D[w] = np.where(D[w] >= p - r, D[w] - (p - r), D[w] + r)
+    return K.horner_shift_combine(D, _AB_BITS, p).reshape(n, m)
+
+
+def crt(residues: Sequence[np.ndarray], primes: Sequence[int]) -> np.ndarray:
+    """Combine residues mod pairwise-distinct primes into signed integers (object array)
+    in the symmetric range of prod(primes), by the Chinese remainder theorem."""
+    M = math.prod(int(q) for q in primes)
+    out = np.zeros(np.shape(residues[0]), dtype=object)
+    for r, q in zip(residues, primes, strict=True):
+        q = int(q)
+        Mq = M // q
+        coef = Mq * pow(Mq % q, -1, q)
+        out = out + np.asarray(r).astype(object) * coef
+    out = out % M
+    return np.where(out > M // 2, out - M, out)
