@@ -462,7 +462,9 @@ def loads(text: str) -> Scheme:
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as e:
-        raise SchemeError(f"scheme file: not valid JSON (line {e.lineno}, column {e.colno})")
+        raise SchemeError(
+            f"scheme file: not valid JSON (line {e.lineno}, column {e.colno})"
+        ) from None
     return from_dict(obj)
 
 
