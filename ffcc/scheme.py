@@ -328,6 +328,54 @@ class Scheme:
         out = self.field.matmul(D, Y.reshape(len(pick), -1))
         return [out[t].reshape(shape) for t in range(out.shape[0])]
 
+    def decode_with_errors(
+        self, results: Mapping[int, np.ndarray], max_errors: int | None = None, rng=0
+    ) -> tuple[list[np.ndarray], list[int]]:
+        """Targets and the workers that lied, from results of which at most
+        ``max_errors`` (default b) are wrong.
+
+        Honest results form a codeword: worker j returns :math:`\\sum_l M[j, l] P_l` for the
+        basis products :math:`P_l`, so the results restricted to any set S satisfy the
+        parity checks of :math:`G_S`. Every result block is projected onto a few random
+        vectors, then error sets of increasing size are tried until the rest is
+        consistent. With R = w - s - 2b workers determining every target, the answer is
+        unique. If no set of at most ``max_errors`` workers explains the results, this
+        raises :class:`DecodingError`; it never returns an inconsistent answer. (More
+        lies than declared that happen to form another codeword cannot be detected by any
+        decoder; see the Freivalds check in :mod:`ffcc.run`.)
+
+        Generic and combinatorial in the number of errors; structured codes (Lagrange)
+        provide faster decoders.
+        """
+        import itertools
+
+        F = self.field
+        b = self.byzantine if max_errors is None else int(max_errors)
+        ws = sorted(results)
+        blocks = {j: np.asarray(results[j], dtype=np.int64).reshape(-1) for j in ws}
+        sizes = {v.size for v in blocks.values()}
+        if len(sizes) != 1:
+            raise DecodingError("worker results differ in shape")
+        gen = np.random.default_rng(rng)
+        proj = F.random((sizes.pop(), 4), gen)
+        Y = F.matmul(np.stack([blocks[j] for j in ws]), proj)
+        G = self.reduced.G
+        for e in range(b + 1):
+            for bad in itertools.combinations(range(len(ws)), e):
+                keep = [i for i in range(len(ws)) if i not in bad]
+                S = [ws[i] for i in keep]
+                N = F.nullspace(G[S].T)  # rows n with n . G_S = 0: parity checks
+                if N.size and F.matmul(N, Y[keep]).any():
+                    continue
+                if not self.decodes(S):
+                    continue
+                good = {j: results[j] for j in S}
+                return self.decode(good), [ws[i] for i in bad]
+        raise DecodingError(
+            f"no set of at most {b} workers explains the {len(ws)} results: more faults than "
+            "the scheme tolerates"
+        )
+
     def reference(self, inputs: Sequence[Sequence[np.ndarray]]) -> list[np.ndarray]:
         """Targets computed directly, without coding (for checking)."""
         F = self.field
