@@ -128,6 +128,12 @@ def _block_norms(X4: np.ndarray, axes: tuple[int, int]) -> np.ndarray:
     return norms
 
 
+def _norm_of_norms(x: np.ndarray, axis: int) -> np.ndarray:
+    """Euclidean norm along ``axis`` without overflow or underflow in the squares."""
+    mx = np.max(x, axis=axis)
+    return mx * np.sqrt(np.sum(_ratio_to_max(x, axis) ** 2, axis=axis))
+
+
 def _ratio_to_max(x: np.ndarray, axis: int) -> np.ndarray:
     mx = np.max(x, axis=axis, keepdims=True)
     return np.where(mx > 0, x / np.where(mx > 0, mx, 1.0), 0.0)
@@ -254,6 +260,8 @@ class GridSketch:
 
     @cached_property
     def expected_sq_error(self) -> np.ndarray:
+        r"""``m x n`` exact :math:`\mathbb{E}\|\hat C_{i,j}-C_{i,j}\|_F^2` (see
+        :func:`expected_sq_error`); 0 for skipped blocks. Cached after the first access."""
         A4, B4, _, _ = self._blocks()
         out = np.zeros((self.m, self.n))
         for i in range(self.m):
@@ -381,9 +389,9 @@ def grid_crmm(A, B, m: int, n: int, q: int, k, rng) -> GridSketch:
             mults[(i, j)] = counts
             weights[(i, j)] = {t: c / (kij * float(probs[i, j, t])) for t, c in counts.items()}
 
-    sqA = np.sum(nA**2, axis=1)  # ||A_i||_F^2
-    sqB = np.sum(nB**2, axis=0)  # ||B_j||_F^2
-    bound = sqA[:, None] * sqB[None, :] / kk
+    # (||A_i||_F ||B_j||_F)^2 / k_ij, with the norms formed before squaring so that tiny A and
+    # huge B do not give 0 * inf.
+    bound = (_norm_of_norms(nA, 1)[:, None] * _norm_of_norms(nB, 0)[None, :]) ** 2 / kk
     bound.flags.writeable = False
     return GridSketch(
         m=m,
