@@ -129,6 +129,178 @@ def cmd_codes(args) -> int:
     return EXIT_OK
 
 
+def _load_npy(path: str, name: str):
+    import numpy as np
+
+    try:
+        X = np.load(path, allow_pickle=False)
+    except ValueError as e:
+        raise UserError(f"{name} file {path}: {e} (object arrays are refused)") from None
+    if X.ndim != 2:
+        raise UserError(f"{name} file {path} holds a {X.ndim}-d array; need a 2-d matrix")
+    return X
+
+
+def _input_matrices(args):
+    """A and B from .npy files, or Gaussian from a seed (``--strong`` skews block norms)."""
+    import numpy as np
+
+    if args.A or args.B:
+        if not (args.A and args.B):
+            raise UserError("give both --A and --B, or neither (then they are generated)")
+        return _load_npy(args.A, "A"), _load_npy(args.B, "B")
+    rng = np.random.default_rng(args.seed)
+    n = args.size
+    A = rng.standard_normal((n, n))
+    B = rng.standard_normal((n, n))
+    if args.skew:
+        # strongly unequal block norms: scale inner block iota by 10^(-3 iota / q)
+        q = args.q
+        scale = np.repeat(10.0 ** (-3 * np.arange(q) / q), n // q if n % q == 0 else 1)
+        if scale.size == n:
+            A = A * scale[None, :]
+            B = B * scale[:, None]
+    return A, B
+
+
+def _sketch(args):
+    from .sketch import grid_crmm
+
+    A, B = _input_matrices(args)
+    k = args.k
+    return grid_crmm(A, B, args.m, args.n, args.q, k, args.seed)
+
+
+def _graph_summary(sk) -> dict:
+    from .structure import SampleGraph
+
+    g = SampleGraph(sk.samples)
+    comps = g.components()
+    u1, u2 = g.u()
+    return {
+        "samples": g.k,
+        "distinct_pairs": len(g.edges),
+        "a_blocks": len(g.left),
+        "b_blocks": len(g.right),
+        "components": len(comps),
+        "largest_component": max(len(c.samples) for c in comps),
+        "u1": u1,
+        "u2": u2,
+        "repeats": g.k - len(g.edges),
+    }
+
+
+def cmd_sketch(args) -> int:
+    import numpy as np
+
+    sk = _sketch(args)
+    summ = _graph_summary(sk)
+    C = sk.A @ sk.B
+    est = sk.estimate()
+    rel = float(np.linalg.norm(C - est) / max(np.linalg.norm(C), 1e-300))
+    exp_rel = float(np.sqrt(sk.expected_sq_error.sum()) / max(np.linalg.norm(C), 1e-300))
+    bound_rel = float(np.sqrt(sk.lemma1_bound.sum()) / max(np.linalg.norm(C), 1e-300))
+    out = {
+        **summ,
+        "grid": [sk.m, sk.n, sk.q],
+        "relative_error": rel,
+        "expected_relative_error": exp_rel,
+        "lemma1_relative_bound": bound_rel,
+    }
+    if args.draw:
+        from .structure import SampleGraph
+
+        SampleGraph(sk.samples).draw(args.draw)
+        out["picture"] = args.draw
+    if args.json:
+        print(json.dumps(out))
+        return EXIT_OK
+    print(f"Grid CR-MM: A cut {sk.m} x {sk.q}, B cut {sk.q} x {sk.n}, {summ['samples']} samples")
+    print(
+        f"sample graph: {summ['distinct_pairs']} distinct pairs ({summ['repeats']} repeats) on "
+        f"{summ['a_blocks']} A-blocks and {summ['b_blocks']} B-blocks, "
+        f"{summ['components']} components (largest {summ['largest_component']} samples), "
+        f"u1 = {summ['u1']}, u2 = {summ['u2']}"
+    )
+    print(
+        f"relative error ||C - C^||/||C|| = {rel:.4f}; expected (exact) sqrt(E||.||^2)/||C|| "
+        f"= {exp_rel:.4f}; Lemma 1 bound {bound_rel:.4f}"
+    )
+    if args.draw:
+        print(f"wrote {args.draw}")
+    return EXIT_OK
+
+
+def cmd_plan(args) -> int:
+    from .plan import plan
+
+    if args.samples:
+        samples = _read_samples(args.samples)
+    else:
+        samples = _sketch(args).samples
+    P = plan(
+        samples,
+        args.stragglers,
+        args.byzantine,
+        merge=not args.keep_repeats,
+        verify=not args.no_verify,
+        p=args.p,
+    )
+    if args.out_dir:
+        from pathlib import Path
+
+        from .plan import scheme_for_group
+
+        d = Path(args.out_dir)
+        d.mkdir(parents=True, exist_ok=True)
+        for i, g in enumerate(P.chosen.groups):
+            sch = scheme_for_group(
+                P.group_pairs(g), g.construction, P.stragglers, P.byzantine, args.p
+            )
+            sch.save(d / f"group{i:03d}-{g.construction}.json")
+        P.notes.append(f"wrote {len(P.chosen.groups)} scheme files to {d}")
+    if args.draw:
+        from .structure import SampleGraph
+
+        SampleGraph(P.products).draw(args.draw)
+        P.notes.append(f"wrote {args.draw}")
+    print(P.to_json() if args.json else P.summary())
+    return EXIT_OK
+
+
+def _read_samples(path: str):
+    """A samples file: JSON list of [a, b] pairs, or lines 'a b' / 'a,b' / 'a-b'."""
+    import re
+
+    try:
+        text = open(path).read()
+    except OSError as e:
+        raise UserError(f"cannot read samples file {path}: {e.strerror}") from None
+    if text.lstrip().startswith("["):
+        try:
+            data = json.loads(text)
+            pairs = [(_hashable(a), _hashable(b)) for a, b in data]
+        except (json.JSONDecodeError, TypeError, ValueError):
+            raise UserError(f"samples file {path}: expected a JSON list of [a, b] pairs") from None
+        return pairs
+    pairs = []
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.split("#")[0].strip()
+        if not line:
+            continue
+        parts = re.split(r"[\s,\-]+", line)
+        if len(parts) != 2:
+            raise UserError(f"samples file {path}, line {n}: expected two ids, got {line!r}")
+        pairs.append(tuple(parts))
+    if not pairs:
+        raise UserError(f"samples file {path} holds no samples")
+    return pairs
+
+
+def _hashable(x):
+    return tuple(x) if isinstance(x, list) else x
+
+
 def cmd_demo(args) -> int:
     from .demo import demo
 
@@ -186,6 +358,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--param", "-p", action="append", help="a parameter, key=value (repeatable)")
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     p.add_argument("--compact", action="store_true", help="write one line of JSON")
+
+    def sketch_args(p):
+        p.add_argument("--A", help="A as a .npy file (allow_pickle=False)")
+        p.add_argument("--B", help="B as a .npy file")
+        p.add_argument("--size", type=int, default=256, help="generated A, B are size^2")
+        p.add_argument("--skew", action="store_true", help="generate strongly unequal norms")
+        p.add_argument("--seed", type=int, default=0, help="seed for generation and sampling")
+        p.add_argument("-m", type=int, default=4, help="block rows of A (default 4)")
+        p.add_argument("-n", type=int, default=4, help="block columns of B (default 4)")
+        p.add_argument("-q", type=int, default=16, help="inner blocks (default 16)")
+        p.add_argument("-k", type=int, default=4, help="samples per output block k_ij")
+        p.add_argument("--draw", metavar="PNG", help="draw the sample graph to this file")
+        p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add(
+        "sketch",
+        cmd_sketch,
+        "sketch A·B with Grid CR-MM and summarise the sample graph",
+    )
+    sketch_args(p)
+
+    p = add(
+        "plan",
+        cmd_plan,
+        "plan the coding of a sketch's products (compression-informed)",
+        "Sketch A·B with Grid CR-MM (or read samples from a file) and choose codes: prints "
+        "the workers of every candidate, the chosen plan and the saving against MatDot.",
+    )
+    sketch_args(p)
+    p.add_argument("--samples", help="read the sample pairs from a file instead of sketching")
+    p.add_argument("--stragglers", "-s", type=int, default=1, help="stragglers s (default 1)")
+    p.add_argument("--byzantine", "-b", type=int, default=0, help="liars b (default 0)")
+    p.add_argument("--keep-repeats", action="store_true", help="code repeated samples apart")
+    p.add_argument("--no-verify", action="store_true", help="skip exhaustive group checks")
+    p.add_argument("--p", type=int, default=65537, help="field prime for the schemes")
+    p.add_argument("--out-dir", help="write the chosen plan's scheme files here")
 
     p = add("codes", cmd_codes, "list the catalogued constructions")
     p.add_argument("--names", action="store_true", help="one construction name per line")

@@ -1,0 +1,357 @@
+r"""The compression-informed planner: choose codes for the products a sketch asks for.
+
+Given a sample graph (the (A-block, B-block) pairs of a sketch), the number of stragglers
+s and of Byzantine workers b, the planner partitions the products into groups, picks one
+construction per group and counts the workers.
+
+Cost of one group of k products whose blocks are used at least :math:`u_1, u_2` times
+(eq. (3) of the paper), with :math:`t = s + 2b`:
+
+========================  ===========================================  =====================
+construction              workers                                      when
+========================  ===========================================  =====================
+replication               :math:`1 + t`                                k = 1
+Lagrange / MatDot         :math:`w_{k,s} = 2k - 1 + t`                 always
+Theorem 1 (locality)      :math:`2k - u_1 - u_2 + 1 + t`               always
+Polynomial code           :math:`k + t`                                complete a×c grid
+========================  ===========================================  =====================
+
+**Stragglers are paid per group**, as in the paper: the s slow workers may all belong to
+one group, so every group must tolerate s on its own (and b liars). Splitting a group off
+therefore pays off only when its own saving beats the extra s + 2b; for Theorem 1 groups
+the rule is :math:`u_1 + u_2 > s + 2b + 1`, which is why the paper's Figure 2 saves
+:math:`3 - s` workers only for s < 3.
+
+Example
+-------
+>>> from ffcc.plan import plan
+>>> cycle8 = [(0, 0), (0, 1), (1, 1), (1, 2), (2, 2), (2, 3), (3, 3), (3, 0)]
+>>> P = plan(cycle8, stragglers=1, verify=False)
+>>> P.chosen.workers, P.baseline_workers    # Figure 2: 13 + s against MatDot's 15 + s
+(14, 16)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections import Counter
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+
+from .structure import SampleGraph
+
+__all__ = ["Group", "Candidate", "Plan", "plan", "group_cost"]
+
+Pair = tuple[Hashable, Hashable]
+
+# exhaustive verification of a group is attempted up to this many subsets
+VERIFY_LIMIT = 3_000_000
+
+
+@dataclass
+class Group:
+    """Products coded together by one construction."""
+
+    products: tuple[int, ...]  # indices into Plan.products
+    construction: str
+    workers: int
+    k: int
+    u: tuple[int, int]
+    formula: str
+    verified: bool | None = None  # None: not checked (too large, or verification off)
+    verify_note: str = ""
+
+
+@dataclass
+class Candidate:
+    """One way of coding all the products."""
+
+    name: str
+    groups: list[Group]
+    tolerates: bool = True  # False for "uncoded" when s + b > 0
+    note: str = ""
+
+    @property
+    def workers(self) -> int:
+        return sum(g.workers for g in self.groups)
+
+
+@dataclass
+class Plan:
+    products: list[Pair]
+    multiplicity: list[int]
+    samples: int
+    stragglers: int
+    byzantine: int
+    merge: bool
+    candidates: list[Candidate]
+    chosen: Candidate
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def k(self) -> int:
+        return len(self.products)
+
+    @property
+    def baseline_workers(self) -> int:
+        """One MatDot/Lagrange code over every product: w_{k,s} (+2b)."""
+        return 2 * self.k - 1 + self.stragglers + 2 * self.byzantine
+
+    @property
+    def saving(self) -> int:
+        return self.baseline_workers - self.chosen.workers
+
+    def overhead_reduction(self) -> float:
+        """Relative fall of the coding overhead w - k against the MatDot baseline."""
+        base = self.baseline_workers - self.k
+        return (base - (self.chosen.workers - self.k)) / base if base else 0.0
+
+    def table(self) -> list[dict]:
+        return [
+            {
+                "candidate": c.name,
+                "workers": c.workers,
+                "groups": len(c.groups),
+                "tolerates": c.tolerates,
+                "chosen": c is self.chosen,
+                "note": c.note,
+            }
+            for c in self.candidates
+        ]
+
+    def summary(self) -> str:
+        s, b = self.stragglers, self.byzantine
+        lines = [
+            f"{self.samples} samples -> {self.k} products "
+            f"({'repeats merged' if self.merge else 'repeats kept'}), s = {s}, b = {b}",
+            f"{'candidate':<28}{'workers':>8}{'groups':>8}",
+        ]
+        for row in self.table():
+            mark = "*" if row["chosen"] else " "
+            tol = "" if row["tolerates"] else "  (tolerates no faults)"
+            lines.append(
+                f"{mark} {row['candidate']:<26}{row['workers']:>8}{row['groups']:>8}{tol}"
+                + (f"  {row['note']}" if row["note"] else "")
+            )
+        pct = 100 * self.saving / self.baseline_workers
+        lines.append(
+            f"chosen: {self.chosen.name}, {self.chosen.workers} workers against MatDot's "
+            f"{self.baseline_workers}: saves {self.saving} ({pct:.1f}%); coding overhead "
+            f"w - k falls by {100 * self.overhead_reduction():.1f}%"
+        )
+        lines.append(
+            f"stragglers are paid per group: each of the {len(self.chosen.groups)} groups "
+            f"tolerates s = {s} stragglers and b = {b} liars on its own"
+        )
+        for g in self.chosen.groups[:12]:
+            v = {True: "verified", False: "FAILED verification", None: "not verified"}[g.verified]
+            if g.verify_note:
+                v += f", {g.verify_note}"
+            lines.append(
+                f"  group of {g.k:>3} products, u = {g.u}: {g.construction:<12} "
+                f"{g.workers:>4} workers = {g.formula}  [{v}]"
+            )
+        if len(self.chosen.groups) > 12:
+            lines.append(f"  ... {len(self.chosen.groups) - 12} more groups")
+        lines.extend(self.notes)
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {
+            "samples": self.samples,
+            "products": len(self.products),
+            "merge": self.merge,
+            "stragglers": self.stragglers,
+            "byzantine": self.byzantine,
+            "baseline_workers": self.baseline_workers,
+            "chosen": self.chosen.name,
+            "workers": self.chosen.workers,
+            "saving": self.saving,
+            "saving_percent": 100 * self.saving / self.baseline_workers,
+            "overhead_reduction_percent": 100 * self.overhead_reduction(),
+            "candidates": self.table(),
+            "groups": [
+                {
+                    "products": [list(map(_jsonable, self.products[i])) for i in g.products],
+                    "construction": g.construction,
+                    "workers": g.workers,
+                    "u": list(g.u),
+                    "formula": g.formula,
+                    "verified": g.verified,
+                }
+                for g in self.chosen.groups
+            ],
+            "seconds": self.seconds,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict())
+
+    def group_pairs(self, g: Group) -> list[Pair]:
+        return [self.products[i] for i in g.products]
+
+
+def _jsonable(x):
+    return list(x) if isinstance(x, tuple) else x
+
+
+def _u(pairs: Sequence[Pair]) -> tuple[int, int]:
+    cl = Counter(l for l, _ in pairs)
+    cr = Counter(r for _, r in pairs)
+    return min(cl.values()), min(cr.values())
+
+
+def _is_complete_grid(pairs: Sequence[Pair]) -> bool:
+    if len(set(pairs)) != len(pairs):
+        return False
+    lefts = {l for l, _ in pairs}
+    rights = {r for _, r in pairs}
+    return len(pairs) == len(lefts) * len(rights)
+
+
+def group_cost(pairs: Sequence[Pair], stragglers: int, byzantine: int = 0) -> Group:
+    """The cheapest construction for one group of products (see the module table)."""
+    k = len(pairs)
+    t = stragglers + 2 * byzantine
+    tail = f" + {t}" if t else ""
+    u = _u(pairs)
+    options = [("lagrange", 2 * k - 1 + t, f"2k - 1{tail}")]
+    if k == 1:
+        options.append(("replication", 1 + t, f"1{tail}"))
+    if u[0] + u[1] > 2:
+        options.append(("theorem1", 2 * k - u[0] - u[1] + 1 + t, f"2k - u1 - u2 + 1{tail}"))
+    if k > 1 and _is_complete_grid(pairs):
+        options.append(("polynomial", k + t, f"k{tail}"))
+    name, workers, formula = min(options, key=lambda o: o[1])
+    return Group(tuple(range(k)), name, workers, k, u, f"{formula} (k = {k})")
+
+
+def _costs(pairs: list[Pair], s: int, b: int):
+    """Memoised cost of a group given by sorted product indices (candidates share groups)."""
+    memo: dict[tuple[int, ...], Group] = {}
+
+    def cost(idx) -> Group:
+        key = tuple(idx)
+        if key not in memo:
+            g = group_cost([pairs[i] for i in key], s, b)
+            g.products = key
+            memo[key] = g
+        h = memo[key]
+        return Group(h.products, h.construction, h.workers, h.k, h.u, h.formula)
+
+    return cost
+
+
+def _split(cost, groups, leftover, name, note, keep_all=False) -> Candidate:
+    """Dense groups coded apart, the rest by one code; a group stays apart only if that is
+    cheaper than adding its products to the rest (unless ``keep_all``)."""
+    out, rest = [], list(leftover)
+    for idx in groups:
+        g = cost(idx)
+        if keep_all or g.workers < 2 * len(idx):
+            out.append(g)
+        else:
+            rest.extend(idx)
+    if rest:
+        out.append(cost(sorted(rest)))
+    return Candidate(name, out, note=note)
+
+
+def plan(
+    samples,
+    stragglers: int = 1,
+    byzantine: int = 0,
+    *,
+    merge: bool = True,
+    verify: bool = True,
+    p: int = 65537,
+) -> Plan:
+    """Plan the coding of a sketch's products.
+
+    Parameters
+    ----------
+    samples:
+        A :class:`~ffcc.structure.SampleGraph` or a list of (A-block, B-block) pairs.
+    stragglers, byzantine:
+        s and b, tolerated by every group.
+    merge:
+        Compute each distinct pair once (default; a repeated sample is one product
+        weighted by its multiplicity), or keep repeats as the paper counts them.
+    verify:
+        Check every group of the chosen plan exhaustively with :func:`ffcc.verify.verify`
+        when it has at most ``VERIFY_LIMIT`` subsets.
+    """
+    t0 = time.perf_counter()
+    s, b = int(stragglers), int(byzantine)
+    if s < 0 or b < 0:
+        raise ValueError("stragglers and byzantine must be non-negative")
+    g = samples if isinstance(samples, SampleGraph) else SampleGraph(samples)
+    if g.k == 0:
+        raise ValueError("no samples to plan for")
+    mult = g.multiplicities
+    pairs = list(g.edges) if merge else list(g.samples)
+    multiplicity = [mult[x] for x in pairs] if merge else [1] * len(pairs)
+    G = SampleGraph(pairs) if merge else g
+    k = len(pairs)
+    t = s + 2 * b
+    every = list(range(k))
+    cost = _costs(pairs, s, b)
+    cands = [
+        Candidate(
+            "uncoded",
+            [Group(tuple(every), "uncoded", k, k, _u(pairs), "k")],
+            tolerates=t == 0,
+        ),
+        Candidate(
+            "replication",
+            [Group(tuple(every), "replication", k * (1 + t), k, _u(pairs), "k(1 + s + 2b)")],
+        ),
+        Candidate(
+            "matdot",
+            [Group(tuple(every), "lagrange", 2 * k - 1 + t, k, _u(pairs), "2k - 1 + s + 2b")],
+            note="separate compression and coding",
+        ),
+        Candidate("theorem1-all", [cost(every)], note="one code, u over all"),
+    ]
+    cover = G.cycle_packing()
+    cands.append(
+        _split(cost, cover.groups, cover.leftover, "paper-split",
+               "cycles by Theorem 1, rest by MatDot", keep_all=True)
+    )  # fmt: skip
+    cands.append(
+        _split(cost, cover.groups, cover.leftover, "cycles-when-cheaper",
+               "cycle groups kept apart only when that saves workers")
+    )  # fmt: skip
+    core = G.k_core_groups(2)
+    cands.append(
+        _split(cost, core.groups, core.leftover, "2-core-components",
+               "components of the 2-core, rest by MatDot")
+    )  # fmt: skip
+    comps = [c.samples for c in G.components()]
+    cands.append(_split(cost, comps, [], "components", "each connected component"))
+    eligible = [c for c in cands if c.tolerates]
+    chosen = min(eligible, key=lambda c: (c.workers, len(c.groups)))
+    P = Plan(pairs, multiplicity, g.k, s, b, merge, cands, chosen)
+    if verify:
+        _verify_groups(P, p)
+    P.seconds = time.perf_counter() - t0
+    return P
+
+
+def _verify_groups(P: Plan, p: int) -> None:
+    from .codes.planned import scheme_for_group
+    from .verify import verify
+
+    for g in P.chosen.groups:
+        R = g.workers - P.stragglers - 2 * P.byzantine
+        n = math.comb(g.workers, R)
+        if n > VERIFY_LIMIT:
+            g.verify_note = f"C({g.workers}, {R}) = {n:,} subsets: too many to check here"
+            continue
+        scheme = scheme_for_group(P.group_pairs(g), g.construction, P.stragglers, P.byzantine, p)
+        rep = verify(scheme, progress=False)
+        g.verified = bool(rep.holds)
+        g.verify_note = f"{rep.checked:,} subsets"
