@@ -40,9 +40,11 @@ from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .structure import SampleGraph
 
-__all__ = ["Group", "Candidate", "Plan", "plan", "group_cost"]
+__all__ = ["Group", "Candidate", "Plan", "plan", "group_cost", "scheme_for_group"]
 
 Pair = tuple[Hashable, Hashable]
 
@@ -341,8 +343,57 @@ def plan(
     return P
 
 
+def scheme_for_group(P: Plan, g: Group, p: int = 65537):
+    """The :class:`~ffcc.scheme.Scheme` that codes one group of a plan.
+
+    Its basis is the group's distinct A-blocks (coordinate 1) and B-blocks (coordinate 2),
+    numbered in first-appearance order (``params["a_blocks"]``, ``params["b_blocks"]``
+    keep the ids); its targets are the group's products in order.
+    """
+    from .codes.lagrange import lagrange
+    from .codes.polynomial import polynomial_code
+    from .scheme import Scheme, from_dict
+
+    pairs = P.group_pairs(g)
+    lefts = list(dict.fromkeys(l for l, _ in pairs))
+    rights = list(dict.fromkeys(r for _, r in pairs))
+    li = {l: i for i, l in enumerate(lefts)}
+    ri = {r: i for i, r in enumerate(rights)}
+    local = [(li[l], ri[r]) for l, r in pairs]
+    s, b = P.stragglers, P.byzantine
+    k = len(pairs)
+    if g.construction in ("lagrange", "replication"):
+        base = lagrange(k, s, b, p=p)
+        sch = base.relabel(
+            [[l for l, _ in local], [r for _, r in local]], [len(lefts), len(rights)]
+        )
+    elif g.construction == "polynomial":
+        base = polynomial_code(len(lefts), len(rights), s + 2 * b, p=p).to_dict()
+        by_pair = {tuple(t[0][:2]): t for t in base["targets"]}
+        base["targets"] = [by_pair[x] for x in local]  # the group's product order
+        base["stragglers"], base["byzantine"] = s, b
+        sch = from_dict(base)
+    elif g.construction == "theorem1":
+        from .codes.locality import locality_coordinates
+
+        sch = locality_coordinates(local, s=s, b=b, p=p)
+    elif g.construction == "uncoded":
+        eye = np.eye(k, dtype=np.int64)
+        sch = Scheme(
+            p, [k, k], [[eye[i], eye[i]] for i in range(k)], [[((i, i), 1)] for i in range(k)]
+        ).relabel([[l for l, _ in local], [r for _, r in local]], [len(lefts), len(rights)])
+    else:
+        raise ValueError(f"unknown construction {g.construction!r}")
+    sch.params = {
+        **sch.params,
+        "group_construction": g.construction,
+        "a_blocks": [_jsonable(x) for x in lefts],
+        "b_blocks": [_jsonable(x) for x in rights],
+    }
+    return sch
+
+
 def _verify_groups(P: Plan, p: int) -> None:
-    from .codes.planned import scheme_for_group
     from .verify import verify
 
     for g in P.chosen.groups:
@@ -351,7 +402,7 @@ def _verify_groups(P: Plan, p: int) -> None:
         if n > VERIFY_LIMIT:
             g.verify_note = f"C({g.workers}, {R}) = {n:,} subsets: too many to check here"
             continue
-        scheme = scheme_for_group(P.group_pairs(g), g.construction, P.stragglers, P.byzantine, p)
+        scheme = scheme_for_group(P, g, p)
         rep = verify(scheme, progress=False)
         g.verified = bool(rep.holds)
         g.verify_note = f"{rep.checked:,} subsets"

@@ -418,6 +418,35 @@ class Scheme:
             d["byzantine"] = byzantine
         return from_dict(d)
 
+    def relabel(self, maps: Sequence[Sequence[int]], basis: Sequence[int], name: str | None = None):
+        """The same code on other inputs: basis input l of coordinate c becomes input
+        ``maps[c][l]`` of a new basis of sizes ``basis`` (inputs mapped together are the
+        same block, so their coefficients add). A code that decodes for arbitrary inputs
+        still decodes, e.g. Lagrange over k samples that share blocks.
+        """
+        F = self.field
+        if len(maps) != self.d or len(basis) != self.d:
+            raise SchemeError(f"relabel needs {self.d} maps and basis sizes")
+        enc = []
+        for c in range(self.d):
+            mp = np.asarray(maps[c], dtype=np.int64)
+            if mp.shape != (self.basis[c],) or mp.min() < 0 or mp.max() >= basis[c]:
+                raise SchemeError(f"relabel map {c} must send [0, {self.basis[c]}) into "
+                                  f"[0, {basis[c]})")  # fmt: skip
+            E = np.zeros((self.w, int(basis[c])), dtype=np.int64)
+            for l, nl in enumerate(mp.tolist()):
+                E[:, nl] = F.add(E[:, nl], self.E[c][:, l])
+            enc.append(E)
+        workers = [[enc[c][j] for c in range(self.d)] for j in range(self.w)]
+        targets = [
+            [(tuple(int(maps[c][i]) for c, i in enumerate(idx)), coeff) for idx, coeff in t]
+            for t in self.targets
+        ]
+        return Scheme(
+            F, basis, workers, targets, self.stragglers, self.byzantine,
+            name or self.name, dict(self.params), self.product,
+        )  # fmt: skip
+
     def subset(self, workers: Sequence[int], stragglers: int = 0):
         """The scheme restricted to the given workers."""
         d = self.to_dict()
