@@ -1,9 +1,33 @@
 """Coded-computing constructions over GF(p), each a :class:`~ffcc.scheme.Scheme`.
 
 ``ffcc.codes.CATALOG`` lists them by name with parameters, threshold formulas and
-references; :func:`ffcc.codes.build` builds one by name.
+references (like Sage's ``codes.`` catalogs); :func:`ffcc.codes.build` builds one by name.
+
+>>> from ffcc import codes
+>>> S = codes.build("matdot", m=3, s=1)
+>>> S.w, S.R
+(6, 5)
 """
 
+from . import lagrange as _lagrange  # noqa: F401  (registers itself)
+from . import matdot as _matdot  # noqa: F401
+from . import polynomial as _polynomial  # noqa: F401
 from ._catalog import CATALOG, Construction, build, register
+from .lagrange import LagrangeScheme, lagrange
+from .matdot import matdot, matdot_workers
+from .polynomial import entangled_for_grid, entangled_polynomial, polydot, polynomial_code
 
-__all__ = ["CATALOG", "Construction", "build", "register"]
+__all__ = [
+    "CATALOG",
+    "Construction",
+    "LagrangeScheme",
+    "build",
+    "entangled_for_grid",
+    "entangled_polynomial",
+    "lagrange",
+    "matdot",
+    "matdot_workers",
+    "polydot",
+    "polynomial_code",
+    "register",
+]
