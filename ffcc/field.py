@@ -177,7 +177,7 @@ class PrimeField:
                     f"{name} holds {bad}, outside [0, {self.p}) for GF({self.p}); "
                     "reduce it mod p or use embed() for signed values"
                 )
-        return np.ascontiguousarray(a)
+        return a if a.flags.c_contiguous else a.copy()  # keeps 0-d input 0-d
 
     def random(self, shape, rng=None) -> np.ndarray:
         rng = np.random.default_rng(rng)
@@ -185,8 +185,13 @@ class PrimeField:
 
     @property
     def signed_bound(self) -> int:
-        """The largest |x| the signed embedding represents: (p - 1) // 2."""
+        """The largest |x| the signed embedding represents: (p - 1) // 2 (for odd p)."""
         return (self.p - 1) // 2
+
+    @property
+    def signed_range(self) -> tuple[int, int]:
+        """[-(p-1)//2, p//2]: symmetric for odd p; [0, 1] for p = 2."""
+        return -((self.p - 1) // 2), self.p // 2
 
     def embed(self, x, name: str = "values") -> np.ndarray:
         """Signed integers in [-(p-1)/2, (p-1)/2] to field elements (x mod p).
@@ -194,34 +199,33 @@ class PrimeField:
         Raises :class:`FieldError` naming the first value that does not fit.
         """
         a = np.asarray(x)
-        h = self.signed_bound
-        if a.dtype == object or (a.dtype.kind in "iu" and a.dtype.itemsize > 8):
+        lo, hi = self.signed_range
+        if a.dtype == object:
             flat = [int(v) for v in a.ravel()]
             for i, v in enumerate(flat):
-                if abs(v) > h:
+                if not lo <= v <= hi:
                     raise FieldError(self._fit_msg(v, np.unravel_index(i, a.shape), name))
             return np.array([v % self.p for v in flat], dtype=np.int64).reshape(a.shape)
         a = _as_int64(a, name)
         if a.size:
-            over = np.abs(a) > h if a.min() > -(1 << 63) else None
-            if over is None or over.any():
-                if over is None:
-                    over = a == a.min()
-                idx = tuple(int(i) for i in np.argwhere(over)[0])
+            bad = (a < lo) | (a > hi)
+            if bad.any():
+                idx = tuple(int(i) for i in np.argwhere(bad)[0])
                 raise FieldError(self._fit_msg(int(a[idx]), idx, name))
         return np.where(a < 0, a + self.p, a)
 
     def _fit_msg(self, v, idx, name) -> str:
+        lo, hi = self.signed_range
+        where = f"[{', '.join(str(int(i)) for i in idx)}]" if idx else ""
         return (
-            f"{name}[{', '.join(str(int(i)) for i in idx)}] = {v} does not fit the signed "
-            f"range of GF({self.p}) (|x| <= {self.signed_bound}); use a larger prime or "
-            "several primes with CRT"
+            f"{name}{where} = {v} does not fit the signed range [{lo}, {hi}] of GF({self.p}); "
+            "use a larger prime or several primes with CRT"
         )
 
     def lift(self, y) -> np.ndarray:
-        """Field elements back to signed integers in [-(p-1)/2, (p-1)/2]."""
+        """Field elements back to signed integers in [-(p-1)//2, p//2]."""
         a = self.array(y, "field values")
-        return np.where(a > self.signed_bound, a - self.p, a)
+        return np.where(a > self.p // 2, a - self.p, a)
 
     # -- scalar and elementwise ---------------------------------------------------------
     def inv(self, a: int) -> int:
@@ -232,7 +236,8 @@ class PrimeField:
 
     def mul(self, a, b) -> np.ndarray:
         a, b = np.broadcast_arrays(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
-        return K.mul_arrays(np.ascontiguousarray(a), np.ascontiguousarray(b), self.p)
+        out = K.mul_arrays(np.ascontiguousarray(a), np.ascontiguousarray(b), self.p)
+        return out.reshape(a.shape)
 
     def add(self, a, b) -> np.ndarray:
         a = np.asarray(a, dtype=np.int64)

@@ -220,8 +220,8 @@ def verify(
 def _run_walk(prep, R, w, start, stop, count_failures, progress, rep, label):
     need = prep.G.shape[1] - prep.tstart
     if prep.outside or R < need:
-        # fewer rows than the target space's dimension can never decode
-        rep.checked = 1 if stop > start else 0
+        # fewer rows than the target space's dimension can never decode: every subset fails
+        rep.checked = (stop - start) if count_failures else min(1, stop - start)
         rep.failed = rep.checked
         if rep.failed:
             rep.first_failure = _subsets.unrank(start, w, R).tolist()

@@ -7,14 +7,17 @@ references (like Sage's ``codes.`` catalogs); :func:`ffcc.codes.build` builds on
 >>> S = codes.build("matdot", m=3, s=1)
 >>> S.w, S.R
 (6, 5)
+
+Builders live in their modules (``ffcc.codes.matdot.matdot``, ``ffcc.codes.lagrange.lagrange``,
+...), which keep the module names free.
 """
 
 from . import lagrange as _lagrange  # noqa: F401  (registers itself)
 from . import matdot as _matdot  # noqa: F401
 from . import polynomial as _polynomial  # noqa: F401
 from ._catalog import CATALOG, Construction, build, register
-from .lagrange import LagrangeScheme, lagrange
-from .matdot import matdot, matdot_workers
+from .lagrange import LagrangeScheme
+from .matdot import matdot_workers
 from .polynomial import entangled_for_grid, entangled_polynomial, polydot, polynomial_code
 
 __all__ = [
@@ -24,8 +27,6 @@ __all__ = [
     "build",
     "entangled_for_grid",
     "entangled_polynomial",
-    "lagrange",
-    "matdot",
     "matdot_workers",
     "polydot",
     "polynomial_code",
