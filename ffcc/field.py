@@ -235,29 +235,29 @@ class PrimeField:
         return pow(a, -1, self.p)
 
     def mul(self, a, b) -> np.ndarray:
-        a, b = np.broadcast_arrays(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
+        a, b = np.broadcast_arrays(self.array(a, "a"), self.array(b, "b"))
         out = K.mul_arrays(np.ascontiguousarray(a), np.ascontiguousarray(b), self.p)
         return out.reshape(a.shape)
 
     def add(self, a, b) -> np.ndarray:
-        a = np.asarray(a, dtype=np.int64)
-        b = np.asarray(b, dtype=np.int64)
+        a = self.array(a, "a")
+        b = self.array(b, "b")
         return np.where(a >= self.p - b, a - (self.p - b), a + b)
 
     def sub(self, a, b) -> np.ndarray:
-        a = np.asarray(a, dtype=np.int64)
-        b = np.asarray(b, dtype=np.int64)
+        a = self.array(a, "a")
+        b = self.array(b, "b")
         return np.where(a >= b, a - b, a + (self.p - b))
 
     def neg(self, a) -> np.ndarray:
-        a = np.asarray(a, dtype=np.int64)
+        a = self.array(a, "a")
         return np.where(a == 0, 0, self.p - a)
 
     # -- matrix multiply ---------------------------------------------------------------
     def matmul(self, A, B) -> np.ndarray:
         """Exact A @ B mod p for 2-D int64 arrays with entries in [0, p)."""
-        A = np.ascontiguousarray(A, dtype=np.int64)
-        B = np.ascontiguousarray(B, dtype=np.int64)
+        A = np.ascontiguousarray(self.array(A, "A"))
+        B = np.ascontiguousarray(self.array(B, "B"))
         if A.ndim != 2 or B.ndim != 2 or A.shape[1] != B.shape[0]:
             raise FieldError(f"matmul shapes {A.shape} and {B.shape} do not align")
         n, k = A.shape
@@ -270,14 +270,14 @@ class PrimeField:
 
     # -- dense linear algebra ---------------------------------------------------------
     def rank(self, M) -> int:
-        M = np.array(M, dtype=np.int64)
+        M = self.array(M, "matrix").copy()
         if M.size == 0:
             return 0
         return int(K.rref_inplace(M, self.p, M.shape[1]).size)
 
     def rref(self, M) -> tuple[np.ndarray, np.ndarray]:
         """Reduced row echelon form and pivot columns."""
-        R = np.array(M, dtype=np.int64)
+        R = self.array(M, "matrix").copy()
         if R.size == 0:
             return R, np.zeros(0, dtype=np.int64)
         piv = K.rref_inplace(R, self.p, R.shape[1])
@@ -285,7 +285,7 @@ class PrimeField:
 
     def batched_rank(self, M) -> np.ndarray:
         """Ranks of a stack of matrices, shape (batch, n, m)."""
-        M = np.ascontiguousarray(M, dtype=np.int64)
+        M = np.ascontiguousarray(self.array(M, "matrices"))
         if M.ndim != 3:
             raise FieldError(f"batched_rank wants a (batch, n, m) stack, got shape {M.shape}")
         if M.shape[1] == 0 or M.shape[2] == 0:
@@ -294,8 +294,8 @@ class PrimeField:
 
     def batched_solve(self, A, B) -> tuple[np.ndarray, np.ndarray]:
         """Solve A[t] X[t] = B[t] for square A[t]; returns (X, ok) with ok False if singular."""
-        A = np.ascontiguousarray(A, dtype=np.int64)
-        B = np.ascontiguousarray(B, dtype=np.int64)
+        A = np.ascontiguousarray(self.array(A, "A"))
+        B = np.ascontiguousarray(self.array(B, "B"))
         if A.ndim != 3 or A.shape[1] != A.shape[2]:
             raise FieldError(f"batched_solve wants square (batch, n, n) matrices, got {A.shape}")
         vec = B.ndim == 2
@@ -308,7 +308,7 @@ class PrimeField:
 
     def batched_inv(self, A) -> tuple[np.ndarray, np.ndarray]:
         """Inverses of a stack of square matrices; ok[t] is False where A[t] is singular."""
-        A = np.ascontiguousarray(A, dtype=np.int64)
+        A = np.ascontiguousarray(self.array(A, "A"))
         if A.ndim != 3 or A.shape[1] != A.shape[2]:
             raise FieldError(f"batched_inv wants square (batch, n, n) matrices, got {A.shape}")
         eye = np.broadcast_to(np.eye(A.shape[1], dtype=np.int64), A.shape)
@@ -316,8 +316,8 @@ class PrimeField:
 
     def solve(self, A, b) -> np.ndarray:
         """One solution x of A x = b (any shape of A); raises FieldError if there is none."""
-        A = np.asarray(A, dtype=np.int64)
-        b = np.asarray(b, dtype=np.int64)
+        A = self.array(A, "A")
+        b = self.array(b, "b")
         vec = b.ndim == 1
         b2 = b[:, None] if vec else b
         n, m = A.shape
@@ -331,7 +331,7 @@ class PrimeField:
         return x[:, 0] if vec else x
 
     def inverse(self, A) -> np.ndarray:
-        X, ok = self.batched_inv(np.asarray(A, dtype=np.int64)[None])
+        X, ok = self.batched_inv(self.array(A, "A")[None])
         if not ok[0]:
             raise FieldError("the matrix is singular over GF(p)")
         return X[0]
