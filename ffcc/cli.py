@@ -67,6 +67,12 @@ def cmd_verify(args) -> int:
     scheme = load(args.file)
     if args.stragglers is not None or args.byzantine is not None:
         scheme = scheme.with_faults(args.stragglers, args.byzantine)
+    from . import run
+
+    if run.wants_dask(args):
+        rep = run.verify_from_args(scheme, args)
+        print(rep.to_json() if args.json else rep.summary())
+        return EXIT_FAIL if rep.holds is False else EXIT_OK
     rep = verify(
         scheme,
         args.R,
@@ -301,6 +307,19 @@ def _hashable(x):
     return tuple(x) if isinstance(x, list) else x
 
 
+def cmd_claims(args) -> int:
+    try:
+        import proofs
+    except ImportError:
+        raise UserError("the proofs package is not installed; run from a source checkout") from None
+    only = args.only.split(",") if args.only else None
+    results = proofs.run_all(
+        quick=not args.full, only=only, progress=None if not args.json else False
+    )
+    print(proofs.to_json(results) if args.json else proofs.table(results))
+    return EXIT_FAIL if any(r.verdict != "holds" and not r.expected for r in results) else EXIT_OK
+
+
 def cmd_demo(args) -> int:
     from .demo import demo
 
@@ -346,6 +365,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shard", help="check shard i of n rank ranges, written i/n")
     p.add_argument("--count-failures", action="store_true", help="count every failing subset")
     p.add_argument("--seed", type=int, default=0, help="seed for --sample")
+    from .run import add_verify_dask_arguments
+
+    add_verify_dask_arguments(p)
 
     p = add(
         "export",
@@ -394,6 +416,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-verify", action="store_true", help="skip exhaustive group checks")
     p.add_argument("--p", type=int, default=65537, help="field prime for the schemes")
     p.add_argument("--out-dir", help="write the chosen plan's scheme files here")
+
+    from . import run as _run
+
+    p = add(
+        "run",
+        _run.cmd_run,
+        "multiply matrices on real workers with coded computation (the main job)",
+        "The whole pipeline on real workers: (sketch with --sketch ->) plan -> encode -> "
+        "dispatch -> first R results -> decode -> reconstruct -> report. Exact over GF(p), "
+        "several primes and CRT when the range needs it.",
+    )
+    _run.add_run_arguments(p)
+    p = add(
+        "simulate",
+        _run.cmd_simulate,
+        "latency percentiles of uncoded, MatDot and planned codes under a straggler model",
+    )
+    _run.add_simulate_arguments(p)
+
+    p = add(
+        "claims",
+        cmd_claims,
+        "run the paper's claims as executable proofs and print the verdicts",
+    )
+    p.add_argument("--full", action="store_true", help="full parameter ranges (minutes)")
+    p.add_argument("--only", help="comma-separated claim ids, e.g. C04,C05")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add("codes", cmd_codes, "list the catalogued constructions")
     p.add_argument("--names", action="store_true", help="one construction name per line")

@@ -374,9 +374,11 @@ def scheme_for_group(P: Plan, g: Group, p: int = 65537):
         base["stragglers"], base["byzantine"] = s, b
         sch = from_dict(base)
     elif g.construction == "theorem1":
-        from .codes.locality import locality_coordinates
+        from .codes.locality import coordinate_code
 
-        sch = locality_coordinates(local, s=s, b=b, p=p)
+        sch = coordinate_code(local, s + 2 * b, merge=P.merge, p=p)
+        if b:  # same code, w - s - 2b = threshold: corrects b liars generically
+            sch = sch.with_faults(s, b)
     elif g.construction == "uncoded":
         eye = np.eye(k, dtype=np.int64)
         sch = Scheme(

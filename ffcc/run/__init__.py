@@ -1,0 +1,124 @@
+r"""Run coded matrix multiplication on real workers, exactly, and report what happened.
+
+The pipeline: split and quantize the inputs, encode over GF(p) (several primes and CRT
+when the exact range needs it), send each worker its coded operands, keep the first
+results that decode (correcting up to b liars), decode, check with Freivalds, and report
+latency, faults and errors.
+
+* :func:`run_matmul` -- A @ B with MatDot (or any Scheme of the same shape);
+  :func:`run_plan` -- a plan given as a list of :class:`Group`.
+* Executors: ``"local"`` (:class:`LocalExecutor`, processes), ``"dask"``
+  (:class:`DaskExecutor`), ``"inline"`` (:class:`InlineExecutor`, in-process).
+* Faults: straggler models (:class:`ShiftedExponential`, :class:`Pareto`,
+  :class:`SlowWorkers`, :class:`TraceReplay`, :func:`parse_model`) and :class:`Faults`
+  (kill, raise, corrupt).
+* :func:`simulate` -- latency percentiles of coded and uncoded configurations by
+  sampling; :func:`plot_cdf`, :func:`plot_latency`.
+* :func:`verify_dask` -- exhaustive scheme verification split across Dask workers.
+* Inputs: :func:`load_matrix`, :func:`random_matrix`, :func:`graph_matrix`.
+
+Example
+-------
+>>> import numpy as np
+>>> from ffcc.run import Faults, run_matmul
+>>> A = np.arange(12).reshape(3, 4); B = np.arange(8).reshape(4, 2)
+>>> C, rep = run_matmul(A, B, m=2, stragglers=1, byzantine=1, executor="inline",
+...                     faults=Faults(corrupt=[2]), progress=False)
+>>> bool((C == A @ B).all()), rep.liars  # the liar is found and corrected
+(True, [(0, 2)])
+"""
+
+from ._cli import (
+    add_run_arguments,
+    add_simulate_arguments,
+    add_verify_dask_arguments,
+    cmd_run,
+    cmd_simulate,
+    verify_from_args,
+    wants_dask,
+)
+from ._errors import InputError, RunError, TooManyFaults, VerificationFailed
+from ._exact import choose_primes, freivalds, matdot_scheme, quantization_bound, quantize
+from ._executors import DaskExecutor, InlineExecutor, LocalExecutor
+from ._faults import (
+    Faults,
+    NoStragglers,
+    Pareto,
+    ShiftedExponential,
+    SlowWorkers,
+    StragglerModel,
+    TraceReplay,
+    parse_model,
+)
+from ._inputs import graph_matrix, load_matrix, random_matrix
+from ._pipeline import Group, run_matmul, run_plan
+from ._realvalued import RealMatDot
+from ._report import RunReport, plot_latency
+from ._simulate import (
+    SimulationResult,
+    coded,
+    exact_quantile,
+    parse_config,
+    plan_config,
+    plot_cdf,
+    simulate,
+    uncoded,
+)
+from ._sketched import run_sketched
+from ._verify import verify_dask
+
+__all__ = [
+    # running a plan on workers
+    "run_matmul",
+    "run_plan",
+    "run_sketched",
+    "Group",
+    "RunReport",
+    "plot_latency",
+    "LocalExecutor",
+    "DaskExecutor",
+    "InlineExecutor",
+    # stragglers and faults
+    "StragglerModel",
+    "NoStragglers",
+    "ShiftedExponential",
+    "Pareto",
+    "SlowWorkers",
+    "TraceReplay",
+    "parse_model",
+    "Faults",
+    # exact and real-valued arithmetic
+    "quantize",
+    "quantization_bound",
+    "choose_primes",
+    "freivalds",
+    "matdot_scheme",
+    "RealMatDot",
+    # latency simulation
+    "simulate",
+    "SimulationResult",
+    "uncoded",
+    "coded",
+    "plan_config",
+    "parse_config",
+    "exact_quantile",
+    "plot_cdf",
+    # verification and inputs
+    "verify_dask",
+    "load_matrix",
+    "random_matrix",
+    "graph_matrix",
+    # errors
+    "RunError",
+    "InputError",
+    "TooManyFaults",
+    "VerificationFailed",
+    # command-line hooks for ffcc.cli
+    "add_run_arguments",
+    "cmd_run",
+    "add_simulate_arguments",
+    "cmd_simulate",
+    "add_verify_dask_arguments",
+    "wants_dask",
+    "verify_from_args",
+]

@@ -1,0 +1,284 @@
+"""Argument lists and handlers for ``ffcc run``, ``ffcc simulate`` and ``ffcc verify
+--dask-local N / --scheduler ADDR``, for :mod:`ffcc.cli` to wire::
+
+    p = add("run", run.cmd_run, "multiply matrices exactly with a coded scheme on workers")
+    run.add_run_arguments(p)
+    p = add("simulate", run.cmd_simulate, "latency percentiles of coded and uncoded plans")
+    run.add_simulate_arguments(p)
+    run.add_verify_dask_arguments(verify_parser)   # then, in cmd_verify:
+    if run.wants_dask(args): rep = run.verify_from_args(scheme, args)
+
+Handlers return the exit code: 0 success, 1 when the run failed its guarantees (too many
+faults, failed Freivalds check). Bad input raises :class:`InputError` (a ValueError),
+which the main CLI prints as a usage error (exit 2).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from ._errors import InputError, TooManyFaults, VerificationFailed
+from ._faults import Faults, parse_model
+from ._inputs import GRAPHS, graph_matrix, load_matrix, random_matrix
+
+__all__ = [
+    "add_run_arguments",
+    "cmd_run",
+    "add_simulate_arguments",
+    "cmd_simulate",
+    "add_verify_dask_arguments",
+    "wants_dask",
+    "verify_from_args",
+]
+
+_MODEL_HELP = (
+    "straggler model: none, exp:SHIFT,RATE, pareto:SCALE,SHAPE, slow:J1,J2@DELAY, "
+    "trace:FILE (one delay per line) or trace-shuffle:FILE"
+)
+
+
+def add_run_arguments(p) -> None:
+    """Arguments of ``ffcc run`` (handler :func:`cmd_run`)."""
+    src = p.add_argument_group("inputs (one of --A, --graph, --random)")
+    src.add_argument("--A", dest="a_path", metavar="A.npy", help="left matrix (.npy)")
+    src.add_argument("--B", dest="b_path", metavar="B.npy", help="right matrix (default: A)")
+    src.add_argument("--graph", choices=sorted(GRAPHS), help="adjacency of a bundled graph: A @ A")
+    src.add_argument("--random", type=int, metavar="N", help="random N x N integer matrices")
+    src.add_argument("--float", action="store_true", help="with --random: float entries")
+    sk = p.add_argument_group("sketch (compression-informed pipeline)")
+    sk.add_argument(
+        "--sketch", action="store_true", help="sketch with Grid CR-MM, plan the codes, run them"
+    )
+    sk.add_argument("--grid", default="2,2,16", metavar="M,N,Q", help="Grid CR-MM blocks (2,2,16)")
+    sk.add_argument("--k", type=int, default=4, help="samples per output block k_ij (default 4)")
+    code = p.add_argument_group("code")
+    code.add_argument("--m", type=int, default=4, help="MatDot inner blocks m (default 4)")
+    code.add_argument("--stragglers", "-s", type=int, default=1, help="stragglers s (default 1)")
+    code.add_argument("--byzantine", "-b", type=int, default=0, help="liars b (default 0)")
+    code.add_argument("--scheme", metavar="FILE", help="a scheme file with basis (m, m) instead")
+    code.add_argument("--frac-bits", type=int, help="fixed-point fraction bits for floats (20)")
+    code.add_argument("--primes", help="comma-separated primes instead of the automatic choice")
+    eng = p.add_argument_group("workers")
+    eng.add_argument("--executor", choices=["local", "dask", "inline"], default="local")
+    eng.add_argument("--processes", type=int, help="local pool size (default: one per worker)")
+    eng.add_argument("--dask-local", type=int, metavar="N", help="dask: start a LocalCluster of N")
+    eng.add_argument("--scheduler", metavar="ADDR", help="dask: connect to this scheduler")
+    eng.add_argument("--timeout", type=float, help="give up after this many seconds per group")
+    flt = p.add_argument_group("faults")
+    flt.add_argument("--model", default="none", help=_MODEL_HELP)
+    flt.add_argument("--kill", help="workers killed mid-task, e.g. 2,5 (or group:worker)")
+    flt.add_argument("--raise", dest="raises", help="workers whose task raises")
+    flt.add_argument("--corrupt", help="workers returning corrupted results (Byzantine)")
+    out = p.add_argument_group("checks and output")
+    out.add_argument("--freivalds", type=int, default=3, help="Freivalds trials (0: off)")
+    out.add_argument("--real", action="store_true", help="also run real-valued MatDot")
+    out.add_argument("--real-basis", choices=["chebyshev", "monomial"], default="chebyshev")
+    out.add_argument(
+        "--compare",
+        action="append",
+        metavar="NAME=W",
+        help="worker count of another scheme for the report (repeatable)",
+    )
+    out.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    out.add_argument("--json", action="store_true", help="print the report as JSON")
+    out.add_argument("--plot", metavar="PNG", help="write the worker latency plot")
+    out.add_argument("--output", "-o", metavar="C.npy", help="save the product")
+
+
+def _compare(items) -> dict:
+    out = {}
+    for it in items or []:
+        k, eq, v = it.partition("=")
+        try:
+            out[k.strip()] = int(v)
+        except ValueError:
+            raise InputError(f"--compare {it!r} must look like NAME=WORKERS") from None
+        if not eq:
+            raise InputError(f"--compare {it!r} must look like NAME=WORKERS")
+    return out
+
+
+def _inputs(args):
+    chosen = [x for x in (args.a_path, args.graph, args.random) if x is not None]
+    if len(chosen) != 1:
+        raise InputError("give exactly one of --A FILE, --graph NAME or --random N")
+    if args.a_path:
+        A = load_matrix(args.a_path)
+        B = load_matrix(args.b_path) if args.b_path else A
+    elif args.graph:
+        A = B = graph_matrix(args.graph)
+    else:
+        kind = "float" if args.float else "int"
+        A = random_matrix(args.random, seed=args.seed, dtype=kind)
+        B = random_matrix(args.random, seed=args.seed + 1, dtype=kind)
+    return A, B
+
+
+def cmd_run(args) -> int:
+    """``ffcc run``: calls :func:`ffcc.run.run_matmul`; prints the report."""
+    from ._pipeline import run_matmul
+    from ._report import plot_latency
+
+    A, B = _inputs(args)
+    opts = {}
+    executor = args.executor
+    if args.dask_local or args.scheduler:
+        executor = "dask"
+    if executor == "dask":
+        opts = {"scheduler": args.scheduler, "n_workers": args.dask_local or 2}
+    elif executor == "local" and args.processes:
+        opts = {"processes": args.processes}
+    scheme = None
+    if args.scheme:
+        from ..scheme import load
+
+        scheme = load(args.scheme)
+    primes = [int(x) for x in args.primes.split(",")] if args.primes else None
+    if args.sketch:
+        return _run_sketched(args, A, B, executor, opts)
+    try:
+        C, rep = run_matmul(
+            A,
+            B,
+            m=args.m,
+            stragglers=args.stragglers,
+            byzantine=args.byzantine,
+            scheme=scheme,
+            frac_bits=args.frac_bits,
+            primes=primes,
+            executor=executor,
+            executor_options=opts,
+            straggler_model=parse_model(args.model),
+            faults=Faults.parse(args.kill, args.raises, args.corrupt),
+            freivalds=args.freivalds,
+            real=args.real,
+            real_basis=args.real_basis,
+            seed=args.seed,
+            progress=False if args.json else None,
+            timeout=args.timeout,
+            workers_compare=_compare(args.compare),
+        )
+    except (TooManyFaults, VerificationFailed) as e:
+        print(f"ffcc: run failed: {e}", file=sys.stderr)
+        return 1
+    if args.output:
+        np.save(args.output, C, allow_pickle=C.dtype == object)
+    if args.plot:
+        plot_latency(rep, args.plot)
+    print(rep.to_json() if args.json else rep.summary())
+    return 0
+
+
+def _run_sketched(args, A, B, executor, opts) -> int:
+    from ._report import plot_latency
+    from ._sketched import run_sketched
+
+    try:
+        grid = tuple(int(x) for x in args.grid.split(","))
+    except ValueError:
+        grid = ()
+    if len(grid) != 3:
+        raise InputError(f"--grid {args.grid!r} must look like M,N,Q, e.g. 2,2,16")
+    try:
+        C, rep, _ = run_sketched(
+            A,
+            B,
+            grid=grid,
+            k=args.k,
+            stragglers=args.stragglers,
+            byzantine=args.byzantine,
+            frac_bits=args.frac_bits,
+            seed=args.seed,
+            executor=executor,
+            executor_options=opts,
+            straggler_model=parse_model(args.model),
+            faults=Faults.parse(args.kill, args.raises, args.corrupt),
+            freivalds=args.freivalds,
+            progress=False if args.json else None,
+            timeout=args.timeout,
+        )
+    except (TooManyFaults, VerificationFailed) as e:
+        print(f"ffcc: run failed: {e}", file=sys.stderr)
+        return 1
+    if args.output:
+        np.save(args.output, C)
+    if args.plot:
+        plot_latency(rep, args.plot)
+    print(rep.to_json() if args.json else rep.summary())
+    return 0
+
+
+def add_simulate_arguments(p) -> None:
+    """Arguments of ``ffcc simulate`` (handler :func:`cmd_simulate`)."""
+    p.add_argument("--model", default="exp:0.05,20", help=_MODEL_HELP + " (default exp:0.05,20)")
+    p.add_argument("--runs", type=int, default=200, help="runs to sample (default 200)")
+    p.add_argument("--k", type=int, help="products k: adds uncoded x1, x2 and MatDot 2k-1+s")
+    p.add_argument("--stragglers", "-s", type=int, default=1, help="s for the MatDot line")
+    p.add_argument("--plan", metavar="W1:R1+W2:R2", help="the compression-informed plan's groups")
+    p.add_argument(
+        "--config",
+        action="append",
+        metavar="SPEC",
+        help="uncoded:KxR, NAME=W:R or NAME=W1:R1+W2:R2 (repeatable)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--plot", metavar="PNG", help="write the latency CDF plot")
+
+
+def cmd_simulate(args) -> int:
+    """``ffcc simulate``: calls :func:`ffcc.run.simulate`; prints the percentile table."""
+    from ._simulate import coded, parse_config, plan_config, plot_cdf, simulate, uncoded
+
+    configs = []
+    if args.k:
+        k, s = args.k, args.stragglers
+        configs += [uncoded(k, 1), uncoded(k, 2), coded(2 * k - 1 + s, 2 * k - 1, "MatDot")]
+    if args.plan:
+        cfg = parse_config(args.plan)
+        configs.append(plan_config(cfg.groups, "plan"))
+    configs += [parse_config(c) for c in args.config or []]
+    if not configs:
+        raise InputError("nothing to simulate: give --k K, --plan or --config")
+    res = simulate(
+        configs,
+        parse_model(args.model),
+        runs=args.runs,
+        seed=args.seed,
+        progress=False if args.json else None,
+    )
+    if args.plot:
+        plot_cdf(res, args.plot)
+    print(res.to_json() if args.json else res.summary())
+    return 0
+
+
+def add_verify_dask_arguments(p) -> None:
+    """``--dask-local N``, ``--scheduler ADDR`` and ``--shards N`` for ``ffcc verify``."""
+    p.add_argument("--dask-local", type=int, metavar="N", help="verify on a local Dask cluster")
+    p.add_argument("--scheduler", metavar="ADDR", help="verify on this Dask scheduler")
+    p.add_argument("--shards", type=int, help="rank ranges to split into (default 4 per thread)")
+
+
+def wants_dask(args) -> bool:
+    return bool(getattr(args, "dask_local", None) or getattr(args, "scheduler", None))
+
+
+def verify_from_args(scheme, args):
+    """The merged :class:`~ffcc.verify.VerifyReport` of a Dask-split verification."""
+    from ._verify import verify_dask
+
+    if getattr(args, "sample", None) or getattr(args, "shard", None):
+        raise InputError(
+            "--dask-local/--scheduler split an exhaustive check; drop --sample/--shard"
+        )
+    return verify_dask(
+        scheme,
+        getattr(args, "R", None),
+        shards=args.shards,
+        scheduler=args.scheduler,
+        n_workers=args.dask_local or 2,
+        progress=False if getattr(args, "json", False) else None,
+    )

@@ -1,0 +1,290 @@
+r"""Exact integer products through GF(p): quantization, prime choice, CRT, Freivalds.
+
+**Signed embedding.** An integer x with :math:`|x| \le (p-1)/2` is stored as x mod p and
+recovered by lifting to the symmetric range. A product whose entries are bounded by
+
+.. math::  |(XY)_{ik}| \le \text{inner} \cdot \max|X| \cdot \max|Y| =: \beta
+
+is therefore exact in GF(p) whenever :math:`2\beta < p`. When one prime is too small,
+the same computation runs modulo primes :math:`p_1,\dots,p_L` just below :math:`2^{31}`
+(the largest on the fast limb path) with :math:`\prod p_i > 2\beta`, and the Chinese
+remainder theorem rebuilds the integers exactly (:func:`ffcc.field.crt`).
+
+**Quantization.** A float matrix is stored as :math:`X_q = \mathrm{round}(2^f X)`, so
+:math:`X = 2^{-f} X_q + \delta_X` with :math:`|\delta_X| \le 2^{-f-1}`. Then
+
+.. math::
+
+    AB - 2^{-2f} A_q B_q = \delta_A B + A\,\delta_B - \delta_A \delta_B,
+
+and every entry of the error is at most
+:math:`\text{inner}\cdot 2^{-f-1}\,(\max|A| + \max|B| + 2^{-f-1})`
+(:func:`quantization_bound`). That is the only error of the exact path.
+
+**Freivalds.** For a claimed :math:`C = AB`, draw x uniformly from :math:`GF(q)^n` and
+compare Cx with A(Bx) modulo q. If :math:`C \ne AB \pmod q`, some row r of
+:math:`E = C - AB` is non-zero and :math:`\Pr[r \cdot x = 0] = 1/q`; t independent trials
+miss the error with probability at most :math:`q^{-t}`. Rows of a :math:`t \times n`
+matrix X do the t trials at once, as :math:`XC` against :math:`(XA)B`. The check uses the
+largest prime below :math:`2^{30}` that is not a computing prime (an error the CRT made
+a multiple of a computing prime would be invisible modulo that prime).
+
+Example
+-------
+>>> import numpy as np
+>>> from ffcc.run import choose_primes, quantize
+>>> choose_primes(100)  # 2 * 100 < 65537: one small prime
+(65537,)
+>>> len(choose_primes(2**62))  # three 31-bit primes: product > 2^93 > 2^63
+3
+>>> Aq, f = quantize(np.array([[0.5, -0.25]]), 4)
+>>> Aq.tolist(), f
+([[8, -4]], 4)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import sympy
+
+from ..field import PrimeField, crt
+from ..scheme import Scheme
+from ._errors import InputError
+
+__all__ = [
+    "SMALL_PRIMES",
+    "FREIVALDS_PRIME",
+    "choose_primes",
+    "quantize",
+    "quantization_bound",
+    "entry_bound",
+    "target_bound",
+    "reduce_mod",
+    "combine",
+    "freivalds",
+    "freivalds_prime",
+    "matdot_scheme",
+    "split_inner",
+    "max_abs",
+]
+
+# single primes tried first, cheapest limb plan first: 1 limb (65537), 2 limbs (25 bits)
+SMALL_PRIMES = (65537, 33554393)
+FREIVALDS_PRIME = 1073741789  # the largest prime below 2^30
+_FAST = 1 << 31
+
+
+def _primes_below_2_31():
+    q = _FAST
+    while True:
+        q = sympy.prevprime(q)
+        yield int(q)
+
+
+def choose_primes(bound: int, primes: Sequence[int] | None = None) -> tuple[int, ...]:
+    r"""Primes whose product P satisfies :math:`P > 2\,\text{bound}` (so every integer of
+    absolute value at most ``bound`` is recovered exactly by CRT and signed lifting).
+
+    Without ``primes``: one prime from :data:`SMALL_PRIMES` when it suffices, else the
+    fewest primes just below :math:`2^{31}`. With ``primes``: checks they are distinct
+    primes that suffice, else raises :class:`InputError` saying how many bits are missing.
+    """
+    bound = int(bound)
+    need = 2 * bound + 1
+    if primes is not None:
+        ps = tuple(int(q) for q in primes)
+        if len(set(ps)) != len(ps) or any(not sympy.isprime(q) for q in ps):
+            raise InputError(f"primes {list(ps)} must be distinct primes")
+        P = math.prod(ps)
+        if P < need:
+            raise InputError(
+                f"the exact product needs a modulus above 2*{bound} ({need.bit_length()} bits) "
+                f"but primes {list(ps)} give only {P.bit_length()} bits; add primes"
+            )
+        return ps
+    for q in SMALL_PRIMES:
+        if q >= need:
+            return (q,)
+    out, P = [], 1
+    for q in _primes_below_2_31():
+        out.append(q)
+        P *= q
+        if P >= need:
+            return tuple(out)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def max_abs(X) -> int:
+    """max |x| as a Python int (works for int64 and object arrays; 0 when empty)."""
+    a = np.asarray(X)
+    if a.size == 0:
+        return 0
+    if a.dtype == object:
+        return max(abs(int(v)) for v in a.ravel())
+    return max(abs(int(a.max())), abs(int(a.min())))
+
+
+def entry_bound(X, Y) -> int:
+    """A bound on the entries of X @ Y: inner * max|X| * max|Y| (exact integers)."""
+    return int(np.shape(X)[-1]) * max_abs(X) * max_abs(Y)
+
+
+def target_bound(scheme: Scheme, inputs) -> int:
+    r"""Bound on the entries of every target :math:`\sum c\, X_{l_1} Y_{l_2}`:
+    :math:`\sum |c| \cdot \text{inner} \cdot \max|X_{l_1}| \max|Y_{l_2}|` (d = 2 only),
+    with c lifted to the signed range."""
+    if scheme.d != 2:
+        raise InputError("the integer range of a target is derived for d = 2 (matrix products)")
+    h = (scheme.p - 1) // 2
+    mx = [[max_abs(b) for b in inputs[c]] for c in range(2)]
+    inner = [int(np.shape(b)[-1]) for b in inputs[0]]
+    best = 0
+    for terms in scheme.targets:
+        tot = 0
+        for (l1, l2), coeff in terms:
+            c = coeff - scheme.p if coeff > h else coeff
+            tot += abs(c) * inner[l1] * mx[0][l1] * mx[1][l2]
+        best = max(best, tot)
+    return best
+
+
+def reduce_mod(X, q: int) -> np.ndarray:
+    """Integers (int64 or object) modulo q, as int64 in [0, q)."""
+    a = np.asarray(X)
+    if a.dtype == object:
+        return np.array([int(v) % q for v in a.ravel()], dtype=np.int64).reshape(a.shape)
+    if a.dtype.kind not in "iub":
+        raise InputError(f"exact inputs must be integers, got dtype {a.dtype}")
+    return np.mod(a.astype(np.int64, copy=False), np.int64(q))
+
+
+def combine(residues: Sequence[np.ndarray], primes: Sequence[int], bound: int) -> np.ndarray:
+    """Signed integers from residues mod ``primes``: int64 when ``bound < 2^63``, else a
+    Python-int object array."""
+    if len(primes) == 1:
+        F = PrimeField(primes[0])
+        out = F.lift(residues[0])
+    else:
+        out = crt(residues, primes)
+    if bound < (1 << 63) - 1:
+        return np.asarray(out).astype(np.int64)
+    return np.asarray(out, dtype=object)
+
+
+def quantize(X, frac_bits: int) -> tuple[np.ndarray, int]:
+    r"""Fixed point: ``round(X * 2**frac_bits)`` as int64 (X must be finite, and the result
+    below :math:`2^{62}` in absolute value). Returns (integers, frac_bits)."""
+    f = int(frac_bits)
+    if f < 0 or f > 60:
+        raise InputError(f"fraction bits must lie in [0, 60], got {frac_bits}")
+    a = np.asarray(X, dtype=np.float64)
+    if not np.isfinite(a).all():
+        raise InputError("cannot quantize NaN or Inf entries")
+    s = np.ldexp(a, f)  # exact: scaling by a power of two
+    if s.size and np.abs(s).max() >= 2.0**62:
+        raise InputError(
+            f"entries up to {np.abs(a).max():g} times 2^{f} exceed 2^62; use fewer fraction bits"
+        )
+    return np.round(s).astype(np.int64), f
+
+
+def quantization_bound(inner: int, max_a: float, max_b: float, frac_bits: int) -> float:
+    r"""Entrywise bound :math:`\text{inner}\cdot 2^{-f-1}(\max|A| + \max|B| + 2^{-f-1})` on
+    :math:`|AB - 2^{-2f}A_qB_q|` (both operands quantized with f fraction bits)."""
+    h = 2.0 ** (-int(frac_bits) - 1)
+    return float(inner) * h * (float(max_a) + float(max_b) + h)
+
+
+def freivalds_prime(avoid=()) -> int:
+    """The largest prime below 2^30 not in ``avoid`` (the computing primes): fast-path
+    arithmetic, and never a modulus the product was computed with."""
+    avoid = {int(q) for q in avoid}
+    q = FREIVALDS_PRIME
+    while q in avoid:
+        q = int(sympy.prevprime(q))
+    return q
+
+
+def freivalds(C, A, B, trials: int = 3, rng=None, q: int | None = None, avoid=()) -> bool:
+    r"""True when :math:`XC = (XA)B \bmod q` for a random :math:`t \times n` matrix X over
+    GF(q) (t = ``trials``; integer matrices, int64 or object). Each row of X is one
+    independent trial, so a wrong C passes with probability at most :math:`q^{-t}`."""
+    q = freivalds_prime(avoid) if q is None else int(q)
+    F = PrimeField(q)
+    X = F.random((int(trials), np.shape(C)[0]), np.random.default_rng(rng))
+    left = F.matmul(X, reduce_mod(C, q))
+    right = F.matmul(F.matmul(X, reduce_mod(A, q)), reduce_mod(B, q))
+    return bool(np.array_equal(left, right))
+
+
+def freivalds_target(
+    scheme: Scheme, inputs, value, t: int, trials: int, rng, q: int | None = None
+) -> bool:
+    r"""Check target t, :math:`\sum c\,X_{l_1} Y_{l_2}` (signed integers), modulo q."""
+    q = freivalds_prime([scheme.p]) if q is None else int(q)
+    F = PrimeField(q)
+    h = (scheme.p - 1) // 2
+    V = reduce_mod(value, q)
+    X = F.random((int(trials), V.shape[0]), np.random.default_rng(rng))
+    acc = np.zeros((X.shape[0], V.shape[1]), dtype=np.int64)
+    for (l1, l2), coeff in scheme.targets[t]:
+        c = (coeff - scheme.p if coeff > h else coeff) % q
+        y = F.matmul(F.matmul(X, reduce_mod(inputs[0][l1], q)), reduce_mod(inputs[1][l2], q))
+        acc = F.add(acc, F.mul(y, c))
+    return bool(np.array_equal(F.matmul(X, V), acc))
+
+
+def matdot_scheme(p: int, m: int, stragglers: int = 0, byzantine: int = 0) -> Scheme:
+    r"""MatDot (Dutta et al.) over GF(p): worker j at node :math:`x_j = j+1` gets
+    :math:`\sum_i A_i x_j^i` and :math:`\sum_i B_i x_j^{m-1-i}`; the coefficient of
+    :math:`x^{m-1}` in the product is :math:`\sum_i A_i B_i = AB`. Any 2m - 1 results
+    decode, so :math:`w = 2m - 1 + s + 2b`.
+
+    A small stand-in until ``ffcc.codes.matdot`` lands; any Scheme with the same basis and
+    target plugs into :func:`ffcc.run.run_matmul` through ``scheme=``.
+    """
+    m, s, b = int(m), int(stragglers), int(byzantine)
+    if m < 1:
+        raise InputError(f"MatDot needs m >= 1 blocks, got {m}")
+    w = 2 * m - 1 + s + 2 * b
+    F = PrimeField(p)
+    x = F.nodes(w)
+    V = F.vandermonde(x, m)
+    enc = [[V[j].tolist(), V[j, ::-1].tolist()] for j in range(w)]
+    target = [((i, i), 1) for i in range(m)]
+    return Scheme(
+        F,
+        [m, m],
+        enc,
+        [target],
+        stragglers=s,
+        byzantine=b,
+        name=f"matdot-m{m}",
+        params={"m": m},
+    )
+
+
+def split_inner(A, B, m: int) -> tuple[list[np.ndarray], list[np.ndarray], int]:
+    """A's column blocks and B's row blocks (m each), zero-padding the inner dimension up
+    to a multiple of m (padding adds zero products). Returns (A blocks, B blocks, pad).
+
+    Without padding the blocks are read-only views of A and B (nothing is copied twice:
+    encoding reads them once)."""
+    k = A.shape[1]
+    kb = -(-k // m)
+    pad = kb * m - k
+    if pad:
+        A = np.concatenate([A, np.zeros((A.shape[0], pad), dtype=A.dtype)], axis=1)
+        B = np.concatenate([B, np.zeros((pad, B.shape[1]), dtype=B.dtype)], axis=0)
+    Ab = [_readonly(A[:, i * kb : (i + 1) * kb]) for i in range(m)]
+    Bb = [_readonly(B[i * kb : (i + 1) * kb]) for i in range(m)]
+    return Ab, Bb, pad
+
+
+def _readonly(view: np.ndarray) -> np.ndarray:
+    v = view.view()
+    v.flags.writeable = False  # a view of the caller's data: make writes impossible
+    return v

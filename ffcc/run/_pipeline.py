@@ -1,0 +1,716 @@
+r"""The whole pipeline on real workers: encode, run, keep the first results, decode, check.
+
+A *plan* is a list of :class:`Group`\ s. Each group is one coded computation: a scheme
+(or a factory ``p -> Scheme`` so that several primes can be used), the integer blocks it
+multiplies, and where its targets go in the result. :func:`run_plan` runs the groups one
+after the other on one executor (one pool for the whole run) and returns the exact
+integer result and a :class:`~ffcc.run.RunReport`.
+
+**Guarantees.** With at most s results missing (killed, raising or straggling workers)
+and at most b corrupted, the result is exact and the workers that lied are named: with
+b = 0 the first results that determine every target are decoded; with b > 0 the run
+waits for w - s results (R + 2b, the minimum that corrects b errors) and calls the
+scheme's ``decode_with_errors``. With more faults it raises :class:`TooManyFaults`; a lie
+that no decoder can see (more than b liars whose results happen to be consistent, or any
+lie when b = 0) is caught by the Freivalds check with probability at least
+:math:`1 - q^{-t}`, raising :class:`VerificationFailed`. Nothing the caller passed is
+modified.
+
+Example
+-------
+>>> import numpy as np
+>>> from ffcc.run import run_matmul
+>>> rng = np.random.default_rng(1)
+>>> A = rng.integers(-9, 10, (6, 8)); B = rng.integers(-9, 10, (8, 5))
+>>> C, rep = run_matmul(A, B, m=2, stragglers=1, executor="inline", progress=False)
+>>> bool((C == A @ B).all()), rep.groups[0].w, rep.groups[0].R
+(True, 4, 3)
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._progress import Progress
+from ..scheme import DecodingError, Scheme
+from . import _exact
+from ._errors import InputError, TooManyFaults, VerificationFailed
+from ._exact import (
+    choose_primes,
+    combine,
+    freivalds_prime,
+    freivalds_target,
+    matdot_scheme,
+    max_abs,
+    quantization_bound,
+    quantize,
+    reduce_mod,
+    split_inner,
+    target_bound,
+)
+from ._executors import CORRUPTED, KILLED, RAISED, Executor, GroupJob, make_executor
+from ._faults import Faults, StragglerModel, parse_model
+from ._kernels import lincomb
+from ._realvalued import RealMatDot
+from ._report import GroupReport, RunReport
+
+__all__ = ["Group", "run_plan", "run_matmul"]
+
+
+@dataclass
+class Group:
+    """One coded computation of a plan.
+
+    Parameters
+    ----------
+    scheme:
+        A :class:`~ffcc.scheme.Scheme` over GF(p), or a factory ``p -> Scheme`` building the
+        same code over any prime (needed when the exact range exceeds one prime).
+    inputs:
+        ``inputs[c][l]``: the integer blocks (int64 or Python-int object arrays) of
+        coordinate c, as :meth:`Scheme.encode` takes them (signed; reduced mod p here).
+    place:
+        Where the targets go in the result: None (the group's single target is the whole
+        result), a list of ``(t, (row, col))`` or ``(t, (row, col), coeff)`` adding
+        ``coeff * target_t`` at that offset, or a callable ``place(C, t, value)``.
+    bound:
+        Override of the bound on |target entries| (derived from the inputs for d = 2).
+    primes:
+        Primes to use instead of the automatic choice (checked to suffice).
+    """
+
+    scheme: Scheme | Callable[[int], Scheme]
+    inputs: Sequence[Sequence[np.ndarray]]
+    place: Sequence | Callable | None = None
+    name: str = ""
+    bound: int | None = None
+    primes: Sequence[int] | None = None
+
+
+@dataclass
+class _Prepared:
+    group: Group
+    schemes: list
+    primes: tuple
+    bound: int
+    inputs: list
+
+    @property
+    def scheme(self) -> Scheme:
+        return self.schemes[0]
+
+
+def _int_blocks(blocks, c: int, gi: int) -> list:
+    out = []
+    for l, X in enumerate(blocks):
+        a = np.asarray(X)
+        if a.dtype == object:
+            if not all(isinstance(v, (int, np.integer)) for v in a.ravel()):
+                raise InputError(f"group {gi}: inputs[{c}][{l}] holds non-integers")
+        elif a.dtype.kind not in "iub":
+            raise InputError(
+                f"group {gi}: inputs[{c}][{l}] has dtype {a.dtype}; exact groups take "
+                "integers (quantize floats first, e.g. with ffcc.run.quantize)"
+            )
+        elif a.dtype.kind == "u" and a.dtype.itemsize == 8 and a.size and a.max() >= 1 << 63:
+            raise InputError(f"group {gi}: inputs[{c}][{l}] exceeds the int64 range")
+        out.append(a)
+    return out
+
+
+def _lifted_targets(s: Scheme):
+    h = (s.p - 1) // 2
+    return [[(idx, c - s.p if c > h else c) for idx, c in t] for t in s.targets]
+
+
+def _prepare(g: Group, gi: int) -> _Prepared:
+    if not isinstance(g, Group):
+        raise InputError(f"plan[{gi}] is a {type(g).__name__}, expected ffcc.run.Group")
+    first = g.scheme if isinstance(g.scheme, Scheme) else None
+    if first is None and not callable(g.scheme):
+        raise InputError(f"group {gi}: scheme must be a Scheme or a factory p -> Scheme")
+    probe = first if first is not None else g.scheme(65537)
+    if not isinstance(probe, Scheme):
+        raise InputError(f"group {gi}: the scheme factory returned {type(probe).__name__}")
+    if len(g.inputs) != probe.d:
+        raise InputError(f"group {gi}: {len(g.inputs)} input coordinates for d = {probe.d}")
+    inputs = [_int_blocks(g.inputs[c], c, gi) for c in range(probe.d)]
+    for c in range(probe.d):
+        if len(inputs[c]) != probe.basis[c]:
+            raise InputError(
+                f"group {gi}: coordinate {c} has {len(inputs[c])} blocks, the scheme's basis "
+                f"needs {probe.basis[c]}"
+            )
+    bound = int(g.bound) if g.bound is not None else target_bound(probe, inputs)
+    if first is not None:
+        need = 2 * bound + 1
+        if first.p < need and g.primes is None:
+            raise InputError(
+                f"group {gi}: the exact targets reach {bound.bit_length()} bits but the scheme "
+                f"is over GF({first.p}); pass a factory p -> Scheme so several primes can be "
+                "combined by CRT, or use smaller entries / fewer fraction bits"
+            )
+        if g.primes is not None and tuple(int(q) for q in g.primes) != (first.p,):
+            raise InputError(f"group {gi}: a fixed scheme runs over its own prime {first.p} only")
+        return _Prepared(g, [first], (first.p,), bound, inputs)
+    primes = choose_primes(bound, g.primes)
+    schemes = [probe if q == 65537 else g.scheme(q) for q in primes]
+    ref = _lifted_targets(schemes[0])
+    for q, s in zip(primes, schemes, strict=True):
+        if not isinstance(s, Scheme) or s.p != q:
+            raise InputError(f"group {gi}: the factory must return a Scheme over GF({q})")
+        if (s.w, s.basis, s.stragglers, s.byzantine) != (
+            schemes[0].w,
+            schemes[0].basis,
+            schemes[0].stragglers,
+            schemes[0].byzantine,
+        ):
+            raise InputError(f"group {gi}: the factory builds different codes for different p")
+        if _lifted_targets(s) != ref:
+            raise InputError(
+                f"group {gi}: targets differ across primes; integer results need the same "
+                "small integer target coefficients over every prime"
+            )
+    return _Prepared(g, schemes, primes, bound, inputs)
+
+
+def _stack_reduced(blocks, q: int, gi: int, c: int) -> np.ndarray:
+    """The blocks of one coordinate mod q, flattened into the rows of one array."""
+    shapes = {np.shape(b) for b in blocks}
+    if len(shapes) != 1:
+        raise InputError(f"group {gi}: coordinate {c} blocks differ in shape: {sorted(shapes)}")
+    shape = shapes.pop()
+    out = np.empty((len(blocks), int(np.prod(shape, dtype=np.int64))), dtype=np.int64)
+    for l, b in enumerate(blocks):
+        if b.dtype == object:
+            out[l] = reduce_mod(b, q).reshape(-1)
+        else:  # one pass, written in place
+            np.remainder(b.astype(np.int64, copy=False), q, out=out[l].reshape(shape))
+    return out
+
+
+def _fault_text(events) -> str:
+    parts = []
+    for e in events:
+        if e.status in (KILLED, RAISED):
+            parts.append(f"worker {e.worker} {e.status} ({e.detail})")
+    return "; ".join(parts) if parts else "none failed, but the results do not suffice"
+
+
+def _decode_group(pr: _Prepared, outcome, seed) -> tuple[list, list, list]:
+    """Signed integer targets, the workers used and the liars."""
+    S0 = pr.scheme
+    ok = outcome.results
+    b = S0.byzantine
+    per_prime, liars = [], set()
+    if b == 0:
+        order = outcome.order
+        pick = order[: S0.R] if len(order) >= S0.R and S0.decodes(order[: S0.R]) else order
+        used = sorted(pick)
+        for qi, s in enumerate(pr.schemes):
+            D = s.decoder(used)
+            shape = np.shape(ok[used[0]][qi])
+            # the results are views of the workers' output slots: no stacked copy
+            ys = [np.asarray(ok[j][qi], dtype=np.int64).reshape(-1) for j in used]
+            out = [lincomb(s.p, D[t], ys, ys[0].size) for t in range(D.shape[0])]
+            per_prime.append([out[t].reshape(shape) for t in range(D.shape[0])])
+    else:
+        for qi, s in enumerate(pr.schemes):
+            try:
+                targets, bad = s.decode_with_errors(
+                    {j: ok[j][qi] for j in ok}, max_errors=b, rng=seed
+                )
+            except DecodingError as e:
+                raise TooManyFaults(
+                    f"group {pr.group.name}: the {len(ok)} results cannot be explained with "
+                    f"at most b = {b} corrupted workers: more workers lied than the scheme "
+                    f"corrects ({e})"
+                ) from None
+            per_prime.append(targets)
+            liars.update(bad)
+        used = sorted(set(ok) - liars)
+    n_t = len(per_prime[0])
+    targets = [combine([pp[t] for pp in per_prime], pr.primes, pr.bound) for t in range(n_t)]
+    return targets, used, sorted(liars)
+
+
+def _place(C, g: Group, targets, gi):
+    if callable(g.place):
+        for t, v in enumerate(targets):
+            g.place(C, t, v)
+        return
+    for item in g.place:
+        t, (r0, c0) = item[0], item[1]
+        coeff = item[2] if len(item) > 2 else 1
+        v = targets[t]
+        h, w = v.shape
+        if r0 + h > C.shape[0] or c0 + w > C.shape[1]:
+            raise InputError(
+                f"group {gi}: target {t} at {(r0, c0)} does not fit a {C.shape} result"
+            )
+        C[r0 : r0 + h, c0 : c0 + w] += v * coeff if coeff != 1 else v
+
+
+def run_plan(
+    plan: Sequence[Group],
+    *,
+    shape: tuple[int, int] | None = None,
+    executor: str | Executor = "local",
+    executor_options: dict | None = None,
+    straggler_model: StragglerModel | str | None = None,
+    faults: Faults | None = None,
+    freivalds: int = 3,
+    seed: int = 0,
+    progress: bool | None = None,
+    timeout: float | None = None,
+    label: str = "plan",
+    workers_compare: dict | None = None,
+    lemma1_bound: float | None = None,
+    reference=None,
+    _t0: float | None = None,
+) -> tuple[np.ndarray, RunReport]:
+    r"""Run every group of a plan on real workers; return (exact integer result, report).
+
+    Parameters
+    ----------
+    plan:
+        A list of :class:`Group`.
+    shape:
+        Shape of the result; needed unless the plan is one group with ``place=None``.
+    executor:
+        ``"local"`` (default), ``"dask"``, ``"inline"`` or an :class:`Executor` (kept open).
+    straggler_model, faults:
+        Delays injected in the workers (:func:`parse_model` spec or model) and injected
+        faults (:class:`Faults`).
+    freivalds:
+        Trials t of the Freivalds check of every target, over a prime q below
+        :math:`2^{30}` that is not a computing prime; a wrong target passes with
+        probability at most :math:`q^{-t}` (0: no check).
+    workers_compare, lemma1_bound, reference:
+        Shown in the report: worker counts of other schemes (e.g. ``{"MatDot": 15}``), the
+        planner's Lemma 1 bound, and a reference product to measure the relative error.
+
+    Raises
+    ------
+    TooManyFaults
+        More missing or corrupted results than the group's s and b.
+    VerificationFailed
+        A target failed the Freivalds check.
+    """
+    t_run = time.perf_counter() if _t0 is None else _t0
+    plan = list(plan)
+    if not plan:
+        raise InputError("the plan has no groups")
+    model = parse_model(straggler_model)
+    faults = faults if faults is not None else Faults()
+    prepared = [_prepare(g, gi) for gi, g in enumerate(plan)]
+    if shape is None and not (len(plan) == 1 and plan[0].place is None):
+        raise InputError("give shape= for a plan with several groups or explicit placements")
+    if any(g.place is None for g in plan) and len(plan) > 1:
+        raise InputError("place=None means the whole result: only for a one-group plan")
+    own = not isinstance(executor, Executor)
+    ex = make_executor(executor, **(executor_options or {}))
+    rep = RunReport(label=label, executor=ex.name, straggler_model=model.describe())
+    rep.faults = faults.to_dict()
+    rep.workers_compare = {"plan": sum(p.scheme.w for p in prepared), **(workers_compare or {})}
+    rng = np.random.default_rng([seed, 1])  # delays
+    rng_check = np.random.default_rng([seed, 2])  # Freivalds vectors
+    q_check = freivalds_prime([q for p in prepared for q in p.primes])
+    C = None
+    try:
+        start = getattr(ex, "start", None)
+        if start is not None and own:
+            rep.pool_start_s = start(max(p.scheme.w for p in prepared))
+        rep.processes = ex.processes
+        total_need = sum(_need(p.scheme) for p in prepared)
+        with Progress(total_need, f"run {label}", progress) as bar:
+            for gi, pr in enumerate(prepared):
+                targets, grep = _run_group(ex, pr, gi, model, faults, rng, seed, bar, timeout)
+                rep.groups.append(grep)
+                if freivalds:
+                    _check_targets(pr, targets, freivalds, rng_check, gi, q_check)
+                C = _assemble(C, pr, targets, shape, prepared, gi)
+    finally:
+        if own:
+            ex.close()
+    if freivalds:
+        rep.freivalds = {
+            "trials": int(freivalds),
+            "q": q_check,
+            "passed": True,
+            "failure_probability": float(q_check) ** -int(freivalds),
+            "what": "every target of every group, against its definition from the inputs",
+        }
+    if lemma1_bound is not None:
+        rep.errors["lemma1_bound"] = float(lemma1_bound)
+    if reference is not None:
+        rep.errors["rel_error"] = _rel_error(C, reference)
+    if _t0 is None:
+        _finish(rep, t_run)
+    return C, rep
+
+
+def _finish(rep: RunReport, t0: float) -> None:
+    """Group starts were taken on the perf_counter clock: make them run-relative."""
+    for g in rep.groups:
+        g.start_s -= t0
+    rep.total_s = time.perf_counter() - t0
+
+
+def _need(s: Scheme) -> int:
+    return s.R if s.byzantine == 0 else s.w - s.stragglers
+
+
+def _rel_error(C, ref) -> float:
+    C = np.asarray(C, dtype=np.float64)
+    ref = np.asarray(ref, dtype=np.float64)
+    den = np.linalg.norm(ref)
+    num = np.linalg.norm(C - ref)
+    return float(num / den) if den > 0 else float(num)
+
+
+def _assemble(C, pr: _Prepared, targets, shape, prepared, gi):
+    g = pr.group
+    if g.place is None:
+        if len(targets) != 1:
+            raise InputError(f"group {gi} has {len(targets)} targets: say where each goes (place=)")
+        return targets[0]
+    if C is None:
+        # every entry of C is a sum of placed targets: int64 when their bounds allow it
+        total = sum(p.bound * _place_weight(p.group) for p in prepared)
+        dtype = np.int64 if total < (1 << 63) - 1 else object
+        C = np.zeros(shape, dtype=dtype)
+        if dtype is object:
+            C[...] = 0
+    _place(C, g, [t.astype(C.dtype) if C.dtype == object else t for t in targets], gi)
+    return C
+
+
+def _place_weight(g: Group) -> int:
+    """Sum of |coeff| over a group's placements (an upper bound for a callable: 2^63)."""
+    if callable(g.place):
+        return 1 << 63
+    return sum(abs(int(it[2])) if len(it) > 2 else 1 for it in g.place)
+
+
+def _check_targets(pr: _Prepared, targets, trials, rng, gi, q):
+    s = pr.scheme
+    if s.d != 2 or s.product is not None:
+        return  # the check is written for matrix products
+    for t, v in enumerate(targets):
+        if not freivalds_target(s, pr.inputs, v, t, trials, rng, q):
+            raise VerificationFailed(
+                f"group {gi}, target {t} failed the Freivalds check: a worker returned a wrong "
+                f"result that decoding did not correct (more than b = {s.byzantine} liars?); "
+                "declare byzantine >= 1 to locate and correct liars"
+            )
+
+
+def _run_group(ex, pr: _Prepared, gi, model, faults, rng, seed, bar, timeout):
+    S0 = pr.scheme
+    w, b, s = S0.w, S0.byzantine, S0.stragglers
+    t_start = time.perf_counter()
+    grep = GroupReport(
+        gi,
+        pr.group.name or S0.name,
+        w,
+        S0.R,
+        s,
+        b,
+        _need(S0),
+        "field",
+        primes=list(pr.primes),
+        bound_bits=int(pr.bound).bit_length(),
+    )
+    delays = model.sample(w, rng)
+    t = time.perf_counter()
+    X = [
+        [_stack_reduced(blocks, q, gi, c) for c, blocks in enumerate(pr.inputs)] for q in pr.primes
+    ]
+    job = GroupJob(
+        gi,
+        "field",
+        tuple(pr.primes),
+        w,
+        tuple(np.shape(blocks[0]) for blocks in pr.inputs),
+        delays,
+        faults.for_group(gi, w),
+        product=S0.product,
+        seed=seed,
+        label=grep.name,
+        E=[list(sch.E) for sch in pr.schemes],
+        X=X,
+    )
+    prep_s = time.perf_counter() - t
+    if b == 0:
+
+        def enough(ok):
+            return len(ok) >= S0.R and S0.decodes(sorted(ok))
+
+        def possible(failed):
+            rest = [j for j in range(w) if j not in failed]
+            return len(rest) >= S0.R and S0.decodes(rest)
+    else:
+
+        def enough(ok):
+            return len(ok) >= w - s
+
+        def possible(failed):
+            return len(failed) <= s
+
+    out = ex.run_group(job, enough, possible, bar, timeout)
+    grep.encode_s = prep_s + job.encode_s
+    del job, X
+    grep.events = [out.events[j] for j in range(w)]
+    grep.submissions, grep.rebuilds, grep.rebuild_s = out.submissions, out.rebuilds, out.rebuild_s
+    grep.time_to_R_s = out.t_enough
+    if out.t_enough is None:
+        got = len(out.results)
+        what = (
+            f"needs {S0.R} that determine every target (tolerates s = {s} missing)"
+            if b == 0
+            else f"needs w - s = {w - s} to correct b = {b} liars (tolerates s = {s} missing)"
+        )
+        raise TooManyFaults(
+            f"group {gi} ({grep.name}): only {got} of {w} workers returned a result; the code "
+            f"{what}. Failures: {_fault_text(grep.events)}"
+        )
+    t = time.perf_counter()
+    targets, used, liars = _decode_group(pr, out, seed)
+    grep.decode_s = time.perf_counter() - t
+    grep.used, grep.liars = used, liars
+    for j in liars:
+        grep.events[j].status = CORRUPTED
+    grep.start_s = t_start
+    return targets, grep
+
+
+def _as_matrix(X, name: str) -> np.ndarray:
+    a = np.asarray(X)
+    if a.dtype == object or a.dtype.kind not in "iubf":
+        raise InputError(f"{name} has dtype {a.dtype}; expected an integer or float matrix")
+    if a.ndim != 2:
+        raise InputError(f"{name} must be a 2-D matrix, got {a.ndim} dimensions")
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        raise InputError(f"{name} holds NaN or Inf")
+    if a.dtype.kind == "u" and a.dtype.itemsize == 8 and a.size and a.max() >= 1 << 63:
+        raise InputError(f"{name} exceeds the int64 range")
+    return a
+
+
+def run_matmul(
+    A,
+    B,
+    *,
+    m: int = 4,
+    stragglers: int = 1,
+    byzantine: int = 0,
+    scheme: Scheme | Callable[[int], Scheme] | None = None,
+    frac_bits: int | None = None,
+    primes: Sequence[int] | None = None,
+    executor: str | Executor = "local",
+    executor_options: dict | None = None,
+    straggler_model: StragglerModel | str | None = None,
+    faults: Faults | None = None,
+    freivalds: int = 3,
+    real: bool = False,
+    real_basis: str = "chebyshev",
+    reference: bool = False,
+    seed: int = 0,
+    progress: bool | None = None,
+    timeout: float | None = None,
+    workers_compare: dict | None = None,
+    lemma1_bound: float | None = None,
+    label: str | None = None,
+) -> tuple[np.ndarray, RunReport]:
+    r"""The exact product A @ B with a MatDot-like code on real workers.
+
+    Integer matrices are multiplied exactly. Float matrices are quantized to
+    ``frac_bits`` fraction bits (default 20), multiplied exactly, and scaled back; the
+    only error is quantization, reported with its bound
+    :math:`\text{inner}\cdot 2^{-f-1}(\max|A| + \max|B| + 2^{-f-1})`. Several primes and
+    CRT are used when :math:`2\cdot\text{inner}\cdot\max|A_q|\max|B_q|` exceeds one prime.
+
+    Parameters
+    ----------
+    m, stragglers, byzantine:
+        MatDot with m inner blocks, s stragglers and b liars: w = 2m - 1 + s + 2b workers.
+    scheme:
+        Another code with basis (m, m) and the single target :math:`\sum_i A_iB_i` (a Scheme
+        or a factory ``p -> Scheme``).
+    real:
+        Also run the floating-point MatDot (Chebyshev nodes and basis, or
+        ``real_basis="monomial"``) and report its condition number and error.
+    reference:
+        For integer inputs, also compute the exact product directly and report the error.
+
+    Returns
+    -------
+    (C, report):
+        C is int64 (or a Python-int object array when entries may exceed int64) for
+        integer inputs, float64 for float inputs.
+    """
+    t0 = time.perf_counter()
+    A0 = _as_matrix(A, "A")
+    B0 = _as_matrix(B, "B")
+    if A0.shape[1] != B0.shape[0]:
+        raise InputError(f"A is {A0.shape} and B is {B0.shape}: inner dimensions differ")
+    is_float = A0.dtype.kind == "f" or B0.dtype.kind == "f"
+    if is_float:
+        f = 20 if frac_bits is None else int(frac_bits)
+        Aq, _ = quantize(A0, f)
+        Bq, _ = quantize(B0, f)
+    else:
+        if frac_bits:
+            raise InputError("frac_bits applies to float matrices; these are integers")
+        f = 0
+        # no copy: everything below only reads A and B (blocks are read-only views)
+        Aq = A0.astype(np.int64, copy=False)
+        Bq = B0.astype(np.int64, copy=False)
+    if scheme is None:
+        m, s, b = int(m), int(stragglers), int(byzantine)
+
+        def factory(q):
+            return matdot_scheme(q, m, s, b)
+
+        name = f"matdot-m{m}"
+        sch = factory
+    else:
+        sch = scheme
+        probe = scheme if isinstance(scheme, Scheme) else scheme(65537)
+        if probe.d != 2 or probe.basis[0] != probe.basis[1]:
+            raise InputError("scheme= must have basis (m, m) and the target sum_i A_i B_i")
+        m, s, b = probe.basis[0], probe.stragglers, probe.byzantine
+        name = probe.name
+    Ab, Bb, pad = split_inner(Aq, Bq, m)
+    group = Group(sch, [Ab, Bb], place=None, name=name, primes=primes)
+    own = not isinstance(executor, Executor)
+    ex = make_executor(executor, **(executor_options or {}))
+    pool_s = 0.0
+    try:
+        if own and hasattr(ex, "start"):
+            pool_s = ex.start(2 * m - 1 + s + 2 * b)
+        C_int, rep = run_plan(
+            [group],
+            executor=ex,
+            straggler_model=straggler_model,
+            faults=faults,
+            freivalds=0,
+            seed=seed,
+            progress=progress,
+            timeout=timeout,
+            label=label or f"{A0.shape[0]}x{A0.shape[1]} @ {B0.shape[0]}x{B0.shape[1]}",
+            workers_compare=workers_compare,
+            lemma1_bound=lemma1_bound,
+            _t0=t0,
+        )
+        rep.pool_start_s = pool_s  # 0 when the caller's executor was already running
+        rep.inputs = {
+            "A": list(A0.shape),
+            "B": list(B0.shape),
+            "dtype": str(A0.dtype),
+            "frac_bits": f if is_float else None,
+            "inner_padding": pad,
+        }
+        if freivalds:
+            t = time.perf_counter()
+            q_check = freivalds_prime(rep.groups[0].primes)
+            ok = _exact.freivalds(C_int, Aq, Bq, freivalds, [seed, 0xF2E1], q_check)
+            rep.freivalds = {
+                "trials": int(freivalds),
+                "q": q_check,
+                "passed": ok,
+                "failure_probability": float(q_check) ** -int(freivalds),
+                "what": "C x == A (B x) mod q for the whole (quantized) product",
+                "seconds": time.perf_counter() - t,
+            }
+            if not ok:
+                raise VerificationFailed(
+                    "the decoded product failed the Freivalds check: some worker returned a "
+                    f"wrong result that decoding did not correct (b = {b} declared); declare "
+                    "byzantine >= 1 so liars are located and corrected"
+                )
+        if is_float:
+            C = _dequantize(C_int, 2 * f)
+            ref = A0.astype(np.float64) @ B0.astype(np.float64)
+            diff = np.abs(C - ref)
+            rep.errors.update(
+                frac_bits=f,
+                quant_max_abs=float(diff.max(initial=0.0)),
+                quant_rel_fro=_rel_error(C, ref),
+                quant_bound=quantization_bound(
+                    A0.shape[1], np.abs(A0).max(initial=0), np.abs(B0).max(initial=0), f
+                ),
+                rel_error=_rel_error(C, ref),
+            )
+        else:
+            C = C_int
+            if reference:
+                rep.errors["rel_error"] = _rel_error(C, _exact_product(A0, B0))
+        if real:
+            _run_real(ex, rep, A0, B0, C, m, s, real_basis, straggler_model, seed, timeout)
+    finally:
+        if own:
+            ex.close()
+    _finish(rep, t0)
+    return C, rep
+
+
+def _dequantize(C_int, bits: int) -> np.ndarray:
+    if C_int.dtype == object:
+        return np.array([math.ldexp(float(v), -bits) for v in C_int.ravel()]).reshape(C_int.shape)
+    return np.ldexp(C_int.astype(np.float64), -bits)
+
+
+def _exact_product(A, B):
+    bound = A.shape[1] * max_abs(A) * max_abs(B)
+    if bound < 1 << 53:
+        return A.astype(np.float64) @ B.astype(np.float64)  # exact: every partial sum < 2^53
+    return A.astype(object) @ B.astype(object)
+
+
+def _run_real(ex, rep: RunReport, A0, B0, C_exact, m, s, basis, model, seed, timeout):
+    nodes = "chebyshev" if basis == "chebyshev" else "integer"
+    code = RealMatDot(m, s, basis=basis, nodes=nodes)
+    A = A0.astype(np.float64)
+    B = B0.astype(np.float64)
+    coded = code.encode(A, B)
+    rng = np.random.default_rng([seed, 0x5EA1])
+    delays = parse_model(model).sample(code.w, rng)
+    gi = len(rep.groups)
+    job = GroupJob.from_coded(gi, "float", (), [coded], delays, [None] * code.w, seed=seed)
+    t_start = time.perf_counter()
+    out = ex.run_group(
+        job,
+        lambda ok: len(ok) >= code.R,
+        lambda failed: code.w - len(failed) >= code.R,
+        None,
+        timeout,
+    )
+    grep = GroupReport(gi, f"real-matdot-{basis}", code.w, code.R, s, 0, code.R, "float")
+    grep.events = [out.events[j] for j in range(code.w)]
+    grep.time_to_R_s = out.t_enough
+    grep.submissions = out.submissions
+    if out.t_enough is None:
+        raise TooManyFaults(f"real-valued MatDot: only {len(out.results)} of {code.w} results")
+    S = out.order[: code.R]
+    t = time.perf_counter()
+    C_real, cond = code.decode({j: out.results[j][0] for j in S}, S)
+    grep.decode_s = time.perf_counter() - t
+    grep.used = sorted(S)
+    grep.condition = cond
+    grep.start_s = t_start
+    rep.groups.append(grep)
+    exact = np.asarray(C_exact, dtype=np.float64)
+    rep.errors.update(
+        real_basis=basis,
+        real_rel_error_vs_exact=_rel_error(C_real, exact),
+        real_rel_error_vs_float64=_rel_error(C_real, A @ B),
+        real_worst_condition_seen=cond,
+        real_worst_condition_all=code.worst_condition(),
+    )

@@ -1,0 +1,265 @@
+"""What a run did: per-group timings, worker events, faults, errors; text, JSON and a plot.
+
+Example
+-------
+>>> from ffcc.run import RunReport
+>>> rep = RunReport(label="demo", executor="inline")
+>>> rep.workers_compare = {"plan": 7, "MatDot": 9, "uncoded": 4}
+>>> print(rep.summary().splitlines()[0])
+run demo on inline: 0 groups, total 0.000 s
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from ._executors import ABANDONED, CORRUPTED, KILLED, OK, RAISED, WorkerEvent
+
+__all__ = ["GroupReport", "RunReport", "plot_latency"]
+
+
+@dataclass
+class GroupReport:
+    """One group of the plan: its code, the primes used and what its workers did."""
+
+    index: int
+    name: str
+    w: int
+    R: int
+    stragglers: int
+    byzantine: int
+    need: int  # results waited for: R, or w - s when correcting errors
+    kind: str  # "field" (exact) or "float" (real-valued comparison)
+    primes: list = field(default_factory=list)
+    bound_bits: int | None = None  # bits of the largest |entry| the targets can reach
+    start_s: float = 0.0  # when the group started, from the start of the run
+    encode_s: float = 0.0
+    time_to_R_s: float | None = None
+    decode_s: float = 0.0
+    submissions: int = 0
+    rebuilds: int = 0
+    rebuild_s: float = 0.0
+    used: list = field(default_factory=list)  # workers whose results were decoded
+    liars: list = field(default_factory=list)
+    events: list = field(default_factory=list)  # WorkerEvent
+    condition: float | None = None  # real-valued path: cond of the decoding matrix
+
+    def count(self, status: str) -> int:
+        return sum(1 for e in self.events if e.status == status)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["events"] = [e.to_dict() if isinstance(e, WorkerEvent) else e for e in self.events]
+        return d
+
+
+def _fmt_s(x) -> str:
+    return "-" if x is None else f"{x:.3f} s"
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    return x
+
+
+@dataclass
+class RunReport:
+    """Everything a coded run measured. ``summary()`` for people, ``to_json()`` for tools.
+
+    ``errors`` may hold ``rel_error`` (relative Frobenius error of the returned product
+    against the exact product), ``lemma1_bound`` (given by the planner),
+    ``quant_max_abs``, ``quant_rel_fro`` and ``quant_bound`` (the exact path's only error:
+    quantization), and ``real_*`` entries for the floating-point comparison.
+    """
+
+    label: str = "run"
+    executor: str = "local"
+    processes: int | None = None
+    pool_start_s: float = 0.0  # time spent starting workers during this run
+    total_s: float = 0.0
+    groups: list = field(default_factory=list)
+    workers_compare: dict = field(default_factory=dict)
+    straggler_model: str = "none"
+    faults: dict = field(default_factory=dict)
+    freivalds: dict | None = None
+    errors: dict = field(default_factory=dict)
+    inputs: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+    # -- derived ---------------------------------------------------------------------
+    @property
+    def exact_groups(self) -> list:
+        return [g for g in self.groups if g.kind == "field"]
+
+    @property
+    def workers_used(self) -> int:
+        return sum(g.w for g in self.exact_groups)
+
+    @property
+    def time_to_R_s(self) -> float | None:
+        ts = [g.time_to_R_s for g in self.exact_groups]
+        return None if not ts or any(t is None for t in ts) else sum(ts)
+
+    @property
+    def decode_s(self) -> float:
+        return sum(g.decode_s for g in self.exact_groups)
+
+    @property
+    def encode_s(self) -> float:
+        return sum(g.encode_s for g in self.exact_groups)
+
+    @property
+    def liars(self) -> list:
+        return [(g.index, j) for g in self.groups for j in g.liars]
+
+    def event_counts(self) -> dict:
+        out = {}
+        for st in (OK, RAISED, KILLED, ABANDONED, CORRUPTED):
+            out[st] = sum(g.count(st) for g in self.exact_groups)
+        return out
+
+    # -- output ----------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["groups"] = [g.to_dict() for g in self.groups]
+        d["workers_used"] = self.workers_used
+        d["time_to_R_s"] = self.time_to_R_s
+        d["encode_s"] = self.encode_s
+        d["decode_s"] = self.decode_s
+        d["event_counts"] = self.event_counts()
+        d["liars"] = [list(x) for x in self.liars]
+        return _jsonable(d)
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), indent=indent)
+
+    def summary(self) -> str:
+        L = [
+            f"run {self.label} on {self.executor}: {len(self.groups)} groups, "
+            f"total {self.total_s:.3f} s"
+            + (f" (of which pool start {self.pool_start_s:.2f} s)" if self.pool_start_s else "")
+        ]
+        if self.workers_compare:
+            parts = ", ".join(f"{k} {v}" for k, v in self.workers_compare.items())
+            L.append(f"workers: {parts}")
+        if self.groups:
+            L.append(
+                f"time to R-th result {_fmt_s(self.time_to_R_s)}, encode {self.encode_s:.3f} s, "
+                f"decode {self.decode_s:.3f} s"
+            )
+        L.append(f"straggler model: {self.straggler_model}")
+        if any(self.faults.values()):
+            L.append(f"injected faults: {self.faults}")
+        for g in self.groups:
+            kind = "exact" if g.kind == "field" else "real-valued"
+            primes = f", primes {g.primes}" if g.primes else ""
+            bits = f" ({g.bound_bits}-bit range)" if g.bound_bits is not None else ""
+            L.append(
+                f"  group {g.index} {g.name} [{kind}]: w = {g.w}, R = {g.R}, s = {g.stragglers}, "
+                f"b = {g.byzantine}, waited for {g.need}{primes}{bits}"
+            )
+            counts = {st: g.count(st) for st in (OK, RAISED, KILLED, ABANDONED, CORRUPTED)}
+            seen = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+            L.append(
+                f"    R-th result at {_fmt_s(g.time_to_R_s)}, decode {g.decode_s:.3f} s; "
+                f"workers: {seen}; decoded from {g.used}"
+            )
+            if g.rebuilds:
+                L.append(
+                    f"    pool rebuilt {g.rebuilds}x after a crash ({g.rebuild_s:.2f} s), "
+                    f"{g.submissions} tasks submitted for {g.w} workers"
+                )
+            if g.liars:
+                L.append(f"    workers that lied (corrected): {g.liars}")
+            for e in g.events:
+                if e.status in (RAISED, KILLED):
+                    L.append(f"    worker {e.worker} {e.status}: {e.detail}")
+            if g.condition is not None:
+                L.append(f"    condition number of the decoding matrix: {g.condition:.3g}")
+        if self.freivalds:
+            fv = self.freivalds
+            L.append(
+                f"Freivalds check: {fv['trials']} trials over GF({fv['q']}) "
+                f"{'passed' if fv['passed'] else 'FAILED'}; a wrong product passes with "
+                f"probability <= {fv['failure_probability']:.3g}"
+            )
+        e = self.errors
+        if "rel_error" in e:
+            L.append(f"relative error vs the exact product: {e['rel_error']:.3g}")
+        if "lemma1_bound" in e:
+            L.append(f"Lemma 1 bound (expected squared error): {e['lemma1_bound']:.6g}")
+        if "quant_max_abs" in e:
+            L.append(
+                f"quantization ({e.get('frac_bits')} fraction bits): max abs error "
+                f"{e['quant_max_abs']:.3g} (bound {e['quant_bound']:.3g}), relative Frobenius "
+                f"{e['quant_rel_fro']:.3g}"
+            )
+        if "real_rel_error_vs_exact" in e:
+            L.append(
+                f"real-valued MatDot ({e.get('real_basis')}): relative error vs exact path "
+                f"{e['real_rel_error_vs_exact']:.3g}, worst condition number seen "
+                f"{e['real_worst_condition_seen']:.3g}"
+                + (
+                    f" (over all subsets {e['real_worst_condition_all']:.3g})"
+                    if e.get("real_worst_condition_all") is not None
+                    else ""
+                )
+            )
+        L.extend(self.notes)
+        return "\n".join(L)
+
+
+_COLORS = {
+    OK: "tab:green",
+    RAISED: "tab:orange",
+    KILLED: "tab:red",
+    ABANDONED: "tab:gray",
+    CORRUPTED: "tab:purple",
+}
+
+
+def plot_latency(report: RunReport, path) -> str:
+    """PNG of every worker's latency (bar from start to outcome, coloured by status) with
+    each group's decode point. Needs matplotlib (imported here, Agg backend)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        from ._errors import RunError
+
+        raise RunError("plot_latency needs matplotlib: pip install 'ffcc[plot]'") from None
+    rows = [(g, e) for g in report.groups for e in g.events]
+    fig, ax = plt.subplots(figsize=(8, max(2.0, 0.25 * len(rows) + 1)))
+    for y, (g, e) in enumerate(rows):
+        t0 = g.start_s + (e.started if e.started is not None else 0.0)
+        t1 = g.start_s + (e.finished if e.finished is not None else g.time_to_R_s or 0.0)
+        ax.barh(y, max(t1 - t0, 1e-4), left=t0, color=_COLORS.get(e.status, "tab:blue"))
+    for g in report.groups:
+        if g.time_to_R_s is not None:
+            x = g.start_s + g.time_to_R_s
+            ax.axvline(x, color="k", ls="--", lw=1)
+            ax.text(x, -0.9, f" decode g{g.index}", fontsize=7, va="bottom")
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([f"g{g.index} w{e.worker}" for g, e in rows], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("seconds from the start of the run")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in _COLORS.values()]
+    ax.legend(handles, list(_COLORS), fontsize=7, loc="lower right")
+    ax.set_title(f"worker latency: {report.label}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return str(path)
