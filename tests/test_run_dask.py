@@ -85,8 +85,16 @@ def test_dask_raise_beyond_tolerance(ex):
 
 
 def test_dask_killed_worker_is_missing_not_fatal(ex):
+    # the others take 1 s, so the kill (reported in ~20 ms) is seen before R results arrive
     C, rep = run_matmul(
-        A, B, m=2, stragglers=1, executor=ex, progress=False, faults=Faults(kill=[1])
+        A,
+        B,
+        m=2,
+        stragglers=1,
+        executor=ex,
+        progress=False,
+        faults=Faults(kill=[1]),
+        straggler_model=SlowWorkers((0, 2, 3), 1.0),
     )
     assert (C == A @ B).all()
     ev = rep.groups[0].events[1]
