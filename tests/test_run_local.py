@@ -74,7 +74,7 @@ def test_kills_beyond_tolerance_raise(ex):
 
 def test_raise_at_and_beyond_tolerance(ex):
     # worker 3 is slow, so the R = 3 results must include worker 2's slot: its error is seen
-    C, rep = _run(ex, faults=Faults(raises=[2]), straggler_model=SlowWorkers((3,), 0.5))
+    C, rep = _run(ex, faults=Faults(raises=[2]), straggler_model=SlowWorkers((3,), 1.5))
     assert (C == REF).all() and _statuses(rep) == ["ok", "ok", "raised", "ok"]
     assert "InjectedFault" in rep.groups[0].events[2].detail
     with pytest.raises(TooManyFaults, match="worker 1 raised"):
