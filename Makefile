@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,distributed,plot,graphs]'
+	$(BIN)/python -m pip install --quiet -e '.[test,distributed,plot,graphs,notebooks]'
 	touch $@
 
 # The main job: sketch A·A (karate club adjacency, bundled with networkx) with Grid CR-MM,
