@@ -274,6 +274,33 @@ def cmd_plan(args) -> int:
     return EXIT_OK
 
 
+def cmd_compare(args) -> int:
+    from .plan import compare
+
+    if args.samples:
+        samples = _read_samples(args.samples)
+    else:
+        import numpy as np
+
+        rng = np.random.default_rng(args.seed)
+        n = args.random
+        if not n or n < 1:
+            raise UserError("give --samples FILE or --random N (a random sample multigraph)")
+        pick = rng.integers(0, args.blocks, size=(n, 2))
+        samples = [(int(a), int(b)) for a, b in pick]
+    rows = compare(samples, args.stragglers, merge=not args.keep_repeats, p=args.p)
+    if args.json:
+        print(json.dumps(rows))
+        return EXIT_OK
+    k = rows[0]["k"]
+    print(f"{k} products, s = {args.stragglers}")
+    print(f"{'construction':<34}{'formula':>9}{'measured':>10}  note")
+    for r in rows:
+        meas = "-" if r["measured"] is None else r["measured"]
+        print(f"{r['construction']:<34}{r['formula']:>9}{meas:>10}  {r['note']}")
+    return EXIT_OK
+
+
 def _read_samples(path: str):
     """A samples file: JSON list of [a, b] pairs, or lines 'a b' / 'a,b' / 'a-b'."""
     import re
@@ -442,6 +469,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--full", action="store_true", help="full parameter ranges (minutes)")
     p.add_argument("--only", help="comma-separated claim ids, e.g. C04,C05")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add(
+        "compare",
+        cmd_compare,
+        "worker counts of every applicable construction for one sample structure",
+        "For one input structure (sampled pairs), print every applicable construction's "
+        "worker count: the formula and the value the exhaustive verifier measures.",
+    )
+    p.add_argument("--samples", help="a samples file (JSON [[a, b], ...] or lines 'a b')")
+    p.add_argument("--random", type=int, metavar="N", help="N random samples instead")
+    p.add_argument("--blocks", type=int, default=4, help="with --random: blocks per side (4)")
+    p.add_argument("--seed", type=int, default=0, help="with --random: seed")
+    p.add_argument("--stragglers", "-s", type=int, default=1, help="stragglers s (default 1)")
+    p.add_argument("--keep-repeats", action="store_true", help="code repeated samples apart")
+    p.add_argument("--p", type=int, default=65537, help="field prime")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add("codes", cmd_codes, "list the catalogued constructions")

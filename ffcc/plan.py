@@ -408,3 +408,62 @@ def _verify_groups(P: Plan, p: int) -> None:
         rep = verify(scheme, progress=False)
         g.verified = bool(rep.holds)
         g.verify_note = f"{rep.checked:,} subsets"
+
+
+def compare(samples, stragglers: int = 1, *, merge: bool = True, p: int = 65537) -> list[dict]:
+    """Worker counts of every applicable construction for one sample structure: the
+    formula, and the value the verifier measures (smallest R at which every R-subset of
+    the construction's workers decodes, plus s). ``measured`` is None where the count of
+    subsets is too large to check here.
+    """
+    from .codes.lagrange import lagrange
+    from .codes.locality import theorem1_report
+    from .codes.polynomial import polynomial_code
+    from .verify import recovery_threshold
+
+    s = int(stragglers)
+    g = samples if isinstance(samples, SampleGraph) else SampleGraph(samples)
+    pairs = list(g.edges) if merge else list(g.samples)
+    k = len(pairs)
+    lefts = list(dict.fromkeys(l for l, _ in pairs))
+    rights = list(dict.fromkeys(r for _, r in pairs))
+    li = {l: i for i, l in enumerate(lefts)}
+    ri = {r: i for i, r in enumerate(rights)}
+    local = [(li[l], ri[r]) for l, r in pairs]
+    maps = [[l for l, _ in local], [r for _, r in local]]
+    u1, u2 = _u(pairs)
+
+    def small(w: int, R: int) -> bool:
+        return sum(math.comb(w, r) for r in range(R, w + 1)) <= VERIFY_LIMIT
+
+    rows = [
+        {"construction": "uncoded", "formula": k, "measured": k, "note": "tolerates s = 0 only"},
+        {"construction": "replication", "formula": k * (1 + s), "measured": k * (1 + s)},
+    ]
+    w = 2 * k - 1 + s
+    measured = None
+    if small(w, 2 * k - 1):
+        sch = lagrange(k, s, p=p).relabel(maps, [len(lefts), len(rights)])
+        measured = recovery_threshold(sch) + s
+    rows.append({"construction": "matdot/lagrange", "formula": w, "measured": measured,
+                 "note": "2k - 1 + s; measured on the folded blocks"})  # fmt: skip
+    w = 2 * k - u1 - u2 + 1 + s
+    measured = None
+    if small(w, w - s):
+        rep = theorem1_report(pairs and local, s, merge=merge, p=p)
+        measured = rep.measured_workers
+    rows.append({"construction": "theorem1 (locality-coordinates)", "formula": w,
+                 "measured": measured,
+                 "note": f"2k - u1 - u2 + 1 + s, u = ({u1}, {u2}); span-aware"})  # fmt: skip
+    if k > 1 and _is_complete_grid(pairs):
+        sch = polynomial_code(len(lefts), len(rights), s, p=p)
+        rows.append({"construction": "polynomial", "formula": k + s,
+                     "measured": recovery_threshold(sch) + s, "note": "complete grid"})  # fmt: skip
+    P = plan(g, s, merge=merge, verify=False, p=p)
+    note = f"{len(P.chosen.groups)} groups, s paid per group"
+    rows.append({"construction": f"planner ({P.chosen.name})", "formula": P.chosen.workers,
+                 "measured": None, "note": note})  # fmt: skip
+    for r in rows:
+        r.setdefault("note", "")
+        r.update({"k": k, "stragglers": s})
+    return rows
