@@ -260,9 +260,7 @@ def cmd_plan(args) -> int:
         d = Path(args.out_dir)
         d.mkdir(parents=True, exist_ok=True)
         for i, g in enumerate(P.chosen.groups):
-            sch = scheme_for_group(
-                P.group_pairs(g), g.construction, P.stragglers, P.byzantine, args.p
-            )
+            sch = scheme_for_group(P, g, args.p)
             sch.save(d / f"group{i:03d}-{g.construction}.json")
         P.notes.append(f"wrote {len(P.chosen.groups)} scheme files to {d}")
     if args.draw:
