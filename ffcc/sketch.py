@@ -250,12 +250,17 @@ class GridSketch:
 
     def estimate(self) -> np.ndarray:
         r"""The float64 estimate :math:`\hat C` (``L x M``), built from the sampled blocks only."""
-        A4, B4, Lb, Mb = self._blocks()
+        Lb, Nb, Mb = self.A.shape[0] // self.m, self.A.shape[1] // self.q, self.B.shape[1] // self.n
         out = np.zeros((self.A.shape[0], self.B.shape[1]))
         for (i, j), w in self.weights.items():
-            blk = out[i * Lb : (i + 1) * Lb, j * Mb : (j + 1) * Mb]
-            for iota, wt in w.items():
-                blk += wt * (A4[i, iota] @ B4[iota, j])
+            if not w:
+                continue
+            # one GEMM per output block: [w_1 A_{i,t1} ... w_k A_{i,tk}] @ [B_{t1,j}; ...]
+            rows = self.A[i * Lb : (i + 1) * Lb]
+            cols = self.B[:, j * Mb : (j + 1) * Mb]
+            left = np.concatenate([wt * rows[:, t * Nb : (t + 1) * Nb] for t, wt in w.items()], 1)
+            right = np.concatenate([cols[t * Nb : (t + 1) * Nb] for t in w], 0)
+            out[i * Lb : (i + 1) * Lb, j * Mb : (j + 1) * Mb] = left @ right
         return out
 
     @cached_property
