@@ -238,33 +238,16 @@ def freivalds_target(
 
 
 def matdot_scheme(p: int, m: int, stragglers: int = 0, byzantine: int = 0) -> Scheme:
-    r"""MatDot (Dutta et al.) over GF(p): worker j at node :math:`x_j = j+1` gets
-    :math:`\sum_i A_i x_j^i` and :math:`\sum_i B_i x_j^{m-1-i}`; the coefficient of
-    :math:`x^{m-1}` in the product is :math:`\sum_i A_i B_i = AB`. Any 2m - 1 results
-    decode, so :math:`w = 2m - 1 + s + 2b`.
+    r"""MatDot (:func:`ffcc.codes.matdot.matdot`) over GF(p) with s stragglers and b liars:
+    any 2m - 1 results decode, so :math:`w = 2m - 1 + s + 2b`."""
+    from ..codes.matdot import matdot
 
-    A small stand-in until ``ffcc.codes.matdot`` lands; any Scheme with the same basis and
-    target plugs into :func:`ffcc.run.run_matmul` through ``scheme=``.
-    """
     m, s, b = int(m), int(stragglers), int(byzantine)
     if m < 1:
         raise InputError(f"MatDot needs m >= 1 blocks, got {m}")
-    w = 2 * m - 1 + s + 2 * b
-    F = PrimeField(p)
-    x = F.nodes(w)
-    V = F.vandermonde(x, m)
-    enc = [[V[j].tolist(), V[j, ::-1].tolist()] for j in range(w)]
-    target = [((i, i), 1) for i in range(m)]
-    return Scheme(
-        F,
-        [m, m],
-        enc,
-        [target],
-        stragglers=s,
-        byzantine=b,
-        name=f"matdot-m{m}",
-        params={"m": m},
-    )
+    if b == 0:
+        return matdot(m, s, p=p)  # keeps the structured decoder
+    return matdot(m, s + 2 * b, p=p).with_faults(s, b)
 
 
 def split_inner(A, B, m: int) -> tuple[list[np.ndarray], list[np.ndarray], int]:
