@@ -342,7 +342,9 @@ def cmd_claims(args) -> int:
         quick=not args.full, only=only, progress=None if not args.json else False
     )
     print(proofs.to_json(results) if args.json else proofs.table(results))
-    return EXIT_FAIL if any(r.verdict != "holds" and not r.expected for r in results) else EXIT_OK
+    # 1 when a verdict moved from the recorded one or a negative control was not rejected
+    broken = any(not r.expected or not r.negative_rejected for r in results)
+    return EXIT_FAIL if broken else EXIT_OK
 
 
 def cmd_demo(args) -> int:
