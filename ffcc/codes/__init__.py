@@ -13,8 +13,10 @@ Builders live in their modules (``ffcc.codes.matdot.matdot``, ``ffcc.codes.lagra
 """
 
 from . import lagrange as _lagrange  # noqa: F401  (registers itself)
+from . import locality as _locality  # noqa: F401
 from . import matdot as _matdot  # noqa: F401
 from . import polynomial as _polynomial  # noqa: F401
+from . import threem as _threem  # noqa: F401
 from ._catalog import CATALOG, Construction, build, register
 from .lagrange import LagrangeScheme
 from .matdot import matdot_workers

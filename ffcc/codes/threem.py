@@ -1,0 +1,455 @@
+r"""Complex block products through real ones: the 3M method meets locality.
+
+K complex products :math:`(A^m_r + i A^m_i)(B^m_r + i B^m_i)`, :math:`m < K`, over GF(p).
+The 3M method computes each from three real products
+:math:`P_1 = A_r B_r`, :math:`P_2 = A_i B_i`, :math:`P_3 = (A_r + A_i)(B_r + B_i)`:
+:math:`\mathrm{Re} = P_1 - P_2`, :math:`\mathrm{Im} = P_3 - P_1 - P_2`. The inputs of
+:math:`P_3` are the sums of those of :math:`P_1, P_2` -- K linear dependencies among
+k = 3K pairs -- which is what locality-based coding exploits.
+
+Scheme model: basis ``[2K, 2K]`` per coordinate, :math:`A^m_r` at index 2m and
+:math:`A^m_i` at 2m + 1 (likewise B). Two target sets (``targets=``):
+
+``"complex"`` (default; what complex multiplication needs): the 2K output blocks
+    :math:`\mathrm{Re}_m = A_r B_r - A_i B_i` (target 2m) and
+    :math:`\mathrm{Im}_m = A_r B_i + A_i B_r` (target 2m + 1).
+``"products"``: the 3K real products :math:`P_1, P_2, P_3` of each m (targets 3m, 3m+1,
+    3m+2). This asks strictly more (it also yields :math:`A_r B_r + A_i B_i`).
+
+**Construction for "complex": conjugate-node Lagrange, 4K - 1 + s workers.** Let
+:math:`A' = A_r + iA_i`, :math:`A'' = A_r - iA_i` (likewise B); then
+:math:`U = A'B' = \mathrm{Re} + i\,\mathrm{Im}` and :math:`V = A''B''` are 2K products of
+*independent* pairs, and Lagrange coding of them needs :math:`2(2K) - 1 = 4K - 1` evaluations.
+The trick is to keep every worker real:
+
+* p = 1 mod 4: i is in GF(p). Put :math:`A'_m` at node :math:`\beta_{2m}` and :math:`A''_m`
+  at :math:`\beta_{2m+1}`: :math:`u(z) = \sum_m \ell_{2m}(z) A'_m + \ell_{2m+1}(z) A''_m`, a
+  GF(p) combination of :math:`A_r, A_i` with coefficients :math:`\ell_{2m} + \ell_{2m+1}`
+  and :math:`i(\ell_{2m} - \ell_{2m+1})`. Decode :math:`U_m = h(\beta_{2m})`,
+  :math:`V_m = h(\beta_{2m+1})`, :math:`\mathrm{Re} = (U + V)/2`,
+  :math:`\mathrm{Im} = (U - V)/(2i)`.
+* p = 3 mod 4: i is not in GF(p); work in :math:`GF(p^2) = GF(p)[i]`. Put :math:`A'_m` at
+  :math:`\beta_m = m + 1 + i` and :math:`A''_m` at its conjugate :math:`\bar\beta_m`. The node
+  set is closed under conjugation, so for a *real* worker node x,
+  :math:`\ell_{\bar\beta}(x) = \overline{\ell_\beta(x)}` and
+  :math:`u(x) = 2\,\mathrm{Re}(\ell_{\beta_m}(x) A'_m) = 2\mathrm{Re}\,\ell \cdot A_r -
+  2\mathrm{Im}\,\ell \cdot A_i` is real. Then :math:`h(\beta_m) = U_m`, and its real and
+  imaginary parts are Re and Im: with :math:`\beta^n = x_n + i y_n`, the decoding rows
+  are :math:`x^T V^{-1}` and :math:`y^T V^{-1}`.
+
+Each worker computes one real product of size one block; h has degree 4K - 2, so any
+4K - 1 workers decode, and fewer never do (the evaluations at 4K - 2 real nodes and
+:math:`\beta, \bar\beta` are 4K points of a space of dimension 4K - 1, so they satisfy only
+one relation: at most one real combination of Re, Im is determined).
+
+**Construction for "products": block-local curve, 6K - 3 + s workers.** Nodes
+:math:`\beta_{m,1..3}`; the coefficient functions of :math:`A^m_r, A^m_i` are
+:math:`P_m(z) a_m(z)` and :math:`P_m(z) b_m(z)` with
+:math:`P_m = \prod_{m' \ne m, j}(z - \beta_{m',j})`, :math:`b_m = z - \beta_{m,1}`,
+:math:`a_m = \kappa_m (z - \beta_{m,2})` and :math:`\kappa_m` chosen so that
+:math:`a_m(\beta_{m,3}) = b_m(\beta_{m,3})`. So the curve passes (up to non-zero scale)
+through :math:`X_1, X_2` and :math:`X_1 + X_2` of every block, the same encoder serves A
+and B, :math:`\deg h = 2(3K - 2)`, threshold 6K - 3 = :math:`w_{3K} - 2`. Rescaling alone
+(the one-dependency trick of :mod:`ffcc.codes.locality`) cannot put all K dependent points
+on one curve of degree 2K - 1: every Lagrange basis polynomial is non-zero off its node.
+
+Claim status
+------------
+The paper (Section I, citing Rudow, Rashmi, Guruswami 2021) says the 3M structure lets
+coded computing "make do with only :math:`2/3\,w_{k,s}`" workers, k = 3K,
+:math:`w_{3K,s} = 6K - 1 + s`. What ffcc reaches, verified exhaustively (every R-subset,
+K = 1..4, s = 0..3, p = 65537 and 2^31 - 1):
+
+* complex outputs: **4K - 1 + s** workers, each one real block product. Against
+  :math:`\tfrac23 w_{3K,s} = 4K - \tfrac23 + \tfrac23 s` this is at or below the figure
+  for s = 0, 1, above it by :math:`(s - 1)/3` of a worker for s >= 2 (so within its
+  ceiling for s = 2, 3, and above the ceiling for s >= 4). The ratio
+  :math:`(4K - 1 + s)/(6K - 1 + s)` tends to 2/3 as K grows for fixed s, which is the
+  "33.3% fewer workers" of the 2021 abstract. The 2/3 figure is therefore an asymptotic
+  ratio, not a worker count for every s: :math:`\sum_m \mathrm{Re}_m` is an inner product of
+  2K independent block pairs (negate :math:`B_i`), for which 2n - 1 is the optimal linear
+  threshold (Yu et al., cited by the paper as the optimality of :math:`w_{k,s}`), so no
+  linear scheme has R < 4K - 1 when s >= 1, and w = 4K - 1 + s exceeds
+  :math:`\tfrac23 w_{3K,s}` for every s >= 2. For K = 1 the bound is checked directly in
+  the tests (no two workers can decode once s >= 1).
+* the 3K real products themselves: **6K - 3 + s** (= :math:`w_{3K,s} - 2`). Not the 2/3
+  figure. No polynomial code with :math:`\deg h = 4K - 2` exists for K >= 2 (rank-one
+  Hankel matrices are moment matrices :math:`v(\beta) v(\beta)^T`, and
+  :math:`\lambda v(\beta)v(\beta')^T + \mu v(\beta')v(\beta)^T` is Hankel only when
+  :math:`\beta = \beta'`); an exhaustive search over monomial encoders for K = 2 (exponents
+  below 8) found nothing below 9 = 6K - 3. Whether some encoder does better for K >= 2 is
+  open here.
+* s = 0 needs no code: uncoded 3M uses 3K workers, below 4K - 1 for K >= 2.
+* Lagrange coding over :math:`GF(p^2)` (p = 3 mod 4, i exists there): K products need
+  2K - 1 + s workers, each doing one :math:`GF(p^2)` block product, i.e. 3 real products by
+  3M (4 naively): :math:`3(2K - 1 + s) = 6K - 3 + 3s` real block products in all, against
+  4K - 1 + s here, and a straggler there loses three products' worth of work.
+
+:func:`threem_comparison` returns these numbers for given K and s.
+
+Example
+-------
+>>> from ffcc.codes.threem import threem, complex_inputs
+>>> from ffcc.verify import verify
+>>> S = threem(2, s=1)  # 4K - 1 + s = 8 workers for 2 complex products
+>>> S.w, S.R, verify(S).holds
+(8, 7, True)
+>>> F = S.field
+>>> Ar, Ai, Br, Bi = (F.random((2, 2), seed) for seed in range(4))
+>>> inputs = complex_inputs(F, [(Ar, Ai), (Ar, Ai)], [(Br, Bi), (Bi, Br)])
+>>> coded = S.encode(inputs)
+>>> out = S.decode({j: S.compute(coded[j]) for j in range(1, 8)})  # worker 0 straggles
+>>> re = (Ar.astype(object) @ Br - Ai.astype(object) @ Bi) % F.p
+>>> bool((out[0] == re).all())
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+
+from ..field import PrimeField
+from ..scheme import DecodingError, Scheme, SchemeError
+from ._catalog import Construction, register
+from .locality import NodeCode, _poly_at, _poly_from_roots, _poly_mul
+
+__all__ = [
+    "BlockPencilScheme",
+    "ThreeMScheme",
+    "complex_inputs",
+    "threem",
+    "threem_comparison",
+    "threem_threshold",
+    "threem_workers",
+]
+
+TARGETS = ("complex", "products")
+LAYOUTS = ("auto", "global", "blocks")
+
+
+def threem_threshold(K: int, targets: str = "complex") -> int:
+    """Threshold of the global layout: 4K - 1 (complex outputs) or 6K - 3 (3K products)."""
+    return 4 * K - 1 if targets == "complex" else 6 * K - 3
+
+
+def _layout(K: int, s: int, targets: str, layout: str) -> str:
+    if layout == "auto":
+        # per-block pencils only when strictly fewer workers
+        return "blocks" if K * (3 + s) < threem_threshold(K, targets) + s else "global"
+    return layout
+
+
+def threem_workers(K: int, s: int = 0, targets: str = "complex", layout: str = "auto") -> int:
+    """Workers of :func:`threem`: global 4K - 1 + s or 6K - 3 + s; blocks K (3 + s).
+
+    >>> [threem_workers(3, s, "products") for s in range(5)]
+    [9, 12, 15, 18, 19]
+    """
+    if _layout(K, s, targets, layout) == "blocks":
+        return K * (3 + s)
+    return threem_threshold(K, targets) + s
+
+
+def threem_comparison(K: int, s: int = 0) -> dict:
+    """Worker counts for K complex block products with s stragglers.
+
+    >>> c = threem_comparison(2, 1)
+    >>> c["w_3K"], c["two_thirds"], c["complex"], c["products"], c["gfp2_real_products"]
+    (12, Fraction(8, 1), 8, 10, 12)
+    """
+    w3k = 6 * K - 1 + s
+    two = Fraction(2, 3) * w3k
+    return {
+        "K": K,
+        "s": s,
+        "w_3K": w3k,
+        "two_thirds": two,
+        "complex": 4 * K - 1 + s,
+        "complex_meets_two_thirds": 4 * K - 1 + s <= two,
+        "products": 6 * K - 3 + s,
+        "uncoded_3m_s0": 3 * K,
+        "gfp2_workers": 2 * K - 1 + s,
+        "gfp2_real_products": 3 * (2 * K - 1 + s),
+    }
+
+
+def complex_inputs(F: PrimeField, A: Sequence, B: Sequence) -> list[list[np.ndarray]]:
+    """Scheme inputs from K pairs ``A[m] = (A_r, A_i)`` and ``B[m] = (B_r, B_i)``."""
+    if len(A) != len(B):
+        raise SchemeError(f"{len(A)} A pairs but {len(B)} B pairs")
+    xs = [F.array(x, "A") for pair in A for x in pair]
+    ys = [F.array(y, "B") for pair in B for y in pair]
+    return [xs, ys]
+
+
+class ThreeMScheme(NodeCode):
+    """K complex products (or their 3K real 3M products); see the module docstring.
+
+    ``params``: ``K``, ``targets``, ``nodes``, ``degree``, ``threshold`` and the decoding
+    rows or target nodes of :class:`~ffcc.codes.locality.NodeCode`.
+    """
+
+
+# -- GF(p^2) = GF(p)[i], i^2 = -1, for p = 3 mod 4 (pairs of ints) -----------------------------
+def _cmul(a, b, p):
+    return ((a[0] * b[0] - a[1] * b[1]) % p, (a[0] * b[1] + a[1] * b[0]) % p)
+
+
+def _cinv(a, p):
+    n = pow((a[0] * a[0] + a[1] * a[1]) % p, -1, p)  # a a-bar != 0 since -1 is a non-square
+    return (a[0] * n % p, -a[1] * n % p)
+
+
+def _complex_encoder(F: PrimeField, K: int, w: int):
+    """(coefficient rows (w, 2K), target rows (2K, 4K - 1), worker nodes, params extra)."""
+    p = F.p
+    n = 4 * K - 1
+    if p % 4 == 1:
+        i = pow(int(F.primitive_element), (p - 1) // 4, p)  # a square root of -1
+        allnodes = F.nodes(2 * K + w, what="product and worker nodes")
+        beta, x = allnodes[: 2 * K], allnodes[2 * K :]
+        L = F.lagrange_matrix(beta, x)  # L[j, n] = l_n(x_j)
+        E = np.zeros((w, 2 * K), dtype=np.int64)
+        E[:, 0::2] = F.add(L[:, 0::2], L[:, 1::2])
+        E[:, 1::2] = F.mul(F.sub(L[:, 0::2], L[:, 1::2]), i)
+        Vb = F.vandermonde(beta, n)
+        half = F.inv(2)
+        rows = np.zeros((2 * K, n), dtype=np.int64)
+        rows[0::2] = F.mul(F.add(Vb[0::2], Vb[1::2]), half)  # Re = (U + V) / 2
+        rows[1::2] = F.mul(F.sub(Vb[0::2], Vb[1::2]), F.inv(2 * i))  # Im = (U - V) / 2i
+        extra = {"i": i, "beta": beta.tolist()}
+        return E, rows, x, extra
+    # p = 3 mod 4: conjugate node pairs beta_m = m + 1 + i, beta-bar_m, in GF(p^2)
+    if K >= p:
+        raise SchemeError(f"threem: GF({p}^2) has too few nodes m + 1 + i for K = {K}")
+    beta = [(m + 1, 1) for m in range(K)]
+    nodes = [v for b in beta for v in (b, (b[0], p - 1))]
+    x = F.nodes(w, what="worker nodes")
+    E = np.zeros((w, 2 * K), dtype=np.int64)
+    for m, b in enumerate(beta):
+        others = [v for v in nodes if v != b]
+        den = (1, 0)
+        for v in others:
+            den = _cmul(den, ((b[0] - v[0]) % p, (b[1] - v[1]) % p), p)
+        den = _cinv(den, p)
+        for j, xj in enumerate(x.tolist()):
+            num = den
+            for v in others:
+                num = _cmul(num, ((xj - v[0]) % p, -v[1] % p), p)
+            E[j, 2 * m] = 2 * num[0] % p  # 2 Re l(x)
+            E[j, 2 * m + 1] = -2 * num[1] % p  # -2 Im l(x)
+    rows = np.zeros((2 * K, n), dtype=np.int64)
+    for m, b in enumerate(beta):
+        pw = (1, 0)
+        for d in range(n):
+            rows[2 * m, d], rows[2 * m + 1, d] = pw  # beta^d = x_d + i y_d
+            pw = _cmul(pw, b, p)
+    extra = {"i": None, "beta": [list(b) for b in beta]}
+    return E, rows, x, extra
+
+
+def _products_encoder(F: PrimeField, K: int, w: int):
+    """(coefficient rows (w, 2K), target nodes (3K,), scales (3K,), worker nodes)."""
+    p = F.p
+    allnodes = F.nodes(3 * K + w, what="product and worker nodes")
+    beta = [[int(v) for v in allnodes[3 * m : 3 * m + 3]] for m in range(K)]
+    x = allnodes[3 * K :]
+    polys = []
+    tnodes, scales = [], []
+    for m, (b1, b2, b3) in enumerate(beta):
+        P = _poly_from_roots([v for mm in range(K) if mm != m for v in beta[mm]], p)
+        kappa = (b3 - b1) * pow(b3 - b2, -1, p) % p  # a(b3) = b(b3)
+        a = _poly_mul(P, [(-kappa * b2) % p, kappa], p)
+        b = _poly_mul(P, [(-b1) % p, 1], p)
+        polys += [a, b]
+        # u(b1) = a(b1) A_r, u(b2) = b(b2) A_i, u(b3) = a(b3)(A_r + A_i); h = u_A u_B
+        for node, c in ((b1, _poly_at(a, b1, p)), (b2, _poly_at(b, b2, p))):
+            tnodes.append(node)
+            scales.append(c * c % p)
+        tnodes.append(b3)
+        scales.append(_poly_at(a, b3, p) ** 2 % p)
+    C = np.zeros((3 * K - 1, 2 * K), dtype=np.int64)
+    for j, c in enumerate(polys):
+        C[: len(c), j] = c
+    E = F.poly_eval(C, x)
+    return E, tnodes, scales, x, beta
+
+
+def _pencil_points(n: int, p: int) -> list[tuple[int, int]]:
+    """n distinct points of the projective line: (1,0), (0,1), (1,1), (1,2), (1,3), ..."""
+    if n > p + 1:
+        raise SchemeError(
+            f"threem: a block needs {n} distinct pencil points but GF({p}) has only {p + 1}; "
+            "use a larger prime"
+        )
+    pts = [(1, 0), (0, 1), (1, 1)] + [(1, t) for t in range(2, max(n - 1, 2))]
+    return pts[:n]
+
+
+class BlockPencilScheme(Scheme):
+    r"""Per-block layout: block m has 3 + s workers on the pencil
+    :math:`(a A_r + b A_i)(a B_r + b B_i) = a^2 P_1 + ab\,X + b^2 P_2` with
+    :math:`X = A_r B_i + A_i B_r`, at distinct projective points (a : b), the first three
+    being (1:0), (0:1), (1:1), i.e. exactly the 3M products. Any 3 workers of a block give
+    :math:`(P_1, X, P_2)` through the 3 x 3 matrix of rows :math:`(a^2, ab, b^2)` (a
+    homogeneous Vandermonde matrix, invertible for distinct points); then
+    :math:`P_3 = P_1 + X + P_2`, Re = :math:`P_1 - P_2`, Im = X. With s stragglers a block
+    keeps at least 3 of its 3 + s workers, so any w - s workers decode; w - s - 1 can miss
+    s + 1 workers of one block, so the threshold is exactly w - s = 3K + (K - 1)s.
+    """
+
+    def __post_init__(self):
+        super().__post_init__()
+        self.per_block = int(self.params["per_block"])
+        self.points = [tuple(int(v) for v in pt) for pt in self.params["points"]]
+        kind = self.params["targets"]
+        # rows on (P1, X, P2): products P1, P2, P3 = P1 + X + P2; complex Re, Im
+        rows = [[1, 0, 0], [0, 0, 1], [1, 1, 1]] if kind == "products" else [[1, 0, -1], [0, 1, 0]]
+        self.block_rows = np.array(rows, dtype=np.int64) % self.p
+
+    def _block_decoder(self, pts) -> np.ndarray:
+        F = self.field
+        M = np.array([[a * a % self.p, a * b % self.p, b * b % self.p] for a, b in pts], np.int64)
+        return F.matmul(self.block_rows, F.inverse(M))
+
+    def decode(self, results):
+        """Per block: the first three answering workers (generic decoder if a block has
+        fewer than three)."""
+        if not results:
+            raise DecodingError("no worker results to decode")
+        q = self.per_block
+        K = self.basis[0] // 2
+        picks = [sorted(j for j in results if j // q == m)[:3] for m in range(K)]
+        if any(len(pk) < 3 for pk in picks):
+            return Scheme.decode(self, results)
+        F = self.field
+        out = []
+        for pk in picks:
+            D = self._block_decoder([self.points[j % q] for j in pk])
+            shapes = {np.shape(results[j]) for j in pk}
+            if len(shapes) != 1:
+                raise DecodingError(f"worker results differ in shape: {sorted(shapes)}")
+            shape = shapes.pop()
+            Y = np.stack([F.array(results[j], f"result {j}") for j in pk])
+            Z = F.matmul(D, Y.reshape(3, -1))
+            out += [Z[t].reshape(shape) for t in range(Z.shape[0])]
+        return out
+
+
+def _targets(K: int, kind: str, p: int) -> list:
+    tg = []
+    for m in range(K):
+        r, i = 2 * m, 2 * m + 1
+        if kind == "complex":
+            tg.append([((r, r), 1), ((i, i), p - 1)])  # Re = A_r B_r - A_i B_i
+            tg.append([((r, i), 1), ((i, r), 1)])  # Im = A_r B_i + A_i B_r
+        else:
+            tg += [[((r, r), 1)], [((i, i), 1)], [((a, b), 1) for a in (r, i) for b in (r, i)]]
+    return tg
+
+
+def threem(
+    K: int = 2, s: int = 0, *, targets: str = "complex", layout: str = "auto", p: int = 65537
+) -> Scheme:
+    r"""K complex block products from real workers; see the module docstring.
+
+    Parameters
+    ----------
+    K:
+        Number of complex products.
+    s:
+        Stragglers tolerated.
+    targets:
+        ``"complex"`` (the 2K blocks Re, Im) or ``"products"`` (the 3K real 3M products).
+    layout:
+        ``"global"``: one polynomial code over all blocks (4K - 1 + s workers for complex,
+        6K - 3 + s for products); ``"blocks"``: 3 + s pencil workers per block
+        (K (3 + s)); ``"auto"`` (default): whichever needs fewer workers (global on ties).
+    p:
+        An odd prime. p = 1 mod 4 uses i in GF(p); p = 3 mod 4 uses conjugate nodes in
+        :math:`GF(p^2)` while every worker stays in GF(p).
+
+    Inputs: ``complex_inputs(F, [(A_r, A_i), ...], [(B_r, B_i), ...])``.
+
+    >>> S = threem(1, s=0, targets="products", p=101)
+    >>> [len(t) for t in S.targets]  # P1, P2, P3 = (A_r + A_i)(B_r + B_i)
+    [1, 1, 4]
+    >>> threem(3, s=1, targets="products").w  # blocks: 3 (3 + 1) = 12 < 6K - 3 + s = 16
+    12
+    """
+    if isinstance(K, bool) or not isinstance(K, (int, np.integer)) or K < 1:
+        raise SchemeError(f"threem: K must be a positive integer, got {K!r}")
+    K, s = int(K), int(s)
+    if s < 0:
+        raise SchemeError(f"threem: s must be >= 0, got {s}")
+    if targets not in TARGETS:
+        raise SchemeError(f"threem: targets must be one of {TARGETS}, got {targets!r}")
+    if layout not in LAYOUTS:
+        raise SchemeError(f"threem: layout must be one of {LAYOUTS}, got {layout!r}")
+    F = PrimeField(p)
+    if F.p == 2:
+        raise SchemeError("threem: needs an odd prime (2 is not invertible in GF(2))")
+    lay = _layout(K, s, targets, layout)
+    tg = _targets(K, targets, F.p)
+    common = {
+        "K": K,
+        "targets": targets,
+        "layout": lay,
+        "w_3K": 6 * K - 1 + s,
+        "two_thirds_w_3K": str(Fraction(2, 3) * (6 * K - 1 + s)),
+    }
+    name = f"threem(K={K}, {targets}, {lay})"
+    if lay == "blocks":
+        q = 3 + s
+        pts = _pencil_points(q, F.p)
+        E = np.zeros((K * q, 2 * K), dtype=np.int64)
+        for m in range(K):
+            for j, (a, b) in enumerate(pts):
+                E[m * q + j, 2 * m], E[m * q + j, 2 * m + 1] = a, b
+        params = common | {
+            "per_block": q,
+            "points": [list(pt) for pt in pts],
+            "formula": "K (3 + s) workers, threshold 3K + (K - 1) s",
+        }
+        enc = [[row, row] for row in E.tolist()]
+        return BlockPencilScheme(F, [2 * K, 2 * K], enc, tg, stragglers=s, name=name, params=params)
+    R = threem_threshold(K, targets)
+    w = R + s
+    params = common | {"degree": R - 1, "threshold": R}
+    if targets == "complex":
+        E, rows, x, extra = _complex_encoder(F, K, w)
+        params |= extra | {"target_rows": rows.tolist(), "formula": "4K - 1 (+ s)"}
+    else:
+        E, tnodes, scales, x, beta = _products_encoder(F, K, w)
+        params |= {"beta": beta, "target_nodes": tnodes, "target_scales": scales}
+        params["formula"] = "6K - 3 (+ s) = w_{3K,s} - 2"
+    params["nodes"] = x.tolist()
+    enc = [[row, row] for row in E.tolist()]
+    return ThreeMScheme(F, [2 * K, 2 * K], enc, tg, stragglers=s, name=name, params=params)
+
+
+register(
+    Construction(
+        name="threem",
+        build=lambda K, s, targets, layout, p: threem(K, s, targets=targets, layout=layout, p=p),
+        defaults={"K": 2, "s": 1, "targets": "complex", "layout": "auto", "p": 65537},
+        threshold="complex: min(4K - 1 + s, K (3 + s)) workers; products: min(6K - 3 + s, "
+        "K (3 + s)) (w_{3K,s} = 6K - 1 + s without locality)",
+        workers=lambda K, s, targets="complex", layout="auto", **_: threem_workers(
+            K, s, targets, layout
+        ),
+        reference="Rudow, Rashmi, Guruswami, ISIT 2021 (3M example); Higham, SIMAX 13(3), 1992",
+        summary="K complex block products (A_r + i A_i)(B_r + i B_i) from real workers",
+        param_help={
+            "K": "number of complex block products",
+            "s": "stragglers tolerated",
+            "targets": "'complex' (Re, Im blocks; default) or 'products' (3K real products)",
+            "layout": "'auto' (default), 'global' (one polynomial code) or 'blocks' "
+            "(3 + s pencil workers per block)",
+            "p": "odd prime; p = 3 mod 4 works through conjugate nodes in GF(p^2)",
+        },
+    )
+)
