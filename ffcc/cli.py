@@ -250,6 +250,7 @@ def cmd_plan(args) -> int:
         args.byzantine,
         merge=not args.keep_repeats,
         verify=not args.no_verify,
+        measure=args.measure,
         p=args.p,
     )
     if args.out_dir:
@@ -441,6 +442,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--byzantine", "-b", type=int, default=0, help="liars b (default 0)")
     p.add_argument("--keep-repeats", action="store_true", help="code repeated samples apart")
     p.add_argument("--no-verify", action="store_true", help="skip exhaustive group checks")
+    p.add_argument(
+        "--measure",
+        action="store_true",
+        help="trim small groups to their measured (span-aware) recovery threshold",
+    )
     p.add_argument("--p", type=int, default=65537, help="field prime for the schemes")
     p.add_argument("--out-dir", help="write the chosen plan's scheme files here")
 

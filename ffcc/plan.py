@@ -63,6 +63,7 @@ class Group:
     u: tuple[int, int]
     formula: str
     verified: bool | None = None  # None: not checked (too large, or verification off)
+    trim: int | None = None  # keep only the first `trim` workers (measured threshold + s + 2b)
     verify_note: str = ""
 
 
@@ -269,6 +270,7 @@ def plan(
     *,
     merge: bool = True,
     verify: bool = True,
+    measure: bool = False,
     p: int = 65537,
 ) -> Plan:
     """Plan the coding of a sketch's products.
@@ -285,6 +287,11 @@ def plan(
     verify:
         Check every group of the chosen plan exhaustively with :func:`ffcc.verify.verify`
         when it has at most ``VERIFY_LIMIT`` subsets.
+    measure:
+        Span-aware trimming: measure each small group's true recovery threshold R* with the
+        verifier (decoding exploits every linear dependency among its blocks, often below
+        the formula) and keep only its first R* + s + 2b workers. Every R*-subset of all
+        the construction's workers decodes, so every R*-subset of the kept ones does too.
     """
     t0 = time.perf_counter()
     s, b = int(stragglers), int(byzantine)
@@ -335,8 +342,11 @@ def plan(
     comps = [c.samples for c in G.components()]
     cands.append(_split(cost, comps, [], "components", "each connected component"))
     eligible = [c for c in cands if c.tolerates]
-    chosen = min(eligible, key=lambda c: (c.workers, len(c.groups)))
+    # ties: fewer groups, then a code over replication (its threshold may measure lower)
+    chosen = min(eligible, key=lambda c: (c.workers, len(c.groups), c.name == "replication"))
     P = Plan(pairs, multiplicity, g.k, s, b, merge, cands, chosen)
+    if measure:
+        _measure_groups(P, p)
     if verify:
         _verify_groups(P, p)
     P.seconds = time.perf_counter() - t0
@@ -362,7 +372,15 @@ def scheme_for_group(P: Plan, g: Group, p: int = 65537):
     local = [(li[l], ri[r]) for l, r in pairs]
     s, b = P.stragglers, P.byzantine
     k = len(pairs)
-    if g.construction in ("lagrange", "replication"):
+    if g.construction == "replication":  # product i on 1 + s + 2b workers
+        eye = np.eye(k, dtype=np.int64)
+        copies = [i for i in range(k) for _ in range(1 + s + 2 * b)]
+        base = Scheme(p, [k, k], [[eye[i], eye[i]] for i in copies],
+                      [[((i, i), 1)] for i in range(k)], s, b, "replication")  # fmt: skip
+        sch = base.relabel(
+            [[l for l, _ in local], [r for _, r in local]], [len(lefts), len(rights)]
+        )
+    elif g.construction == "lagrange":
         base = lagrange(k, s, b, p=p)
         sch = base.relabel(
             [[l for l, _ in local], [r for _, r in local]], [len(lefts), len(rights)]
@@ -386,6 +404,8 @@ def scheme_for_group(P: Plan, g: Group, p: int = 65537):
         ).relabel([[l for l, _ in local], [r for _, r in local]], [len(lefts), len(rights)])
     else:
         raise ValueError(f"unknown construction {g.construction!r}")
+    if g.trim is not None:
+        sch = sch.subset(range(g.trim), s, b)
     sch.params = {
         **sch.params,
         "group_construction": g.construction,
@@ -393,6 +413,28 @@ def scheme_for_group(P: Plan, g: Group, p: int = 65537):
         "b_blocks": [_jsonable(x) for x in rights],
     }
     return sch
+
+
+def _measure_groups(P: Plan, p: int) -> None:
+    from .verify import VerifyReport, _run_walk, prepare
+
+    t = P.stragglers + 2 * P.byzantine
+    for g in P.chosen.groups:
+        if g.construction == "uncoded" or g.workers - t <= 1:
+            continue
+        scheme = scheme_for_group(P, g, p)
+        prep = prepare(scheme)
+        R = g.workers - t
+        while R > 1 and math.comb(scheme.w, R - 1) <= VERIFY_LIMIT:
+            rep = VerifyReport("", p, scheme.w, R - 1, 0, 0, "exhaustive", 0, 0, 0, None)
+            _run_walk(prep, R - 1, scheme.w, 0, math.comb(scheme.w, R - 1), False, False,
+                      rep, "")  # fmt: skip
+            if rep.failed:
+                break
+            R -= 1
+        if R + t < g.workers:
+            g.formula += f", measured R* = {R}"
+            g.workers, g.trim = R + t, R + t
 
 
 def _verify_groups(P: Plan, p: int) -> None:

@@ -447,12 +447,12 @@ class Scheme:
             name or self.name, dict(self.params), self.product,
         )  # fmt: skip
 
-    def subset(self, workers: Sequence[int], stragglers: int = 0):
+    def subset(self, workers: Sequence[int], stragglers: int = 0, byzantine: int = 0):
         """The scheme restricted to the given workers."""
         d = self.to_dict()
         d["workers"] = [d["workers"][j] for j in workers]
         d["stragglers"] = stragglers
-        d["byzantine"] = 0
+        d["byzantine"] = byzantine
         return from_dict(d)
 
 

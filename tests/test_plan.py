@@ -124,3 +124,19 @@ def test_plan_refuses_empty_and_negative():
         plan([], 1)
     with pytest.raises(ValueError, match="non-negative"):
         plan(CYCLE8, -1)
+
+
+@pytest.mark.parametrize("s,b", [(1, 0), (2, 0), (1, 1)])
+def test_measured_trimming_keeps_every_subset_decodable(s, b):
+    path = [(0, 0), (0, 1), (1, 1), (1, 2), (2, 2)]  # 5 products on 3 + 3 blocks
+    plain = plan(path, s, b)
+    P = plan(path, s, b, measure=True)
+    # Lagrange over 5 independent pairs needs 2*5 - 1 = 9; on the path's shared blocks the
+    # same encoder decodes from any 8 (the blocks' dependencies help the generic decoder),
+    # and from some 7 it does not
+    assert plain.chosen.workers == 9 + s + 2 * b
+    assert P.chosen.workers == 8 + s + 2 * b
+    for g in P.chosen.groups:
+        sch = scheme_for_group(P, g)
+        assert sch.w == g.workers and verify(sch).holds is True
+        assert verify(sch, R=sch.R - 1).holds is False  # and no fewer
