@@ -580,3 +580,19 @@ def test_crt_small_primes_exhaustive():
     xs = list(range(-52, 53))  # the symmetric range of 105
     residues = [np.array([x % q for x in xs]) for q in qs]
     assert crt(residues, qs).tolist() == xs
+
+
+@pytest.mark.parametrize("p", [65537, 2**25 - 39, 2**31 - 1])
+def test_matmul_products_that_are_exact_multiples_of_p(p):
+    # [A | I] @ [B ; -(AB mod p)] is 0 mod p in every entry while its integer value is a
+    # large multiple of p: the float reduction must land on 0, never on p
+    F = PrimeField(p)
+    rng = np.random.default_rng(7)
+    A = F.random((64, 700), rng)
+    B = F.random((700, 48), rng)
+    A[0] = p - 1
+    AB = (A.astype(object) @ B.astype(object)) % p
+    A2 = np.concatenate([A, np.eye(64, dtype=np.int64)], axis=1)
+    B2 = np.concatenate([B, ((-AB) % p).astype(np.int64)], axis=0)
+    C = F.matmul(A2, B2)
+    assert C.max() < p and not C.any()
