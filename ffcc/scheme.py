@@ -550,4 +550,9 @@ def load(path) -> Scheme:
         text = Path(path).read_text()
     except OSError as e:
         raise SchemeError(f"cannot read scheme file {path}: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise SchemeError(
+            f"scheme file {path} is not text; a scheme file is ffcc-scheme/1 JSON "
+            "(write one with `ffcc export NAME -o FILE`)"
+        ) from None
     return loads(text)

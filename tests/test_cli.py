@@ -76,3 +76,10 @@ def test_usage_error_exit_2(capsys):
         main(["verify"])
     assert e.value.code == 2
     assert "required" in capsys.readouterr().err
+
+
+def test_binary_file_is_refused_in_one_line(tmp_path, capsys):
+    f = tmp_path / "x.npy"
+    f.write_bytes(b"\x93NUMPY\x01\x00")
+    code, out, err = run(capsys, "verify", str(f))
+    assert code == 2 and "is not text" in err and err.count("\n") == 1
