@@ -66,8 +66,9 @@ def test_dependency_threshold_is_2k_minus_3(k, s):
     assert rep.holds is True
     assert rep.recovery_threshold == 2 * k - 3
     if k >= 3:
-        # negative control: one worker fewer than the formula misses some subset
-        assert verify(S, R=S.R - 1).holds is False
+        # negative control: with nodes disjoint from the betas, no 2k - 4 workers decode
+        neg = verify(S, R=S.R - 1, count_failures=True)
+        assert neg.holds is False and neg.failed == neg.total
 
 
 def test_dependency_zero_alpha_refused():
@@ -205,9 +206,12 @@ def test_merge_flag_changes_counting():
     assert verify(A).holds and verify(B).holds
     # repeated samples get distinct betas but one target
     assert len(set(B.params["beta"])) == 5
-    # merging can lower u: a repeated pair on an otherwise single edge
-    assert loc.theorem1_bound("0-0,0-0", 0, merge=False)["threshold"] == 1  # h constant
-    assert loc.theorem1_bound("0-0,0-0,0-1", 0, merge=True)["u2"] == 1
+    # merging can lower u: one pair sampled twice has u = (2, 2) kept, (1, 1) merged; both
+    # give threshold 1 (k = 2: 4 - 4 + 1, h constant; k = 1: 2 - 2 + 1)
+    kept = loc.theorem1_bound("0-0,0-0", 0, merge=False)
+    merged = loc.theorem1_bound("0-0,0-0", 0, merge=True)
+    assert (kept["u1"], kept["u2"], kept["threshold"]) == (2, 2, 1)
+    assert (merged["u1"], merged["u2"], merged["threshold"]) == (1, 1, 1)
 
 
 @pytest.mark.parametrize("p", [P, P31])
@@ -273,6 +277,7 @@ def test_threem_against_two_thirds_claim(K, s):
     S = tm.threem(K, s)  # complex targets, best layout
     w3k = 6 * K - 1 + s
     assert S.w == min(4 * K - 1 + s, K * (3 + s))
+    assert verify(S).holds is True
     # 4K - 1 + s <= 2/3 (6K - 1 + s) = 4K - 2/3 + 2s/3  iff  s <= 1; blocks K(3 + s) only
     # win for s = 0 (3K) or tie at s = 1 (4K): the 2/3 figure is met exactly when s <= 1
     assert (3 * S.w <= 2 * w3k) == (s <= 1)
@@ -369,3 +374,17 @@ def test_catalog_string_params():
     )
     U = build("threem", K=3, s=1, targets="products")
     assert U.w == 12
+
+
+def test_scheme_files_round_trip():
+    from ffcc import loads
+
+    for S in [
+        loc.dependency_code(4, 1, alphas="2,3,5"),
+        loc.coordinate_code(K22, 1, span_aware=True),
+        loc.coordinate_code("0-0,0-0", 1, merge=False),  # h is a constant
+        tm.threem(2, 1, p=P31),
+        tm.threem(2, 2, targets="products"),
+    ]:
+        T = loads(S.dumps())
+        assert T.params == S.params and verify(T).holds is True

@@ -16,11 +16,12 @@ Then :math:`u(\beta_i) = c_i X_i` for :math:`i < k` and
 :math:`h = u_A u_B` has degree :math:`2k - 4`, so any :math:`2k - 3` of the values
 :math:`h(x_j)` give h, and :math:`A_i B_i = h(\beta_i)/c_i^2`, :math:`A_k B_k = h(\beta_k)`
 (f is homogeneous of degree 2, so the rescaling is undone by :math:`c_i^{-2}`). Any
-distinct :math:`\beta`'s work; the worker nodes :math:`x_j` are taken disjoint from them,
-which makes the threshold exactly :math:`2k - 3`: the Vandermonde rows of :math:`2k - 3`
-distinct points are independent, so the evaluation at :math:`\beta_i` is not in the span of
-fewer than :math:`2k - 3` worker rows. A zero :math:`\alpha_i` would make
-:math:`c_i = 0` and erase :math:`X_i` from every worker; it is refused.
+distinct :math:`\beta`'s and any distinct worker nodes :math:`x_j` work. Taking the
+:math:`x_j` disjoint from the :math:`\beta`'s also means that *no* :math:`2k - 4` workers
+decode: the Vandermonde rows of :math:`2k - 3` distinct points are independent, so the
+evaluation at :math:`\beta_i` is not in the span of :math:`2k - 4` worker rows. A zero
+:math:`\alpha_i` would make :math:`c_i = 0` and erase :math:`X_i` from every worker; it is
+refused.
 
 In the scheme model the basis is ``[k - 1, k - 1]`` (the independent inputs) and there are
 k targets: ``((i, i), 1)`` for :math:`i < k` and
@@ -57,7 +58,10 @@ which can be below :math:`N + 1`. For a complete :math:`K_{a,b}` grid (every pai
 once) :math:`\dim V = ab`, against :math:`N + 1 = ab + (a-1)(b-1)`; for :math:`K_{2,2}`,
 4 against 5. The decoder then solves for h in a basis of V instead of interpolating
 (:meth:`CoordinateScheme.decode`), and :func:`theorem1_report` puts the bound beside the
-threshold the exhaustive verifier measures for this encoder.
+threshold the exhaustive verifier measures for this encoder. (In every case tried --
+cycles, complete grids, paths, stars, repeated samples -- the measured threshold equalled
+:math:`\dim V`; that is an observation, not a theorem: points need not be unisolvent for
+an arbitrary subspace.) ``span_aware=True`` keeps only measured-threshold + s workers.
 
 *Repeated samples.* ``merge=True`` (default) computes each distinct pair once: the sample
 list is deduplicated first, which can lower :math:`u_1, u_2`. ``merge=False`` keeps the
@@ -364,7 +368,8 @@ def dependency_code(k: int = 3, s: int = 0, *, alphas=None, p: int = 65537) -> D
     if s < 0:
         raise SchemeError(f"locality-dependency: s must be >= 0, got {s}")
     F = PrimeField(p)
-    a = parse_ints(alphas, "alphas") if alphas not in (None, "") else [1] * (k - 1)
+    blank = alphas is None or (isinstance(alphas, str) and not alphas.strip())
+    a = [1] * (k - 1) if blank else parse_ints(alphas, "alphas")
     if len(a) != k - 1:
         raise SchemeError(
             f"locality-dependency: k = {k} needs k - 1 = {k - 1} alphas, got {len(a)}"

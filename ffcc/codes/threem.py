@@ -53,37 +53,68 @@ and B, :math:`\deg h = 2(3K - 2)`, threshold 6K - 3 = :math:`w_{3K} - 2`. Rescal
 (the one-dependency trick of :mod:`ffcc.codes.locality`) cannot put all K dependent points
 on one curve of degree 2K - 1: every Lagrange basis polynomial is non-zero off its node.
 
+**Per-block layout (either target): K (3 + s) workers.** Block m gets 3 + s workers on its
+own pencil :math:`(aA_r + bA_i)(aB_r + bB_i)` at distinct projective points (a : b), the
+first three being the 3M products themselves (:class:`BlockPencilScheme`). Any 3 of them
+give the block; s stragglers leave every block at least 3, and s + 1 in one block break
+it, so the threshold is exactly K (3 + s) - s. This is a locality code in the storage
+sense (local groups, no global parity): it wins when s is small against K, the global
+codes win when s is large. ``layout="auto"`` picks the smaller.
+
+Worker counts (``layout="auto"``; the first two rows verified exhaustively in the tests
+for K <= 3, s <= 3, the other two are formulas):
+
+=====================  ===========  ==========  =================  ==================
+K complex products     s = 0        s = 1       s = 2              s >= 3
+=====================  ===========  ==========  =================  ==================
+complex (Re, Im)       3K (blocks)  4K (tie)    4K + 1 (global)    4K - 1 + s
+3K real products       3K (blocks)  4K          5K (blocks)        6K - 3 + s
+no locality (MatDot)   6K - 1       6K          6K + 1             6K - 1 + s
+2/3 w_{3K,s}           4K - 2/3     4K          4K + 2/3           4K - 2/3 + 2s/3
+=====================  ===========  ==========  =================  ==================
+
+(K = 1: every entry is 3 + s. At s = 3 the products row ties, 6K = K (3 + 3).)
+
 Claim status
 ------------
 The paper (Section I, citing Rudow, Rashmi, Guruswami 2021) says the 3M structure lets
 coded computing "make do with only :math:`2/3\,w_{k,s}`" workers, k = 3K,
 :math:`w_{3K,s} = 6K - 1 + s`. What ffcc reaches, verified exhaustively (every R-subset,
-K = 1..4, s = 0..3, p = 65537 and 2^31 - 1):
+K = 1..3, s = 0..3, p = 65537 and 2^31 - 1, plus K = 4 for the complex outputs):
 
-* complex outputs: **4K - 1 + s** workers, each one real block product. Against
-  :math:`\tfrac23 w_{3K,s} = 4K - \tfrac23 + \tfrac23 s` this is at or below the figure
-  for s = 0, 1, above it by :math:`(s - 1)/3` of a worker for s >= 2 (so within its
-  ceiling for s = 2, 3, and above the ceiling for s >= 4). The ratio
-  :math:`(4K - 1 + s)/(6K - 1 + s)` tends to 2/3 as K grows for fixed s, which is the
-  "33.3% fewer workers" of the 2021 abstract. The 2/3 figure is therefore an asymptotic
-  ratio, not a worker count for every s: :math:`\sum_m \mathrm{Re}_m` is an inner product of
-  2K independent block pairs (negate :math:`B_i`), for which 2n - 1 is the optimal linear
-  threshold (Yu et al., cited by the paper as the optimality of :math:`w_{k,s}`), so no
-  linear scheme has R < 4K - 1 when s >= 1, and w = 4K - 1 + s exceeds
-  :math:`\tfrac23 w_{3K,s}` for every s >= 2. For K = 1 the bound is checked directly in
-  the tests (no two workers can decode once s >= 1).
-* the 3K real products themselves: **6K - 3 + s** (= :math:`w_{3K,s} - 2`). Not the 2/3
-  figure. No polynomial code with :math:`\deg h = 4K - 2` exists for K >= 2 (rank-one
-  Hankel matrices are moment matrices :math:`v(\beta) v(\beta)^T`, and
+* complex outputs: **4K - 1 + s** workers for s >= 1 (4K at s = 1 either way), **3K** at
+  s = 0, each worker one real block product. Against
+  :math:`\tfrac23 w_{3K,s} = 4K - \tfrac23 + \tfrac23 s` this meets the figure for s = 0
+  and s = 1 only; for s >= 2 it is above it by :math:`(s - 1)/3` of a worker (within the
+  ceiling :math:`\lceil \tfrac23 w_{3K,s} \rceil` for s = 2, 3; above it for s >= 4). The
+  ratio :math:`(4K - 1 + s)/(6K - 1 + s)` tends to 2/3 as K grows for fixed s: that is the
+  "33.3% fewer workers" of the 2021 abstract, an asymptotic ratio, not a worker count for
+  every s. We do not expect better for s >= 2: :math:`\sum_m \mathrm{Re}_m` is an inner
+  product of 2K independent block pairs (negate :math:`B_i`), and the paper itself quotes
+  Yu et al. for the optimality of 2n - 1 + s workers for such products, which would give
+  R >= 4K - 1. Checked here only for K = 1 (enumeration over GF(5), GF(7), GF(11), GF(13)
+  in the tests: no two workers of three can decode) and, as numerical evidence (not a
+  proof), for K = 2, s = 1: a least-squares search over real encoders (worker vectors
+  free, decoders projected out) found no R = 6 scheme from 4 random starts (residual
+  >= 1.7) while R = 7 converges to 1e-14 from every start.
+* the 3K real products themselves: **K (3 + s)** for s <= 2, **6K - 3 + s** for s >= 3.
+  Meets 2/3 of :math:`w_{3K,s}` only for s <= 1. The lower bound 4K - 1 + s (they contain
+  the complex outputs) is reached at s = 1; for K = 2, s = 2 the same numerical search found
+  no R = 7 scheme (4 starts, residual >= 2), so 10 = K (3 + s) workers is the best we know.
+  Theorem 1 in the real basis cannot name :math:`P_3` (not a basis pair); sampling all four
+  pairs of every block (K disjoint :math:`K_{2,2}`) measures 8K - 3 for K >= 2 (4 for
+  K = 1), while in the conjugate basis the samples :math:`(A'_m, B'_m), (A''_m, B''_m)`
+  form a matching (u = (1, 1)) and Theorem 1 gives the 4K - 1 above. No
+  *polynomial* code with :math:`\deg h = 4K - 2` exists for K >= 2 (rank-one Hankel
+  matrices are moment matrices :math:`v(\beta) v(\beta)^T`, and
   :math:`\lambda v(\beta)v(\beta')^T + \mu v(\beta')v(\beta)^T` is Hankel only when
-  :math:`\beta = \beta'`); an exhaustive search over monomial encoders for K = 2 (exponents
-  below 8) found nothing below 9 = 6K - 3. Whether some encoder does better for K >= 2 is
+  :math:`\beta = \beta'`), and an exhaustive search over monomial encoders for K = 2
+  (exponents below 8) found nothing below 9 = 6K - 3. Optimality for K >= 2, s >= 2 is
   open here.
-* s = 0 needs no code: uncoded 3M uses 3K workers, below 4K - 1 for K >= 2.
-* Lagrange coding over :math:`GF(p^2)` (p = 3 mod 4, i exists there): K products need
-  2K - 1 + s workers, each doing one :math:`GF(p^2)` block product, i.e. 3 real products by
-  3M (4 naively): :math:`3(2K - 1 + s) = 6K - 3 + 3s` real block products in all, against
-  4K - 1 + s here, and a straggler there loses three products' worth of work.
+* Lagrange coding over :math:`GF(p^2)` (p = 3 mod 4, where i exists): K products need
+  2K - 1 + s workers, each doing one :math:`GF(p^2)` block product, i.e. 3 real products
+  by 3M (4 naively): :math:`3(2K - 1 + s) = 6K - 3 + 3s` real block products in all,
+  against 4K - 1 + s here, and one straggler there loses three products' worth of work.
 
 :func:`threem_comparison` returns these numbers for given K and s.
 
@@ -436,8 +467,9 @@ register(
         name="threem",
         build=lambda K, s, targets, layout, p: threem(K, s, targets=targets, layout=layout, p=p),
         defaults={"K": 2, "s": 1, "targets": "complex", "layout": "auto", "p": 65537},
-        threshold="complex: min(4K - 1 + s, K (3 + s)) workers; products: min(6K - 3 + s, "
-        "K (3 + s)) (w_{3K,s} = 6K - 1 + s without locality)",
+        threshold="complex: 4K - 1 (+ s workers); products: 6K - 3 (+ s); layout=blocks: "
+        "K (3 + s) workers, threshold K (3 + s) - s; auto: the fewer workers "
+        "(no locality: w_{3K,s} = 6K - 1 + s)",
         workers=lambda K, s, targets="complex", layout="auto", **_: threem_workers(
             K, s, targets, layout
         ),
