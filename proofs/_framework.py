@@ -47,6 +47,10 @@ class Claim:
     negative: str
     expected: str = "holds"
 
+    def covered(self, quick: bool) -> str:
+        """The parameter ranges one mode checks."""
+        return self.params_quick if quick else self.params_full
+
 
 @dataclass
 class Result:

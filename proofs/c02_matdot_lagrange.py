@@ -155,7 +155,7 @@ def run(quick: bool = True) -> Result:
         CLAIM,
         "holds" if holds else "refuted",
         quick,
-        CLAIM.params_quick if quick else CLAIM.params_full,
+        CLAIM.covered(quick),
         details,
         None if holds else "; ".join(sym.failures + ex.failures + lib.failures),
         negtxt,

@@ -152,7 +152,7 @@ def run(quick: bool = True) -> Result:
         CLAIM,
         "holds" if holds else "refuted",
         quick,
-        CLAIM.params_quick if quick else CLAIM.params_full,
+        CLAIM.covered(quick),
         details,
         None if holds else "; ".join(ex.failures),
         f"12+s workers for the cycle and the combined scheme minus one worker: rejected in "

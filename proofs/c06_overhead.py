@@ -118,7 +118,7 @@ def run(quick: bool = True) -> Result:
         CLAIM,
         "holds" if ck.ok else "refuted",
         quick,
-        CLAIM.params_quick if quick else CLAIM.params_full,
+        CLAIM.covered(quick),
         details,
         None if ck.ok else "; ".join(ck.failures),
         f"'at least 1/7': refuted symbolically (G=7 gives 8/57 < 1/7) and by plan() "

@@ -319,7 +319,7 @@ def run(quick: bool = True) -> Result:
         CLAIM,
         verdict,
         quick,
-        CLAIM.params_quick if quick else CLAIM.params_full,
+        CLAIM.covered(quick),
         details,
         cex,
         f"1 - v/r^(3 gamma) refuted at {len(neg_refuted)} of the grid points"

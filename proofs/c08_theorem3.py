@@ -171,7 +171,7 @@ def run(quick: bool = True) -> Result:
         CLAIM,
         "holds" if holds else "refuted",
         quick,
-        CLAIM.params_quick if quick else CLAIM.params_full,
+        CLAIM.covered(quick),
         details,
         None if holds else "; ".join(ck.failures),
         f"a forest with q(m+n-1) samples found for every grid (so 'q(m+n-1) samples force a "

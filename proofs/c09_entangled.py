@@ -98,7 +98,7 @@ def run(quick: bool = True) -> Result:
         CLAIM,
         "holds" if ck.ok else "refuted",
         quick,
-        CLAIM.params_quick if quick else CLAIM.params_full,
+        CLAIM.covered(quick),
         details,
         None if ck.ok else "; ".join(ck.failures),
         f"mnq+q-2+s workers: {neg.checked - neg.failed} of {neg.checked} cases fail as they must",

@@ -206,7 +206,7 @@ def run(quick: bool = True) -> Result:
         CLAIM,
         verdict,
         quick,
-        CLAIM.params_quick if quick else CLAIM.params_full,
+        CLAIM.covered(quick),
         details,
         "K=1, s=2: every linear scheme needs >= 5 workers > 2/3 w_(3,2) = 14/3; K=1, s=4: "
         "7 > ceil(2/3 * 9) = 6"

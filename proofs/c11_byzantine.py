@@ -181,7 +181,7 @@ def run(quick: bool = True) -> Result:
         CLAIM,
         "holds" if ck.ok else "refuted",
         quick,
-        CLAIM.params_quick if quick else CLAIM.params_full,
+        CLAIM.covered(quick),
         details,
         None if ck.ok else "; ".join(ck.failures),
         f"b+1 coordinated liars make the decoder return wrong products in "
