@@ -11,17 +11,16 @@ import json
 import sys
 from collections.abc import Callable
 
-from .field import FieldError
-from .scheme import DecodingError, SchemeError
+from ._errors import FailureError, InputError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-class UserError(Exception):
+class UserError(InputError):
     """A mistake in what the user asked for; printed as one line, exit 2."""
 
 
-_USER_ERRORS = (UserError, FieldError, SchemeError, DecodingError, ValueError, KeyError, OSError)
+_USER_ERRORS = (InputError, ValueError, KeyError, OSError)
 
 
 def _one_line(e: BaseException) -> str:
@@ -507,6 +506,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ffcc: interrupted", file=sys.stderr)
         return 130
+    except FailureError as e:
+        print(f"ffcc: failed: {_one_line(e)}", file=sys.stderr)
+        return EXIT_FAIL
     except _USER_ERRORS as e:
         print(f"ffcc: error: {_one_line(e)}", file=sys.stderr)
         return EXIT_USAGE

@@ -43,6 +43,7 @@ import numpy as np
 import sympy
 
 from . import _kernels as K
+from ._errors import InputError
 
 __all__ = [
     "MAX_PRIME",
@@ -57,7 +58,7 @@ FAST_LIMIT = K.FAST_LIMIT
 _EXACT = 1 << 52  # headroom below 2^53 so that the reduction step is exact too
 
 
-class FieldError(ValueError):
+class FieldError(InputError):
     """Bad field parameters or values that do not belong to the field."""
 
 

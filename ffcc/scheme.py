@@ -46,6 +46,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._errors import FailureError, InputError
+from ._json import parse_json
 from .field import FieldError, PrimeField, check_prime
 
 __all__ = ["Scheme", "SchemeError", "DecodingError", "FORMAT", "load", "loads"]
@@ -53,11 +55,11 @@ __all__ = ["Scheme", "SchemeError", "DecodingError", "FORMAT", "load", "loads"]
 FORMAT = "ffcc-scheme/1"
 
 
-class SchemeError(ValueError):
+class SchemeError(InputError):
     """A scheme (or scheme file) that is malformed or inconsistent."""
 
 
-class DecodingError(ArithmeticError):
+class DecodingError(FailureError, ArithmeticError):
     """The workers given do not determine the requested targets."""
 
 
@@ -537,11 +539,9 @@ def from_dict(obj) -> Scheme:
 
 def loads(text: str) -> Scheme:
     try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise SchemeError(
-            f"scheme file: not valid JSON (line {e.lineno}, column {e.colno})"
-        ) from None
+        obj = parse_json(text, "scheme file")
+    except InputError as e:
+        raise SchemeError(str(e)) from None
     return from_dict(obj)
 
 

@@ -1,16 +1,15 @@
-"""Errors raised by :mod:`ffcc.run`; every failure of a run is a :class:`RunError`."""
+"""Errors raised by :mod:`ffcc.run`: bad inputs are :class:`InputError` (exit 2), every
+failure of a run is a :class:`RunError` (exit 1); both derive from ``ffcc.FfccError``."""
 
 from __future__ import annotations
+
+from .._errors import FailureError, InputError
 
 __all__ = ["RunError", "InputError", "TooManyFaults", "VerificationFailed", "InjectedFault"]
 
 
-class RunError(RuntimeError):
+class RunError(FailureError):
     """A coded run that could not return an exact, checked result."""
-
-
-class InputError(RunError, ValueError):
-    """Inputs that ffcc refuses: wrong shape or dtype, NaN or Inf, a malformed trace file."""
 
 
 class TooManyFaults(RunError):
