@@ -16,11 +16,15 @@ e_{j,d})[l]\, f(X_{1,l_1},\dots)`, so a set S of workers determines target t exa
 generic inputs). The scheme *holds* when every subset of :math:`R = w - s - 2b` workers
 determines every target.
 
-A file is JSON (see ``docs/scheme-format.md``)::
+A file is JSON (see ``docs/scheme-format.md`` and ``docs/ffcc-scheme-2.schema.json``)::
 
-    {"format": "ffcc-scheme/1", "name": ..., "field": p, "stragglers": s, "byzantine": b,
-     "basis": [l1, ..., ld], "workers": [[[e_j1...], ..., [e_jd...]], ...],
+    {"format": "ffcc-scheme/2", "name": ..., "field": p, "stragglers": s, "byzantine": b,
+     "product": "XY", "basis": [l1, ..., ld], "workers": [[[e_j1...], ..., [e_jd...]], ...],
      "targets": [[[l1, ..., ld, coeff], ...], ...], "params": {...}}
+
+plus the optional keys ``random`` (mask inputs, for secrecy), ``secrecy``, ``nodes``,
+``assemble`` and ``extensions``; a worker may be ``{"outputs": [...]}`` when it returns
+several products. ``load`` also reads ``ffcc-scheme/1`` files.
 
 Example
 -------
@@ -37,8 +41,10 @@ Example
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -50,9 +56,11 @@ from ._errors import FailureError, InputError
 from ._json import parse_json
 from .field import FieldError, PrimeField, check_prime
 
-__all__ = ["Scheme", "SchemeError", "DecodingError", "FORMAT", "load", "loads"]
+__all__ = ["Scheme", "SchemeError", "DecodingError", "FORMAT", "FORMATS", "Layout", "load", "loads"]
 
-FORMAT = "ffcc-scheme/1"
+FORMAT = "ffcc-scheme/2"
+FORMATS = ("ffcc-scheme/1", FORMAT)  # what load reads; save writes FORMAT
+LAYOUTS = ("XY", "XYt", "XtY")
 
 
 class SchemeError(InputError):
@@ -86,6 +94,34 @@ def _default_product(F: PrimeField, xs: Sequence[np.ndarray]) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class Layout:
+    """A named bilinear product for d = 2: ``"XY"`` (X Y), ``"XYt"`` (X Y^T) or ``"XtY"``
+    (X^T Y). Unlike a Python function it is written to scheme files (key ``product``).
+
+    >>> from ffcc.field import PrimeField
+    >>> F = PrimeField(7)
+    >>> Layout("XYt")(F, [np.array([[1, 2]]), np.array([[3, 4]])]).tolist()  # 1*3 + 2*4
+    [[4]]
+    """
+
+    name: str
+
+    def __post_init__(self):
+        if self.name not in LAYOUTS:
+            raise SchemeError(f"product layout must be one of {LAYOUTS}, got {self.name!r}")
+
+    def __call__(self, F: PrimeField, xs: Sequence[np.ndarray]) -> np.ndarray:
+        if len(xs) != 2:
+            raise SchemeError(f"product layout {self.name!r} takes 2 inputs, got {len(xs)}")
+        X, Y = (np.asarray(x) for x in xs)
+        if self.name == "XYt":
+            Y = np.ascontiguousarray(Y.T)
+        elif self.name == "XtY":
+            X = np.ascontiguousarray(X.T)
+        return F.matmul(X, Y)
+
+
 @dataclass(eq=False)
 class Scheme:
     """A linear coded computation of targets of a d-linear map over GF(p).
@@ -105,7 +141,25 @@ class Scheme:
         s and b; the recovery threshold asked of the scheme is R = w - s - 2b.
     product:
         The d-linear map each worker applies to its coded inputs; the default chains
-        matrix products, so d = 2 is matrix multiplication.
+        matrix products, so d = 2 is matrix multiplication. ``"XY"``, ``"XYt"`` or
+        ``"XtY"`` name a layout (a :class:`Layout`, stored in files); a Python function
+        cannot be saved.
+    random:
+        ``random[c]``: the basis indices of coordinate c that hold uniformly random masks
+        (no target may use them); see :func:`ffcc.verify.verify_secrecy`.
+    outputs:
+        Products per worker when a worker returns several: ``encoders`` then lists
+        ``sum(outputs)`` products, worker by worker. A worker fails or lies as a unit: w,
+        R, s and b count workers; ``E`` and :meth:`worker_tensors` have a row per product.
+    nodes:
+        Optional evaluation points, one per worker (kept for structured decoders).
+    assembly:
+        Optional grid of target indices: how decoded targets form the output's blocks
+        (file key ``assemble``); see :meth:`assemble_targets`.
+    secrecy:
+        X: the scheme claims that any X colluding workers learn nothing about the data.
+    extensions:
+        Free-form data, written to files unchanged.
     """
 
     field: PrimeField | int
@@ -116,7 +170,13 @@ class Scheme:
     byzantine: int = 0
     name: str = "scheme"
     params: dict = field(default_factory=dict)
-    product: Callable | None = None
+    product: Callable | str | None = None
+    random: Sequence[Sequence[int]] = ()
+    outputs: Sequence[int] | None = None
+    nodes: Sequence[int] | None = None
+    assembly: Sequence[Sequence[int]] | None = None
+    secrecy: int = 0
+    extensions: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if not isinstance(self.field, PrimeField):
@@ -146,6 +206,7 @@ class Scheme:
             except FieldError as e:
                 raise SchemeError(str(e)) from None
         self.E = tuple(np.ascontiguousarray(c) for c in cols)
+        self._check_outputs()
         self.targets = tuple(self._check_target(t, i) for i, t in enumerate(self.targets))
         if not self.targets:
             raise SchemeError("a scheme needs at least one target")
@@ -158,7 +219,86 @@ class Scheme:
                 f"s + 2b = {self.stragglers + 2 * self.byzantine} leaves no worker of w = "
                 f"{self.w}; need s + 2b < w (add workers or tolerate fewer faults)"
             )
+        self._check_extras()
         self._decoders: dict[tuple[int, ...], np.ndarray] = {}
+
+    def _check_outputs(self) -> None:
+        rows = self.E[0].shape[0]
+        if self.outputs is None:
+            return
+        outs = tuple(int(n) for n in self.outputs)
+        if not outs or min(outs) < 1:
+            raise SchemeError(f"outputs must be positive product counts, got {list(outs)}")
+        if sum(outs) != rows:
+            raise SchemeError(f"outputs {list(outs)} sum to {sum(outs)}, but {rows} products given")
+        self.outputs = None if max(outs) == 1 else outs  # one product each: the plain model
+
+    def _check_extras(self) -> None:
+        """Normalise and check product, random, nodes, assembly, secrecy, extensions."""
+        F, d = self.field, self.d
+        if isinstance(self.product, str):
+            lay = Layout(self.product)
+            if d != 2 and lay.name != "XY":
+                raise SchemeError(f"product layout {lay.name!r} needs d = 2 coordinates, not {d}")
+            self.product = None if lay.name == "XY" else lay
+        rnd = [tuple(int(i) for i in r) for r in self.random] if self.random else [()] * d
+        if len(rnd) != d:
+            raise SchemeError(f"random needs one index list per coordinate ({d}), got {len(rnd)}")
+        for c, r in enumerate(rnd):
+            if len(set(r)) != len(r) or any(not 0 <= i < self.basis[c] for i in r):
+                raise SchemeError(
+                    f"random[{c}] = {list(r)} must hold distinct indices in [0, {self.basis[c]})"
+                )
+        for t, terms in enumerate(self.targets):
+            for n, (idx, _) in enumerate(terms):
+                for c, i in enumerate(idx):
+                    if i in rnd[c]:
+                        raise SchemeError(
+                            f"targets[{t}][{n}] uses basis input {i} of coordinate {c}, which "
+                            "random declares a mask; targets may use data inputs only"
+                        )
+        self.random = tuple(tuple(sorted(r)) for r in rnd)
+        if self.nodes is not None:
+            x = [int(v) for v in np.asarray(self.nodes, dtype=object).ravel()]
+            if len(x) != self.w:
+                raise SchemeError(f"nodes has {len(x)} points for w = {self.w} workers")
+            if any(not 0 <= v < F.p for v in x):
+                raise SchemeError(f"nodes must be field elements in [0, {F.p})")
+            self.nodes = tuple(x)
+        if self.assembly is not None:
+            grid = [[int(t) for t in row] for row in self.assembly]
+            if not grid or not grid[0] or any(len(row) != len(grid[0]) for row in grid):
+                raise SchemeError("assemble grid must be a non-empty rectangle of target indices")
+            bad = [t for row in grid for t in row if not 0 <= t < len(self.targets)]
+            if bad:
+                raise SchemeError(f"assemble grid names target {bad[0]}, not in [0, {len(self.targets)})")
+            self.assembly = tuple(tuple(row) for row in grid)
+        self.secrecy = int(self.secrecy)
+        if not 0 <= self.secrecy < self.w:
+            raise SchemeError(f"secrecy X = {self.secrecy} must lie in [0, w = {self.w})")
+        if not isinstance(self.extensions, dict):
+            raise SchemeError("extensions must be a dict (free-form data)")
+
+    @property
+    def products(self) -> int:
+        """Number of coded products (rows of ``E``): w unless workers return several."""
+        return self.E[0].shape[0]
+
+    def output_rows(self, workers: Sequence[int]) -> list[int]:
+        """The product rows of these workers, worker by worker (rows = workers when every
+        worker returns one product)."""
+        if self.outputs is None:
+            return [int(j) for j in workers]
+        start = np.concatenate([[0], np.cumsum(self.outputs)])
+        return [r for j in workers for r in range(int(start[j]), int(start[j + 1]))]
+
+    def assemble_targets(self, targets: Sequence[np.ndarray]) -> np.ndarray:
+        """The output matrix from decoded targets, laid out by the ``assemble`` grid."""
+        if self.assembly is None:
+            raise SchemeError(f"scheme {self.name!r} declares no assemble grid")
+        if len(targets) != len(self.targets):
+            raise SchemeError(f"expected {len(self.targets)} targets, got {len(targets)}")
+        return np.block([[np.asarray(targets[t]) for t in row] for row in self.assembly])
 
     def _check_target(self, terms, t) -> tuple[Term, ...]:
         out = []
@@ -188,7 +328,7 @@ class Scheme:
 
     @property
     def w(self) -> int:
-        return self.E[0].shape[0]
+        return self.E[0].shape[0] if self.outputs is None else len(self.outputs)
 
     @property
     def R(self) -> int:
@@ -207,7 +347,8 @@ class Scheme:
 
     # -- tensors ----------------------------------------------------------------------
     def worker_tensors(self) -> np.ndarray:
-        """Row j: e_{j,1} (x) ... (x) e_{j,d}, flattened (C order), shape (w, prod basis)."""
+        """Row j: e_{j,1} (x) ... (x) e_{j,d}, flattened (C order), shape (w, prod basis)
+        (a row per product when workers return several, see :meth:`output_rows`)."""
         F = self.field
         M = self.E[0]
         for c in range(1, self.d):
@@ -251,7 +392,7 @@ class Scheme:
         red = self.reduced
         S = sorted(set(int(j) for j in workers))
         missing = list(red.outside)
-        GS = red.G[S]
+        GS = red.G[self.output_rows(S)]
         for t in range(len(self.targets)):
             if t in red.outside:
                 continue
@@ -275,18 +416,23 @@ class Scheme:
             if red.outside:
                 raise DecodingError(f"target {red.outside[0]} is outside every workers' span")
             try:
-                sol = self.field.solve(red.G[list(key)].T, red.T.T)
+                sol = self.field.solve(red.G[self.output_rows(key)].T, red.T.T)
             except FieldError:
                 t = self.missing_targets(key)[0]
                 raise DecodingError(f"workers {list(key)} do not determine target {t}") from None
             self._decoders[key] = sol.T
         D = self._decoders[key]
+        if self.outputs is not None:  # columns per product, in the order of the workers given
+            pos = {r: i for i, r in enumerate(self.output_rows(key))}
+            rows = self.output_rows(dict.fromkeys(int(j) for j in workers))
+            return D[:, [pos[r] for r in rows]]
         order = [key.index(int(j)) for j in workers]
         return D[:, order] if len(order) == len(key) else D
 
     # -- data path --------------------------------------------------------------------
     def encode(self, inputs: Sequence[Sequence[np.ndarray]]) -> list[tuple[np.ndarray, ...]]:
-        """Coded inputs per worker: ``out[j][c] = sum_l e_{j,c}[l] * inputs[c][l]``.
+        """Coded inputs per worker: ``out[j][c] = sum_l e_{j,c}[l] * inputs[c][l]``
+        (per product, see :meth:`output_rows`, when workers return several).
 
         ``inputs[c]`` holds the :math:`\\lambda_c` blocks of coordinate c (field arrays of
         one shape). Inputs are not modified.
@@ -304,8 +450,8 @@ class Scheme:
             shape = shapes.pop()
             X = np.stack([F.array(b, f"inputs[{c}][{i}]") for i, b in enumerate(blocks)])
             Y = F.matmul(self.E[c], X.reshape(len(blocks), -1))
-            coded.append(Y.reshape((self.w,) + shape))
-        return [tuple(coded[c][j] for c in range(self.d)) for j in range(self.w)]
+            coded.append(Y.reshape((self.products,) + shape))
+        return [tuple(coded[c][j] for c in range(self.d)) for j in range(self.products)]
 
     def compute(self, coded: Sequence[np.ndarray]) -> np.ndarray:
         """What one worker does with its coded inputs."""
@@ -393,17 +539,46 @@ class Scheme:
 
     # -- files ------------------------------------------------------------------------
     def to_dict(self) -> dict:
-        return {
+        """The ``ffcc-scheme/2`` file content; optional keys only when they are set.
+
+        A Python function as ``product`` cannot be written: name a :class:`Layout`.
+        """
+        if self.product is not None and not isinstance(self.product, Layout):
+            raise SchemeError(
+                f"scheme {self.name!r}: its product is a Python function, which a scheme file "
+                f"cannot hold; use product= one of {LAYOUTS}"
+            )
+        return self._file_dict()
+
+    def _file_dict(self) -> dict:
+        rows = [[self.E[c][r].tolist() for c in range(self.d)] for r in range(self.products)]
+        if self.outputs is None:
+            workers = rows
+        else:
+            workers = [{"outputs": [rows[r] for r in self.output_rows([j])]} for j in range(self.w)]
+        out = {
             "format": FORMAT,
             "name": self.name,
             "field": self.p,
             "stragglers": self.stragglers,
             "byzantine": self.byzantine,
+            "product": self.product.name if isinstance(self.product, Layout) else "XY",
             "basis": list(self.basis),
-            "workers": [[self.E[c][j].tolist() for c in range(self.d)] for j in range(self.w)],
+            "workers": workers,
             "targets": [[[*idx, coeff] for idx, coeff in t] for t in self.targets],
             "params": self.params,
         }
+        if any(self.random):
+            out["random"] = [list(r) for r in self.random]
+        if self.secrecy:
+            out["secrecy"] = self.secrecy
+        if self.nodes is not None:
+            out["nodes"] = [int(x) for x in np.asarray(self.nodes).ravel()]
+        if self.assembly is not None:
+            out["assemble"] = {"grid": [list(row) for row in self.assembly]}
+        if self.extensions:
+            out["extensions"] = self.extensions
+        return out
 
     def dumps(self) -> str:
         return json.dumps(self.to_dict(), separators=(",", ":"))
@@ -411,14 +586,19 @@ class Scheme:
     def save(self, path) -> None:
         Path(path).write_text(self.dumps() + "\n")
 
+    def _rebuild(self, d: dict) -> Scheme:
+        out = from_dict(d)
+        out.product = self.product  # a Python function is not in the dict
+        return out
+
     def with_faults(self, stragglers: int | None = None, byzantine: int | None = None):
         """The same code, asked to tolerate other fault counts."""
-        d = self.to_dict()
+        d = self._file_dict()
         if stragglers is not None:
             d["stragglers"] = stragglers
         if byzantine is not None:
             d["byzantine"] = byzantine
-        return from_dict(d)
+        return self._rebuild(d)
 
     def relabel(self, maps: Sequence[Sequence[int]], basis: Sequence[int], name: str | None = None):
         """The same code on other inputs: basis input l of coordinate c becomes input
@@ -429,112 +609,231 @@ class Scheme:
         F = self.field
         if len(maps) != self.d or len(basis) != self.d:
             raise SchemeError(f"relabel needs {self.d} maps and basis sizes")
+        if any(self.random):
+            raise SchemeError("relabel would mix random masks with data; build the code anew")
         enc = []
         for c in range(self.d):
             mp = np.asarray(maps[c], dtype=np.int64)
             if mp.shape != (self.basis[c],) or mp.min() < 0 or mp.max() >= basis[c]:
                 raise SchemeError(f"relabel map {c} must send [0, {self.basis[c]}) into "
                                   f"[0, {basis[c]})")  # fmt: skip
-            E = np.zeros((self.w, int(basis[c])), dtype=np.int64)
+            E = np.zeros((self.products, int(basis[c])), dtype=np.int64)
             for l, nl in enumerate(mp.tolist()):
                 E[:, nl] = F.add(E[:, nl], self.E[c][:, l])
             enc.append(E)
-        workers = [[enc[c][j] for c in range(self.d)] for j in range(self.w)]
+        workers = [[enc[c][j] for c in range(self.d)] for j in range(self.products)]
         targets = [
             [(tuple(int(maps[c][i]) for c, i in enumerate(idx)), coeff) for idx, coeff in t]
             for t in self.targets
         ]
         return Scheme(
             F, basis, workers, targets, self.stragglers, self.byzantine,
-            name or self.name, dict(self.params), self.product,
+            name or self.name, dict(self.params), self.product, outputs=self.outputs,
+            nodes=self.nodes, secrecy=self.secrecy, extensions=dict(self.extensions),
         )  # fmt: skip
 
     def subset(self, workers: Sequence[int], stragglers: int = 0, byzantine: int = 0):
         """The scheme restricted to the given workers."""
-        d = self.to_dict()
+        d = self._file_dict()
+        workers = list(workers)
         d["workers"] = [d["workers"][j] for j in workers]
         d["stragglers"] = stragglers
         d["byzantine"] = byzantine
-        return from_dict(d)
+        if "nodes" in d:
+            d["nodes"] = [d["nodes"][j] for j in workers]
+        d["secrecy"] = min(self.secrecy, max(len(workers) - 1, 0))
+        return self._rebuild(d)
+
+
+_KEYS = {
+    "ffcc-scheme/1": (
+        "format", "name", "field", "stragglers", "byzantine", "basis", "workers", "targets",
+        "params",
+    ),
+}  # fmt: skip
+_KEYS[FORMAT] = _KEYS["ffcc-scheme/1"] + (
+    "product", "random", "secrecy", "nodes", "assemble", "extensions",
+)  # fmt: skip
+_FRACTION = re.compile(r"\s*([+-]?\d{1,4300})\s*(?:/\s*([+-]?\d{1,4300})\s*)?")
+
+
+def _err(msg: str) -> SchemeError:
+    return SchemeError(f"scheme file: {msg}")
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def _need(obj: dict, key: str, kind, where: str = ""):
     if key not in obj:
-        raise SchemeError(f"scheme file: missing key {where}{key!r}")
-    val = obj[key]
-    if kind is int and (isinstance(val, bool) or not isinstance(val, int)):
-        raise SchemeError(f"scheme file: {where}{key!r} must be an integer, got {val!r}")
+        raise _err(f"missing key {where}{key!r}")
+    return _typed(obj[key], kind, f"{where}{key!r}")
+
+
+def _typed(val, kind, where: str):
+    if kind is int and not _is_int(val):
+        raise _err(f"{where} must be an integer, got {val!r}")
     if kind is not int and not isinstance(val, kind):
-        raise SchemeError(f"scheme file: {where}{key!r} must be a {kind.__name__}, got {val!r}")
+        names = {list: "a list", dict: "an object", str: "a string"}
+        raise _err(f"{where} must be {names.get(kind, kind.__name__)}, got {val!r}")
     return val
 
 
+def _opt(obj: dict, key: str, kind, default):
+    return default if key not in obj else _typed(obj[key], kind, repr(key))
+
+
+def _coefficient(v, p: int, where: str, version: str) -> int:
+    """An integer of any sign, or an exact fraction "a/b", reduced in GF(p) (format /2);
+    format /1 holds integers in [0, p) only."""
+    if version == "ffcc-scheme/1":
+        if not _is_int(v) or not 0 <= v < p:
+            raise _err(f"{where} = {v!r} is not an integer in [0, {p})")
+        return v
+    if _is_int(v):
+        return v % p
+    m = _FRACTION.fullmatch(v) if isinstance(v, str) else None
+    if m is None:
+        raise _err(f'{where} = {v!r} must be an integer or an exact fraction string like "-3/4"')
+    num, den = int(m.group(1)), int(m.group(2) or 1)
+    if den % p == 0:
+        raise _err(f"{where} = {v!r} has denominator {den} = 0 mod {p}; use another prime")
+    return num * pow(den, -1, p) % p
+
+
+def _close(key: str, known) -> str:
+    near = difflib.get_close_matches(key, known, n=1)
+    return f" (did you mean {near[0]!r}?)" if near else ""
+
+
+def _vectors(wk, d: int, basis, p: int, where: str, version: str) -> list[list[int]]:
+    if not isinstance(wk, list) or len(wk) != d:
+        raise _err(f"{where} must be a list of {d} vectors")
+    out = []
+    for c, vec in enumerate(wk):
+        if not isinstance(vec, list) or len(vec) != basis[c]:
+            raise _err(f"{where}[{c}] must be a list of {basis[c]} integers")
+        out.append([_coefficient(v, p, f"{where}[{c}][{l}]", version) for l, v in enumerate(vec)])
+    return out
+
+
 def from_dict(obj) -> Scheme:
-    """Build a scheme from the parsed JSON of a scheme file, checking every key."""
+    """Build a scheme from the parsed JSON of a scheme file (``ffcc-scheme/1`` or ``/2``),
+    checking every key: unknown keys and wrong types are errors naming the key.
+
+    >>> from_dict({"format": "ffcc-scheme/2", "field": 7, "basis": [1, 1],
+    ...            "workers": [[[1], ["1/2"]]], "targets": [[[0, 0, -1]]]}).E[1].tolist()
+    [[4]]
+    >>> from_dict({"format": "ffcc-scheme/2", "field": 7, "byzantin": 1})
+    Traceback (most recent call last):
+    ...
+    ffcc.scheme.SchemeError: scheme file: unknown key 'byzantin' (did you mean 'byzantine'?); ...
+    """
     if not isinstance(obj, dict):
-        raise SchemeError("scheme file: top level must be a JSON object")
-    fmt = obj.get("format")
-    if fmt != FORMAT:
-        raise SchemeError(f"scheme file: 'format' must be {FORMAT!r}, got {fmt!r}")
+        raise _err("top level must be a JSON object")
+    version = obj.get("format")
+    if version not in FORMATS:
+        raise _err(f"'format' must be {' or '.join(map(repr, FORMATS))}, got {version!r}")
+    known = _KEYS[version]
+    for key in obj:
+        if key not in known:
+            hint = "; free-form data belongs under 'extensions'" if version == FORMAT else ""
+            raise _err(
+                f"unknown key {key!r}{_close(key, known)}; {version} keys are "
+                f"{', '.join(known)}{hint}"
+            )
     p = _need(obj, "field", int)
     try:
         check_prime(p)
     except FieldError as e:
-        raise SchemeError(f"scheme file: 'field': {e}") from None
-    s = _need(obj, "stragglers", int)
-    b = obj.get("byzantine", 0)
-    if isinstance(b, bool) or not isinstance(b, int):
-        raise SchemeError(f"scheme file: 'byzantine' must be an integer, got {b!r}")
+        raise _err(f"'field': {e}") from None
+    s = _need(obj, "stragglers", int) if version != FORMAT else _opt(obj, "stragglers", int, 0)
+    b = _opt(obj, "byzantine", int, 0)
     basis = _need(obj, "basis", list)
     for c, lam in enumerate(basis):
-        if isinstance(lam, bool) or not isinstance(lam, int) or lam < 1:
-            raise SchemeError(f"scheme file: basis[{c}] must be a positive integer, got {lam!r}")
+        if not _is_int(lam) or lam < 1:
+            raise _err(f"basis[{c}] must be a positive integer, got {lam!r}")
     d = len(basis)
-    workers = _need(obj, "workers", list)
-    for j, wk in enumerate(workers):
-        if not isinstance(wk, list) or len(wk) != d:
-            raise SchemeError(f"scheme file: workers[{j}] must be a list of {d} vectors")
-        for c, vec in enumerate(wk):
-            if not isinstance(vec, list) or len(vec) != basis[c]:
-                raise SchemeError(
-                    f"scheme file: workers[{j}][{c}] must be a list of {basis[c]} integers"
-                )
-            for l, v in enumerate(vec):
-                if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < p:
-                    raise SchemeError(
-                        f"scheme file: workers[{j}][{c}][{l}] = {v!r} is not an integer in [0, {p})"
-                    )
-    targets = _need(obj, "targets", list)
+    encoders, outputs = [], []
+    for j, wk in enumerate(_need(obj, "workers", list)):
+        if isinstance(wk, dict) and version == FORMAT:
+            extra = set(wk) - {"outputs"}
+            if extra:
+                raise _err(f"workers[{j}] has unknown key {sorted(extra)[0]!r}; only 'outputs'")
+            prods = _need(wk, "outputs", list, f"workers[{j}].")
+            if not prods:
+                raise _err(f"workers[{j}].'outputs' must list at least one product")
+            for n, prod in enumerate(prods):
+                encoders.append(_vectors(prod, d, basis, p, f"workers[{j}].outputs[{n}]", version))
+            outputs.append(len(prods))
+        else:
+            encoders.append(_vectors(wk, d, basis, p, f"workers[{j}]", version))
+            outputs.append(1)
     parsed = []
-    for t, terms in enumerate(targets):
+    for t, terms in enumerate(_need(obj, "targets", list)):
         if not isinstance(terms, list):
-            raise SchemeError(f"scheme file: targets[{t}] must be a list of terms")
+            raise _err(f"targets[{t}] must be a list of terms")
         out = []
         for n, term in enumerate(terms):
             where = f"targets[{t}][{n}]"
             if not isinstance(term, list) or len(term) != d + 1:
-                raise SchemeError(f"scheme file: {where} must be [l1, ..., l{d}, coeff]")
-            if any(isinstance(v, bool) or not isinstance(v, int) for v in term):
-                raise SchemeError(f"scheme file: {where} must hold integers, got {term!r}")
-            out.append((tuple(term[:d]), term[d]))
+                raise _err(f"{where} must be [l1, ..., l{d}, coeff]")
+            if version != FORMAT:  # /1: integers; Scheme checks the range
+                if not all(_is_int(v) for v in term):
+                    raise _err(f"{where} must hold integers, got {term!r}")
+                out.append((tuple(term[:d]), term[d]))
+                continue
+            if not all(_is_int(v) for v in term[:d]):
+                raise _err(f"{where} indices must be integers, got {term[:d]!r}")
+            out.append((tuple(term[:d]), _coefficient(term[d], p, f"{where} coefficient", version)))
         parsed.append(out)
-    params = obj.get("params", {})
-    if not isinstance(params, dict):
-        raise SchemeError("scheme file: 'params' must be an object")
-    name = obj.get("name", "scheme")
+    extras = {}
+    if version == FORMAT:
+        product = _opt(obj, "product", str, "XY")
+        if product not in LAYOUTS:
+            raise _err(f"'product' must be one of {', '.join(LAYOUTS)}, got {product!r}")
+        random = _opt(obj, "random", list, [[] for _ in basis])
+        if len(random) != d or not all(isinstance(r, list) for r in random):
+            raise _err(f"'random' must be a list of {d} index lists, one per coordinate")
+        for c, r in enumerate(random):
+            if not all(_is_int(i) for i in r):
+                raise _err(f"random[{c}] must hold integer indices, got {r!r}")
+        nodes = _opt(obj, "nodes", list, None)
+        if nodes is not None:
+            nodes = [_coefficient(v, p, f"nodes[{k}]", version) for k, v in enumerate(nodes)]
+        grid = None
+        if "assemble" in obj:
+            asm = _typed(obj["assemble"], dict, "'assemble'")
+            if set(asm) != {"grid"}:
+                raise _err("'assemble' must be {\"grid\": [[target, ...], ...]}")
+            grid = _typed(asm["grid"], list, "assemble.'grid'")
+            if not all(isinstance(row, list) and all(_is_int(t) for t in row) for row in grid):
+                raise _err("assemble.'grid' must be a list of rows of target indices")
+        extras = dict(
+            product=product,
+            random=random,
+            nodes=nodes,
+            assembly=grid,
+            secrecy=_opt(obj, "secrecy", int, 0),
+            extensions=_opt(obj, "extensions", dict, {}),
+        )
+    name, params = _opt(obj, "name", str, "scheme"), _opt(obj, "params", dict, {})
     try:
         return Scheme(
             p,
             basis,
-            workers,
+            encoders,
             parsed,
             stragglers=s,
             byzantine=b,
-            name=str(name),
+            name=name,
             params=params,
+            outputs=outputs,
+            **extras,
         )
     except (FieldError, SchemeError) as e:
-        raise SchemeError(f"scheme file: {e}") from None
+        raise _err(str(e)) from None
 
 
 def loads(text: str) -> Scheme:
@@ -552,7 +851,7 @@ def load(path) -> Scheme:
         raise SchemeError(f"cannot read scheme file {path}: {e.strerror}") from None
     except UnicodeDecodeError:
         raise SchemeError(
-            f"scheme file {path} is not text; a scheme file is ffcc-scheme/1 JSON "
+            f"scheme file {path} is not text; a scheme file is ffcc-scheme JSON "
             "(write one with `ffcc export NAME -o FILE`)"
         ) from None
     return loads(text)

@@ -245,7 +245,7 @@ def test_file_round_trip(S):
     S.params = {"strategy": "schemes", "nested": {"list": [1, 2.5, None, "x"]}, "ok": True}
     text = S.dumps()
     d = json.loads(text)
-    assert d["format"] == "ffcc-scheme/1" and d["field"] == S.p
+    assert d["format"] == "ffcc-scheme/2" and d["field"] == S.p
     assert d["workers"] == [[S.E[c][j].tolist() for c in range(S.d)] for j in range(S.w)]
     T = loads(text)
     assert_same_scheme(S, T)
@@ -300,7 +300,10 @@ MALFORMED = [
     ("{", r"not valid JSON \(line 1, column 2\)"),
     ("", r"not valid JSON \(line 1, column 1\)"),
     ("[1, 2]", "top level must be a JSON object"),
-    (mutate(["format"], "ffcc-scheme/2"), "'format' must be 'ffcc-scheme/1', got 'ffcc-scheme/2'"),
+    (
+        mutate(["format"], "ffcc-scheme/3"),
+        "'format' must be 'ffcc-scheme/1' or 'ffcc-scheme/2', got 'ffcc-scheme/3'",
+    ),
     (mutate(["format"], delete=True), "'format' must be"),
     (mutate(["field"], delete=True), "missing key 'field'"),
     (mutate(["stragglers"], delete=True), "missing key 'stragglers'"),
