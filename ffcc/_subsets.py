@@ -150,3 +150,85 @@ def rank_of(subset, w: int) -> int:
             r += C(w - y - 1, R - i - 1)
         prev = x
     return r
+
+
+# -- workers with several outputs: a worker contributes all its product rows at once -----------
+
+
+@nb.njit(cache=True)
+def walk_groups(G, starts, p, R, tstart, start, count, stop_at_first):
+    """:func:`walk` for workers that return several products: worker j owns the rows
+    ``starts[j]:starts[j + 1]`` of G, and a subset of workers inserts all of them.
+
+    Returns (checked, failed, first_failure) as :func:`walk`.
+    """
+    w = starts.size - 1
+    D = G.shape[1]
+    need = D - tstart
+    basis = np.zeros((D, D), dtype=np.int64)
+    rowof = -np.ones(D, dtype=np.int64)
+    nmax = 0
+    for j in range(w):
+        nmax = max(nmax, starts[j + 1] - starts[j])
+    piv_at = -np.ones((R, nmax), dtype=np.int64)  # pivots added per depth and output
+    comb = start.copy()
+    first = -np.ones(R, dtype=np.int64)
+    v = np.empty(D, dtype=np.int64)
+    nrows = 0
+    inU = 0
+    depth = 0
+    checked = 0
+    failed = 0
+    while checked < count:
+        while depth < R:
+            j = comb[depth]
+            for o in range(starts[j + 1] - starts[j]):
+                piv_at[depth, o] = -1
+                if nrows == D:
+                    continue  # the basis is complete: every further row is dependent
+                for k in range(D):
+                    v[k] = G[starts[j] + o, k]
+                c = _insert(basis, rowof, v, p, D)
+                piv_at[depth, o] = c
+                if c >= 0:
+                    basis[nrows] = v
+                    rowof[c] = nrows
+                    nrows += 1
+                    if c >= tstart:
+                        inU += 1
+            depth += 1
+        checked += 1
+        if inU < need:
+            failed += 1
+            if failed == 1:
+                first[:] = comb
+            if stop_at_first:
+                break
+        i = R - 1
+        while i >= 0 and comb[i] == w - R + i:
+            i -= 1
+        if i < 0:
+            break
+        while depth > i:  # undo the insertions of depths i..R-1, last row first
+            depth -= 1
+            j = comb[depth]
+            for o in range(starts[j + 1] - starts[j] - 1, -1, -1):
+                c = piv_at[depth, o]
+                if c >= 0:
+                    nrows -= 1
+                    rowof[c] = -1
+                    if c >= tstart:
+                        inU -= 1
+        comb[i] += 1
+        for k in range(i + 1, R):
+            comb[k] = comb[k - 1] + 1
+    return checked, failed, first
+
+
+def check_list_groups(G, starts, p, tstart, subsets) -> np.ndarray:
+    """:func:`check_list` for workers with several outputs (see :func:`walk_groups`)."""
+    ok = np.zeros(len(subsets), dtype=bool)
+    for t, sub in enumerate(subsets):
+        _, failed, _ = walk_groups(G, starts, p, len(sub), tstart, np.asarray(sub, np.int64), 1, True)
+        ok[t] = failed == 0
+    return ok

@@ -66,12 +66,19 @@ def cmd_verify(args) -> int:
     scheme = load(args.file)
     if args.stragglers is not None or args.byzantine is not None:
         scheme = scheme.with_faults(args.stragglers, args.byzantine)
+    if args.secrecy is not None and not 0 <= args.secrecy <= scheme.w:
+        raise UserError(f"--secrecy {args.secrecy} must lie in [0, w = {scheme.w}]")
     from . import run
 
     if run.wants_dask(args):
         rep = run.verify_from_args(scheme, args)
+        X = scheme.secrecy if args.secrecy is None else args.secrecy
+        if X:
+            from .verify import verify_secrecy
+
+            rep.secrecy = verify_secrecy(scheme, X, progress=False if args.json else None)
         print(rep.to_json() if args.json else rep.summary())
-        return EXIT_FAIL if rep.holds is False else EXIT_OK
+        return EXIT_FAIL if rep.ok is False else EXIT_OK
     rep = verify(
         scheme,
         args.R,
@@ -79,11 +86,12 @@ def cmd_verify(args) -> int:
         shard=_parse_shard(args.shard) if args.shard else None,
         count_failures=args.count_failures,
         threshold=args.threshold,
+        secrecy=args.secrecy,
         seed=args.seed,
         progress=False if args.json else None,
     )
     print(rep.to_json() if args.json else rep.summary())
-    return EXIT_FAIL if rep.holds is False else EXIT_OK
+    return EXIT_FAIL if rep.ok is False else EXIT_OK
 
 
 def cmd_export(args) -> int:
@@ -382,7 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Verify a scheme file exhaustively: every subset of R = w - s - 2b workers must "
         "determine every target. Exits 0 if it holds, 1 if a subset fails, 2 on bad input.",
     )
-    p.add_argument("file", help="a scheme file (ffcc-scheme/1 JSON)")
+    p.add_argument("file", help="a scheme file (ffcc-scheme/2 or /1 JSON)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--threshold", action="store_true", help="also find the smallest working R")
     p.add_argument("--R", type=int, help="check subsets of this size instead of w - s - 2b")
@@ -392,6 +400,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shard", help="check shard i of n rank ranges, written i/n")
     p.add_argument("--count-failures", action="store_true", help="count every failing subset")
     p.add_argument("--seed", type=int, default=0, help="seed for --sample")
+    p.add_argument(
+        "--secrecy",
+        type=int,
+        metavar="X",
+        help="also check that no X colluding workers learn anything about the data "
+        "(default: the file's 'secrecy'; 0 skips)",
+    )
     from .run import add_verify_dask_arguments
 
     add_verify_dask_arguments(p)

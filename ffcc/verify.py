@@ -6,6 +6,12 @@ checks **every** subset of size R = w - s - 2b (or of a size you give), walking 
 lexicographic order in compiled code and reusing the elimination of the common prefix,
 so each step costs about one row insertion.
 
+Workers that return several products (``Scheme(outputs=...)``) count as one: a subset of
+workers contributes all their products, and fails or succeeds as a unit.
+
+:func:`verify_secrecy` checks the other promise of secure schemes: no X colluding workers
+learn anything about the data (``verify(..., secrecy=X)`` runs it alongside recovery).
+
 For counts too large to finish there are two honest alternatives:
 
 * ``sample=N`` checks N uniformly random subsets; the report says "sampled" and never
@@ -28,6 +34,7 @@ Example
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import time
@@ -39,7 +46,10 @@ from . import _subsets
 from ._progress import Progress
 from .scheme import Scheme
 
-__all__ = ["VerifyReport", "verify", "recovery_threshold", "merge", "prepare"]
+__all__ = [
+    "SecrecyReport", "VerifyReport", "verify", "verify_secrecy", "recovery_threshold", "merge",
+    "prepare",
+]  # fmt: skip
 
 _BATCH = 1 << 18
 
@@ -70,6 +80,7 @@ class VerifyReport:
     recovery_threshold: int | None = None
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    secrecy: SecrecyReport | None = None
 
     @property
     def rate(self) -> float:
@@ -112,9 +123,18 @@ class VerifyReport:
                 f"recovery threshold (smallest R at which every subset decodes): "
                 f"{self.recovery_threshold}"
             )
+        if self.secrecy is not None:
+            lines.append(self.secrecy.summary())
         lines.extend(self.notes)
         lines.append(f"{self.seconds:.3f} s, {self.rate:,.0f} subsets/s")
         return "\n".join(lines)
+
+    @property
+    def ok(self) -> bool | None:
+        """False when recovery or secrecy failed; else as ``holds``."""
+        if self.secrecy is not None and self.secrecy.secure is False:
+            return False
+        return self.holds
 
 
 @dataclass(frozen=True)
@@ -125,9 +145,18 @@ class Prepared:
     tstart: int
     p: int
     outside: tuple[int, ...]
+    starts: np.ndarray | None = None  # worker j owns rows starts[j]:starts[j+1] (outputs)
 
 
 def prepare(scheme: Scheme) -> Prepared:
+    prep = _prepare_rows(scheme)
+    if scheme.outputs is None:
+        return prep
+    starts = np.concatenate([[0], np.cumsum(scheme.outputs)]).astype(np.int64)
+    return Prepared(prep.G, prep.tstart, prep.p, prep.outside, starts)
+
+
+def _prepare_rows(scheme: Scheme) -> Prepared:
     F = scheme.field
     red = scheme.reduced
     G, T = red.G, red.T
@@ -159,6 +188,7 @@ def verify(
     shard: tuple[int, int] | None = None,
     count_failures: bool = False,
     threshold: bool = False,
+    secrecy: int | None = None,
     seed=0,
     progress: bool | None = None,
 ) -> VerifyReport:
@@ -176,6 +206,9 @@ def verify(
         Keep going after the first failure to count all failing subsets.
     threshold:
         Also compute the smallest subset size at which every subset decodes.
+    secrecy:
+        Also check X-security (:func:`verify_secrecy`) for X = ``secrecy``; by default the
+        scheme's own claim ``scheme.secrecy`` (0: not checked).
     """
     R = scheme.R if R is None else int(R)
     w = scheme.w
@@ -213,13 +246,16 @@ def verify(
         rep.notes.append(f"targets {list(prep.outside)} lie outside the span of all workers")
     if threshold:
         rep.recovery_threshold = recovery_threshold(scheme, prep=prep, progress=progress)
+    X = scheme.secrecy if secrecy is None else int(secrecy)
+    if X:
+        rep.secrecy = verify_secrecy(scheme, X, progress=progress)
     rep.seconds = time.perf_counter() - t0
     return rep
 
 
 def _run_walk(prep, R, w, start, stop, count_failures, progress, rep, label):
     need = prep.G.shape[1] - prep.tstart
-    if prep.outside or R < need:
+    if prep.outside or (R < need and prep.starts is None):
         # fewer rows than the target space's dimension can never decode: every subset fails
         rep.checked = (stop - start) if count_failures else min(1, stop - start)
         rep.failed = rep.checked
@@ -231,9 +267,14 @@ def _run_walk(prep, R, w, start, stop, count_failures, progress, rep, label):
         while pos < stop:
             n = min(_BATCH, stop - pos)
             comb = _subsets.unrank(pos, w, R)
-            checked, failed, first = _subsets.walk(
-                prep.G, prep.p, R, prep.tstart, comb, n, not count_failures
-            )
+            if prep.starts is None:
+                checked, failed, first = _subsets.walk(
+                    prep.G, prep.p, R, prep.tstart, comb, n, not count_failures
+                )
+            else:
+                checked, failed, first = _subsets.walk_groups(
+                    prep.G, prep.starts, prep.p, R, prep.tstart, comb, n, not count_failures
+                )
             if failed and rep.failed == 0:
                 rep.first_failure = first.tolist()
             rep.checked += int(checked)
@@ -251,8 +292,10 @@ def _run_sample(prep, R, w, n, seed, rep):
     while done < n:
         m = min(_BATCH, n - done)
         subsets = np.sort(np.argsort(rng.random((m, w)), axis=1)[:, :R], axis=1)
-        if prep.outside or R < need:
+        if prep.outside or (R < need and prep.starts is None):
             ok = np.zeros(m, dtype=bool)
+        elif prep.starts is not None:
+            ok = _subsets.check_list_groups(prep.G, prep.starts, prep.p, prep.tstart, subsets)
         else:
             ok = _subsets.check_list(prep.G, prep.p, prep.tstart, subsets)
         bad = np.flatnonzero(~ok)
@@ -286,6 +329,110 @@ def recovery_threshold(scheme: Scheme, *, prep=None, progress=None) -> int | Non
     while not holds(r + 1):
         r += 1
     return r + 1
+
+
+@dataclass
+class SecrecyReport:
+    """Whether any X colluding workers learn something about the data.
+
+    ``secure`` is True when every X-subset was checked and none leaks; False with the
+    first leaking subset (lexicographic order), its coordinate and the two ranks.
+    """
+
+    X: int
+    total: int  # C(w, X)
+    checked: int
+    secure: bool
+    leaking_subset: list[int] | None = None
+    leaking_coordinate: int | None = None
+    ranks: list[int] | None = None  # [rank [D_S | M_S], rank M_S] of the leak
+
+    def summary(self) -> str:
+        if self.secure:
+            return (
+                f"SECURE: no {self.X} colluding workers learn anything about the data "
+                f"(every {self.X}-subset checked: {self.checked:,} of {self.total:,})"
+            )
+        full, masks = self.ranks
+        return (
+            f"LEAKS: workers {self.leaking_subset} together learn {full - masks} combination(s) "
+            f"of coordinate {self.leaking_coordinate}'s data (rank [data | masks] = {full} > "
+            f"rank masks = {masks}); the scheme is not {self.X}-secure"
+        )
+
+
+def verify_secrecy(scheme: Scheme, X: int | None = None, *, progress=None) -> SecrecyReport:
+    r"""Check that every X colluding workers learn nothing about the data.
+
+    Worker j receives, per coordinate c, the coded inputs :math:`D_j x_c + M_j r_c` (one
+    per output): data coefficients :math:`D_j`, coefficients :math:`M_j` of the uniform
+    masks ``scheme.random[c]``. The shares of a set S are independent of the data iff
+    every combination of them that cancels the masks also cancels the data,
+
+    .. math:: \operatorname{rank}[D_S \mid M_S] = \operatorname{rank} M_S,
+
+    which for X independent shares is the usual condition :math:`\operatorname{rank} M_S = X`
+    (then :math:`M_S r` is uniform). Masks of different coordinates are independent, so the
+    coordinates are checked one at a time. **Every** X-subset is checked with batched
+    ranks (:meth:`~ffcc.field.PrimeField.batched_rank`); the first leak in lexicographic
+    order is reported.
+
+    References: Aliasgari, Simeone, Kliewer (secure MatDot), IEEE Trans. IFS 15, 2020;
+    D'Oliveira, El Rouayheb, Karpuk (GASP), IEEE Trans. IT 66(7), 2020.
+
+    >>> from ffcc.scheme import Scheme
+    >>> # worker k gets A + k R (R a mask) and B + k S: any one worker learns nothing
+    >>> S = Scheme(7, [2, 2], [[[1, k], [1, k]] for k in (1, 2, 3)], [[((0, 0), 1)]],
+    ...            random=[[1], [1]])
+    >>> verify_secrecy(S, 1).secure
+    True
+    >>> rep = verify_secrecy(S, 2)  # two workers subtract: (A + R) - ... reveals A
+    >>> rep.secure, rep.leaking_subset, rep.leaking_coordinate, rep.ranks
+    (False, [0, 1], 0, [2, 1])
+    """
+    X = scheme.secrecy if X is None else int(X)
+    w = scheme.w
+    if not 1 <= X <= w:
+        raise ValueError(f"secrecy X = {X} must lie in [1, w = {w}]")
+    F = scheme.field
+    total = math.comb(w, X)
+    counts = np.asarray(scheme.outputs or [1] * w, dtype=np.int64)
+    width = int(np.sort(counts)[-X:].sum())  # most rows an X-subset can have
+    rows_of = -np.ones((w, int(counts.max())), dtype=np.int64)
+    for j in range(w):
+        r = scheme.output_rows([j])
+        rows_of[j, : len(r)] = r
+    rep = SecrecyReport(X, total, 0, True)
+    chunk = max(1, _BATCH // max(1, width * max(scheme.basis)))
+    combos = itertools.combinations(range(w), X)
+    with Progress(total, f"secrecy {scheme.name}", progress) as bar:
+        while rep.checked < total:
+            sub = np.array(list(itertools.islice(combos, chunk)), dtype=np.int64).reshape(-1, X)
+            idx = rows_of[sub].reshape(len(sub), -1)  # -1: padding, a zero row
+            order = np.argsort(idx < 0, axis=1, kind="stable")
+            idx = np.take_along_axis(idx, order, axis=1)[:, :width]
+            for c in range(scheme.d):
+                E = np.vstack([scheme.E[c], np.zeros((1, scheme.basis[c]), dtype=np.int64)])
+                stack = E[idx]  # (n, width, lambda_c); row -1 picks the zero row
+                masks = list(scheme.random[c])
+                full = F.batched_rank(stack)
+                part = F.batched_rank(stack[:, :, masks]) if masks else np.zeros_like(full)
+                leak = np.flatnonzero(full > part)
+                if leak.size and (rep.secure or _earlier(sub[leak[0]], rep.leaking_subset)):
+                    k = leak[0]
+                    rep.secure = False
+                    rep.leaking_subset = sub[k].tolist()
+                    rep.leaking_coordinate = c
+                    rep.ranks = [int(full[k]), int(part[k])]
+            rep.checked += len(sub)
+            bar.update(len(sub))
+            if not rep.secure:
+                break
+    return rep
+
+
+def _earlier(a, b) -> bool:
+    return list(a) < list(b)
 
 
 def merge(reports: list[VerifyReport]) -> VerifyReport:

@@ -12,25 +12,36 @@ Builders live in their modules (``ffcc.codes.matdot.matdot``, ``ffcc.codes.lagra
 ...), which keep the module names free.
 """
 
+from . import batch as _batch  # noqa: F401  (registers itself)
 from . import lagrange as _lagrange  # noqa: F401  (registers itself)
 from . import locality as _locality  # noqa: F401
 from . import matdot as _matdot  # noqa: F401
 from . import polynomial as _polynomial  # noqa: F401
+from . import secure as _secure  # noqa: F401
 from . import threem as _threem  # noqa: F401
 from ._catalog import CATALOG, Construction, build, register
 from .lagrange import LagrangeScheme
 from .matdot import matdot_workers
+from .batch import batch_mds, separate_outputs
 from .polynomial import entangled_for_grid, entangled_polynomial, polydot, polynomial_code
+from .secure import gasp, gasp_r, polynomial_sharing, secure_matdot, share
 
 __all__ = [
     "CATALOG",
     "Construction",
     "LagrangeScheme",
+    "batch_mds",
     "build",
     "entangled_for_grid",
     "entangled_polynomial",
+    "gasp",
+    "gasp_r",
     "matdot_workers",
     "polydot",
     "polynomial_code",
+    "polynomial_sharing",
     "register",
+    "secure_matdot",
+    "separate_outputs",
+    "share",
 ]

@@ -1,0 +1,91 @@
+r"""Workers that return several products: the MDS-coded batch product.
+
+A is split into m row blocks and MDS-coded, B into n column blocks that every worker
+holds. Worker k computes its coded block :math:`\tilde A_k = \sum_{i<m} A_i x_k^i` times
+every :math:`B_j`: n products, returned together, lost together. Any m workers give
+:math:`\tilde A_k B_j` at m nodes for every j, so they interpolate every :math:`A_i B_j`:
+w = m + s workers tolerate s stragglers.
+
+This is the classic MDS-coded matrix multiplication of Lee, Lam, Pedarsani,
+Papailiopoulos, Ramchandran ("Speeding up distributed machine learning using codes",
+IEEE Trans. Inf. Theory 64(3), 2018) with the product :math:`\tilde A_k B` cut into its n
+column blocks. Verified as a unit (``Scheme(outputs=...)``), it holds; its products as
+n(m + s) separate workers with ns stragglers do **not** (ns lost products need not come
+from s workers: losing every :math:`\tilde A_k B_1` but one loses :math:`A_i B_1`), see
+:func:`separate_outputs`.
+
+>>> from ffcc.codes.batch import batch_mds, separate_outputs
+>>> from ffcc.verify import verify
+>>> S = batch_mds(2, 2, s=1)
+>>> S.w, S.products, S.R, S.outputs
+(3, 6, 2, (2, 2, 2))
+>>> verify(S).holds, verify(separate_outputs(S)).holds
+(True, False)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..field import PrimeField
+from ..scheme import Scheme, SchemeError
+from ._catalog import Construction, register
+
+__all__ = ["batch_mds", "separate_outputs"]
+
+
+def batch_mds(m: int = 2, n: int = 2, s: int = 1, *, p: int = 65537) -> Scheme:
+    """MDS-coded A (m row blocks) times n column blocks of B: n outputs per worker."""
+    for label, v, lo in (("m", m, 1), ("n", n, 1), ("s", s, 0)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
+            raise SchemeError(f"batch-mds: {label} must be an integer >= {lo}, got {v!r}")
+    F = PrimeField(p)
+    w = m + s
+    x = F.nodes(w, what=f"evaluation points for batch-mds (w = {w} workers)")
+    V = F.vandermonde(x, m)
+    eye = np.eye(n, dtype=np.int64)
+    encoders = [[V[k], eye[j]] for k in range(w) for j in range(n)]
+    targets = [[((i, j), 1)] for i in range(m) for j in range(n)]
+    return Scheme(
+        F, [m, n], encoders, targets, stragglers=s, name="batch-mds",
+        params={"construction": "batch-mds", "m": int(m), "n": int(n), "s": int(s),
+                "threshold": int(m)},
+        outputs=[n] * w, nodes=x.tolist(),
+        assembly=[[i * n + j for j in range(n)] for i in range(m)],
+    )  # fmt: skip
+
+
+def separate_outputs(scheme: Scheme, stragglers: int | None = None) -> Scheme:
+    """The same products, each as its own single-output worker (the wrong failure model
+    for workers that fail as a unit). ``stragglers`` defaults to the products the
+    original may lose: s times the largest output count."""
+    outs = scheme.outputs or (1,) * scheme.w
+    s = scheme.stragglers * max(outs) if stragglers is None else int(stragglers)
+    d = scheme._file_dict()
+    d["workers"] = [[scheme.E[c][r].tolist() for c in range(scheme.d)] for r in range(scheme.products)]
+    d["stragglers"], d["byzantine"] = s, scheme.byzantine * max(outs)
+    d.pop("nodes", None)
+    d["secrecy"] = 0
+    d["name"] = f"{scheme.name} (outputs as separate workers)"
+    from ..scheme import from_dict
+
+    return from_dict(d)
+
+
+register(
+    Construction(
+        name="batch-mds",
+        build=batch_mds,
+        defaults={"m": 2, "n": 2, "s": 1, "p": 65537},
+        threshold="m workers (n outputs each)",
+        workers=lambda m, s, **_: m + s,
+        reference="Lee et al., IEEE Trans. IT 64(3), 2018 (MDS-coded multiplication)",
+        summary="coded A_k times every B_j: n products per worker, failing together",
+        param_help={
+            "m": "row blocks of A (MDS-coded)",
+            "n": "column blocks of B: products per worker",
+            "s": "stragglers tolerated (whole workers)",
+            "p": "prime field modulus",
+        },
+    )
+)
