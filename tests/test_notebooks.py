@@ -127,6 +127,7 @@ def test_notebooks_are_stored_without_outputs():
         "04_compression_informed.ipynb",
         "05_verification_and_testing.ipynb",
         "06_cluster.ipynb",
+        "08_secure_and_batch.ipynb",
     ]
     readme = (NOTEBOOKS / "README.md").read_text()
     for name in names:
@@ -301,6 +302,27 @@ def test_06_cluster(tmp_path, monkeypatch, kernel_path):
     assert (C == A @ B).all()  # exact, checked here (entries far below 2^53)
     assert r["exact"] is True and r["inline_exact"] is True and r["freivalds_passed"] is True
     assert r["cluster_closed"] is True
+
+
+def test_08_secure_and_batch(tmp_path, monkeypatch, kernel_path):
+    r, out, _ = run_notebook("08_secure_and_batch.ipynb", tmp_path, monkeypatch, kernel_path)
+    assert_figures(r, out, ["08_gasp_gf17.png"])
+    # A + kR: one share is uniform; two shares cancel the mask (2(A + R) - (A + 2R) = A)
+    assert r["toy"] == {"secure_1": True, "leak_2": [0, 1], "recovered": True}
+    sm = r["secure_matdot"]
+    assert sm["w"] == sm["recovery_threshold"] == 2 * sm["m"] + 2 * sm["X"] - 1
+    assert sm["holds"] is True and sm["secure"] is True and sm["exact"] is True
+    assert sm["leak_X_plus_1"] == list(range(sm["X"] + 1))
+    g = r["gasp17"]
+    assert g["nodes"] == list(range(1, 17)) and g["schur_identity"] is True
+    # det = Vandermonde * (sum of the points): exactly the zero-sum 8-subsets fail
+    zero = [c for c in combinations(range(1, 17), 8) if sum(c) % 17 == 0]
+    assert g["holds"] is False and g["failed"] == len(zero) == g["fails_by_residue"][0]
+    assert sum(g["fails_by_residue"][1:]) == 0
+    assert sum(g["nodes"][j] for j in g["first_failure"]) % 17 == 0
+    assert r["gasp65537_holds"] is True  # sums of 8 points of 1..16 lie in [36, 100]
+    b = r["batch"]
+    assert b["unit"] is True and b["split"] is False
 
 
 def teardown_module(module):
