@@ -229,6 +229,8 @@ def check_list_groups(G, starts, p, tstart, subsets) -> np.ndarray:
     """:func:`check_list` for workers with several outputs (see :func:`walk_groups`)."""
     ok = np.zeros(len(subsets), dtype=bool)
     for t, sub in enumerate(subsets):
-        _, failed, _ = walk_groups(G, starts, p, len(sub), tstart, np.asarray(sub, np.int64), 1, True)
+        _, failed, _ = walk_groups(
+            G, starts, p, len(sub), tstart, np.asarray(sub, np.int64), 1, True
+        )
         ok[t] = failed == 0
     return ok

@@ -271,7 +271,9 @@ class Scheme:
                 raise SchemeError("assemble grid must be a non-empty rectangle of target indices")
             bad = [t for row in grid for t in row if not 0 <= t < len(self.targets)]
             if bad:
-                raise SchemeError(f"assemble grid names target {bad[0]}, not in [0, {len(self.targets)})")
+                raise SchemeError(
+                    f"assemble grid names target {bad[0]}, not in [0, {len(self.targets)})"
+                )
             self.assembly = tuple(tuple(row) for row in grid)
         self.secrecy = int(self.secrecy)
         if not 0 <= self.secrecy < self.w:

@@ -115,8 +115,8 @@ def run(quick: bool = True) -> Result:
         n_lucky = 0
         cases = [(m, X, s, 65537) for m in range(1, mx + 1) for X in range(1, mx + 1)
                  for s in range(2 if quick else 3)]  # fmt: skip
-        small = [(2, 1), (3, 2), (2, 4)] if quick else [(m, X) for m in range(1, 11) for X in range(1, 11)
-                                                if 2 * m + 2 * X - 1 <= 22]  # fmt: skip
+        fits = [(m, X) for m in range(1, 11) for X in range(1, 11) if 2 * m + 2 * X - 1 <= 22]
+        small = [(2, 1), (3, 2), (2, 4)] if quick else fits
         cases += [(m, X, 0, 23) for m, X in small]
         subsets = 0
         for m, X, s, p in cases:

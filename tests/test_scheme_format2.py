@@ -64,7 +64,9 @@ def full_scheme():
 def test_misspelled_key_is_an_error_naming_it(make):
     d = make()
     d["byzantin"] = 1
-    with pytest.raises(SchemeError, match="unknown key 'byzantin' \\(did you mean 'byzantine'\\?\\)"):
+    with pytest.raises(
+        SchemeError, match="unknown key 'byzantin' \\(did you mean 'byzantine'\\?\\)"
+    ):
         from_dict(d)
 
 
@@ -152,7 +154,11 @@ def test_fractions_and_signed_integers_reduce_in_gf_p(p):
         5,
     ]
     if small:
-        assert want[:3] == [field_division(3, 4, p), field_division(-1, 8, p), field_division(5, -3, p)]
+        assert want[:3] == [
+            field_division(3, 4, p),
+            field_division(-1, 8, p),
+            field_division(5, -3, p),
+        ]
     assert S.E[0][0].tolist() == want
     assert S.targets[0][0][1] == (p - 1) * pow(2, -1, p) % p
     if small:

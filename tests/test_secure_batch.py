@@ -57,7 +57,9 @@ def decodes_oracle(S, workers):
 def random_masked_scheme(rng, p):
     w = int(rng.integers(2, 6))
     basis = [int(rng.integers(2, 5)), int(rng.integers(2, 5))]
-    sizes = [int(rng.integers(1, basis[c])) if rng.random() < 0.5 else basis[c] - 1 for c in range(2)]
+    sizes = [
+        int(rng.integers(1, basis[c])) if rng.random() < 0.5 else basis[c] - 1 for c in range(2)
+    ]
     random = [sorted(rng.choice(basis[c], size=sizes[c], replace=False).tolist()) for c in range(2)]
     outs = rng.integers(1, 3, size=w).tolist()
     # small entries make rank deficiencies (and so leaks) common

@@ -20,9 +20,9 @@ from . import polynomial as _polynomial  # noqa: F401
 from . import secure as _secure  # noqa: F401
 from . import threem as _threem  # noqa: F401
 from ._catalog import CATALOG, Construction, build, register
+from .batch import batch_mds, separate_outputs
 from .lagrange import LagrangeScheme
 from .matdot import matdot_workers
-from .batch import batch_mds, separate_outputs
 from .polynomial import entangled_for_grid, entangled_polynomial, polydot, polynomial_code
 from .secure import gasp, gasp_r, polynomial_sharing, secure_matdot, share
 

@@ -62,7 +62,9 @@ def separate_outputs(scheme: Scheme, stragglers: int | None = None) -> Scheme:
     outs = scheme.outputs or (1,) * scheme.w
     s = scheme.stragglers * max(outs) if stragglers is None else int(stragglers)
     d = scheme._file_dict()
-    d["workers"] = [[scheme.E[c][r].tolist() for c in range(scheme.d)] for r in range(scheme.products)]
+    d["workers"] = [
+        [scheme.E[c][r].tolist() for c in range(scheme.d)] for r in range(scheme.products)
+    ]
     d["stragglers"], d["byzantine"] = s, scheme.byzantine * max(outs)
     d.pop("nodes", None)
     d["secrecy"] = 0

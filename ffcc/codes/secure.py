@@ -133,7 +133,9 @@ def share(scheme: Scheme, data: Sequence[Sequence[np.ndarray]], rng=None) -> lis
             raise SchemeError(f"coordinate {c} needs {want} data blocks, got {len(blocks)}")
         it = iter(blocks)
         shape = np.shape(blocks[0])
-        out.append([F.random(shape, rng) if l in masks else next(it) for l in range(scheme.basis[c])])
+        out.append(
+            [F.random(shape, rng) if l in masks else next(it) for l in range(scheme.basis[c])]
+        )
     return out
 
 
@@ -293,7 +295,9 @@ def gasp(
     return _masked_code(name, alpha, beta, T, targets, t_exp, N, s, p, nodes, "outer", grid, extra)
 
 
-def gasp_r(K: int = 3, L: int = 2, T: int = 2, s: int = 0, *, r: int = 1, p: int = 65537, nodes=None):
+def gasp_r(
+    K: int = 3, L: int = 2, T: int = 2, s: int = 0, *, r: int = 1, p: int = 65537, nodes=None
+):
     """``GASP_r`` (degree tables of D'Oliveira, El Rouayheb, Heinlein, Karpuk); see :func:`gasp`."""
     return gasp(K, L, T, s, r=r, p=p, nodes=nodes)
 
@@ -306,7 +310,9 @@ def polynomial_sharing_threshold(m: int, n: int, X: int) -> int:
     return n * (m + X) + m + 2 * X - 1
 
 
-def polynomial_sharing(m: int = 2, n: int = 2, X: int = 1, s: int = 0, *, p: int = 65537, nodes=None):
+def polynomial_sharing(
+    m: int = 2, n: int = 2, X: int = 1, s: int = 0, *, p: int = 65537, nodes=None
+):
     r"""Polynomial-code shares with X Shamir masks per side (after Nodehi, Maddah-Ali 2018).
 
     A in m row blocks, B in n column blocks; with :math:`q = m + X`,
