@@ -302,6 +302,43 @@ class Scheme:
             raise SchemeError(f"expected {len(self.targets)} targets, got {len(targets)}")
         return np.block([[np.asarray(targets[t]) for t in row] for row in self.assembly])
 
+    def decode_outputs(self, results: Mapping[int, Sequence[np.ndarray]]) -> list[np.ndarray]:
+        """Targets from workers that return several products: ``results[j]`` lists worker
+        j's products in order (erasures only; every worker given is used).
+
+        >>> S = Scheme(7, [2, 1], [[[1, 0], [1]], [[0, 1], [1]], [[1, 1], [1]]],
+        ...            [[((0, 0), 1)], [((1, 0), 1)]], outputs=[2, 1], stragglers=1)
+        >>> [int(t[0]) for t in S.decode_outputs({1: [np.array([5])]})]  # X1 + X2 alone
+        Traceback (most recent call last):
+        ...
+        ffcc.scheme.DecodingError: workers [1] do not determine target 0
+        >>> [int(t[0]) for t in S.decode_outputs({0: [np.array([2]), np.array([3])]})]
+        [2, 3]
+        """
+        if not results:
+            raise DecodingError("no worker results to decode")
+        ws = sorted(int(j) for j in results)
+        D = self.decoder(ws)
+        blocks = []
+        for j in ws:
+            got, want = list(results[j]), len(self.output_rows([j]))
+            if len(got) != want:
+                raise DecodingError(f"worker {j} returns {want} products, got {len(got)}")
+            blocks += got
+        shapes = {np.shape(b) for b in blocks}
+        if len(shapes) != 1:
+            raise DecodingError(f"worker results differ in shape: {sorted(shapes)}")
+        shape = shapes.pop()
+        Y = np.stack([np.asarray(b, dtype=np.int64).reshape(-1) for b in blocks])
+        out = self.field.matmul(D, Y)
+        return [out[t].reshape(shape) for t in range(out.shape[0])]
+
+    def decode_blocks(self, results: Mapping) -> np.ndarray:
+        """The output matrix: :meth:`decode` (or :meth:`decode_outputs` when workers return
+        several products) laid out by the ``assemble`` grid."""
+        targets = self.decode(results) if self.outputs is None else self.decode_outputs(results)
+        return self.assemble_targets(targets)
+
     def _check_target(self, terms, t) -> tuple[Term, ...]:
         out = []
         for n, term in enumerate(terms):

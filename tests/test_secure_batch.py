@@ -234,6 +234,11 @@ def test_batch_code_decodes_blocks():
     blocks = [sum(int(D[t, i]) * results[r].astype(object) for i, r in enumerate(rows)) % F.p
               for t in range(len(S.targets))]  # fmt: skip
     assert (S.assemble_targets(blocks) == (A.astype(object) @ B.astype(object)) % F.p).all()
+    by_worker = {j: [results[r] for r in S.output_rows([j])] for j in (0, 2)}
+    C = S.decode_blocks(by_worker)
+    assert (C == (A.astype(object) @ B.astype(object)) % F.p).all()
+    with pytest.raises(Exception, match="returns 2 products, got 1"):
+        S.decode_outputs({0: by_worker[0][:1], 2: by_worker[2]})
 
 
 # -- command line -----------------------------------------------------------------------------
