@@ -208,7 +208,7 @@ def verify(
         Also compute the smallest subset size at which every subset decodes.
     secrecy:
         Also check X-security (:func:`verify_secrecy`) for X = ``secrecy``; by default the
-        scheme's own claim ``scheme.secrecy`` (0: not checked).
+        scheme's own claim ``scheme.secrecy`` (0: not checked; a shard does not check it).
     """
     R = scheme.R if R is None else int(R)
     w = scheme.w
@@ -246,7 +246,10 @@ def verify(
         rep.notes.append(f"targets {list(prep.outside)} lie outside the span of all workers")
     if threshold:
         rep.recovery_threshold = recovery_threshold(scheme, prep=prep, progress=progress)
-    X = scheme.secrecy if secrecy is None else int(secrecy)
+    if secrecy is None:  # the scheme's own claim; a shard leaves it to the merged run
+        X = 0 if rep.mode == "shard" else scheme.secrecy
+    else:
+        X = int(secrecy)
     if X:
         rep.secrecy = verify_secrecy(scheme, X, progress=progress)
     rep.seconds = time.perf_counter() - t0

@@ -268,3 +268,12 @@ def test_cli_secrecy(tmp_path, capsys):
     assert run(capsys, "verify", str(plain), "--secrecy", "0")[0] == 0
     code, _, err = run(capsys, "verify", str(f), "--secrecy", "99")
     assert code == 2 and "--secrecy 99" in err
+
+
+def test_nodes_and_stragglers_must_agree():
+    S = codes.gasp(2, 2, 1, p=17, nodes=range(1, 17))
+    assert (S.w, S.stragglers) == (16, 8)
+    assert codes.gasp(2, 2, 1, 8, p=17, nodes=range(1, 17)).stragglers == 8
+    with pytest.raises(Exception, match="s = 1, but 16 nodes for N = 8 workers tolerate s = 8"):
+        codes.build("gasp-big", p=17, nodes=",".join(map(str, range(1, 17))))
+    assert codes.build("gasp-big", p=17, s=8, nodes="1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16").w == 16

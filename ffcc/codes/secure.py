@@ -78,6 +78,8 @@ __all__ = [
 
 def _positive(name: str, **values) -> None:
     for label, v in values.items():
+        if label == "s" and v is None:
+            continue
         lo = 0 if label == "s" else 1
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
             raise SchemeError(f"{name}: {label} must be an integer >= {lo}, got {v!r}")
@@ -158,6 +160,7 @@ def _masked_code(
     (data first, the last X of each are masks); target t sits at exponent t_exp[t] of h."""
     F = PrimeField(p)
     if nodes is None:
+        s = s or 0
         x = F.nodes(N + s, what=f"evaluation points for {name} (w = {N + s} workers)")
     else:
         if isinstance(nodes, str):  # --param nodes=1,2,3
@@ -167,6 +170,11 @@ def _masked_code(
             raise SchemeError(f"{name}: nodes must be distinct and non-zero in GF({F.p})")
         if x.size < N:
             raise SchemeError(f"{name}: {x.size} nodes, but N = {N} workers are needed")
+        if s is not None and s != x.size - N:
+            raise SchemeError(
+                f"{name}: s = {s}, but {x.size} nodes for N = {N} workers tolerate "
+                f"s = {x.size - N}; give s = {x.size - N} or leave s out"
+            )
     w = int(x.size)
     kA, kB = len(alpha) - X, len(beta) - X
     top = max(max(alpha), max(beta)) + 1
@@ -205,7 +213,7 @@ def secure_matdot_threshold(m: int, X: int) -> int:
     return 2 * m + 2 * X - 1
 
 
-def secure_matdot(m: int = 2, X: int = 1, s: int = 0, *, p: int = 65537, nodes=None):
+def secure_matdot(m: int = 2, X: int = 1, s: int | None = None, *, p: int = 65537, nodes=None):
     r"""Secure MatDot (Aliasgari, Simeone, Kliewer 2020): AB from any 2m + 2X - 1 workers,
     nothing about A or B to any X of them.
 
@@ -265,7 +273,7 @@ def gasp_threshold(K: int, L: int, T: int, r: int | None = None) -> int:
 
 
 def gasp(
-    K: int = 2, L: int = 2, T: int = 1, s: int = 0, *, r: int | None = None,
+    K: int = 2, L: int = 2, T: int = 1, s: int | None = None, *, r: int | None = None,
     p: int = 65537, nodes=None,
 ):  # fmt: skip
     r"""GASP code (D'Oliveira, El Rouayheb, Karpuk): every :math:`A_k B_l` from N workers,
@@ -278,7 +286,8 @@ def gasp(
     Vandermonde matrix (exponents with gaps), which is invertible for generic nodes but
     can be singular for particular ones in a small field -- verification finds them.
 
-    ``nodes`` chooses the evaluation points (w = len(nodes), s = w - N); default 1..N+s.
+    ``nodes`` chooses the evaluation points (w = len(nodes), s = w - N; a different s is
+    an error); default 1..N+s.
 
     >>> S = gasp(2, 2, 1)
     >>> S.params["threshold"], S.w, S.params["target_exponents"]
@@ -296,7 +305,14 @@ def gasp(
 
 
 def gasp_r(
-    K: int = 3, L: int = 2, T: int = 2, s: int = 0, *, r: int = 1, p: int = 65537, nodes=None
+    K: int = 3,
+    L: int = 2,
+    T: int = 2,
+    s: int | None = None,
+    *,
+    r: int = 1,
+    p: int = 65537,
+    nodes=None,
 ):
     """``GASP_r`` (degree tables of D'Oliveira, El Rouayheb, Heinlein, Karpuk); see :func:`gasp`."""
     return gasp(K, L, T, s, r=r, p=p, nodes=nodes)
@@ -311,7 +327,7 @@ def polynomial_sharing_threshold(m: int, n: int, X: int) -> int:
 
 
 def polynomial_sharing(
-    m: int = 2, n: int = 2, X: int = 1, s: int = 0, *, p: int = 65537, nodes=None
+    m: int = 2, n: int = 2, X: int = 1, s: int | None = None, *, p: int = 65537, nodes=None
 ):
     r"""Polynomial-code shares with X Shamir masks per side (after Nodehi, Maddah-Ali 2018).
 
