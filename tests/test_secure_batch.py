@@ -274,6 +274,16 @@ def test_nodes_and_stragglers_must_agree():
     S = codes.gasp(2, 2, 1, p=17, nodes=range(1, 17))
     assert (S.w, S.stragglers) == (16, 8)
     assert codes.gasp(2, 2, 1, 8, p=17, nodes=range(1, 17)).stragglers == 8
+    text = ",".join(map(str, range(1, 17)))  # as ffcc export --param nodes=1,...,16 gives it
     with pytest.raises(Exception, match="s = 1, but 16 nodes for N = 8 workers tolerate s = 8"):
-        codes.build("gasp-big", p=17, nodes=",".join(map(str, range(1, 17))))
-    assert codes.build("gasp-big", p=17, s=8, nodes="1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16").w == 16
+        codes.build("gasp-big", p=17, nodes=text)
+    assert codes.build("gasp-big", p=17, s=8, nodes=text).w == 16
+
+
+def test_run_refuses_multi_output_workers_clearly():
+    from ffcc.run import Group, InputError, run_plan
+
+    S = batch_mds(2, 2, 1)
+    blocks = [[np.ones((2, 2), dtype=np.int64)] * 2] * 2
+    with pytest.raises(InputError, match="several outputs"):
+        run_plan([Group(S, blocks)], executor="inline", progress=False)

@@ -137,6 +137,11 @@ def _prepare(g: Group, gi: int) -> _Prepared:
     probe = first if first is not None else g.scheme(65537)
     if not isinstance(probe, Scheme):
         raise InputError(f"group {gi}: the scheme factory returned {type(probe).__name__}")
+    if probe.outputs is not None:
+        raise InputError(
+            f"group {gi}: workers with several outputs are not run by ffcc.run yet; check the "
+            "scheme with ffcc.verify and decode its results with Scheme.decode_outputs"
+        )
     if len(g.inputs) != probe.d:
         raise InputError(f"group {gi}: {len(g.inputs)} input coordinates for d = {probe.d}")
     inputs = [_int_blocks(g.inputs[c], c, gi) for c in range(probe.d)]
