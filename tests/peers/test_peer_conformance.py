@@ -110,6 +110,9 @@ def test_gasp_gf17_fails_on_points_summing_to_zero():
     assert sum(S.nodes[j] for j in rep.first_failure) == 51 == 3 * 17
     assert all(not S.decodes(c) for c in zero_sum[:100])
     assert rep.secrecy.secure is True  # secrecy is not the problem: x^4 != 0
+    # 9 distinct points always contain 8 whose sum is non-zero (sum - x_i = 0 for every i
+    # would make all x_i equal): the recovery threshold over GF(17) is 9, not N = 8
+    assert verify(S, threshold=True, progress=False).recovery_threshold == 9
 
 
 # -- Das, Ramamoorthy, Vaswani: random Khatri-Rao product code -----------------------------------
