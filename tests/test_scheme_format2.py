@@ -267,3 +267,16 @@ def test_json_schema_accepts_saved_files_and_rejects_typos():
     assert not list(check.iter_errors(v2_file(workers=[[["3/4", -1], [1, 1]]])))
     for bad in [v2_file(byzantin=1), v2_file(product="YX"), v2_file(nodes=[1.5])]:
         assert list(check.iter_errors(bad))
+
+
+def test_documented_example_loads_holds_and_is_secure():
+    from pathlib import Path
+
+    from ffcc.verify import verify
+
+    text = (Path(__file__).parents[1] / "docs" / "scheme-format.md").read_text()
+    example = text.split("```json\n", 1)[1].split("```", 1)[0]
+    S = loads(example)
+    rep = verify(S)
+    assert (S.w, S.secrecy, S.random) == (3, 1, ((1,), (1,)))
+    assert rep.holds is True and rep.secrecy.secure is True
