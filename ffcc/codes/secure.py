@@ -249,7 +249,11 @@ def gasp_exponents(K: int, L: int, T: int, r: int | None = None) -> tuple[list[i
     :math:`\alpha_k = k` and :math:`\beta_l = Kl` for the data (0-based),
     :math:`\beta_{L+t} = KL + t` for the masks of B; the masks of A sit at
     :math:`\alpha_{K+t} = KL + \lfloor t / r \rfloor rK + (t \bmod r)` (blocks of r
-    consecutive exponents, 1 <= r <= min(K, T)). ``GASP_big`` puts them at KL + t.
+    consecutive exponents, 1 <= r <= min(K, T)). ``GASP_big`` puts them at KL + t, which
+    is ``GASP_r`` with r = T when T <= K. The ``GASP_r`` placement is our transcription of
+    the degree-table paper's definition; nothing rests on it unchecked: :func:`gasp`
+    reports N from the degree table, and ``verify`` checks recovery and T-security of
+    every instance built.
 
     >>> gasp_exponents(2, 2, 1)
     ([0, 1, 4], [0, 2, 4])
