@@ -287,3 +287,19 @@ def test_run_refuses_multi_output_workers_clearly():
     blocks = [[np.ones((2, 2), dtype=np.int64)] * 2] * 2
     with pytest.raises(InputError, match="several outputs"):
         run_plan([Group(S, blocks)], executor="inline", progress=False)
+
+
+def test_gasp_and_polynomial_sharing_sweep():
+    """Every GASP_big / GASP_r with K, L, T <= 3 (all r) and polynomial sharing with
+    m, n, X <= 3, one straggler, over GF(65537) at nodes 1..N+1: recovery threshold = the
+    degree table's size N (counted here), and T-secure."""
+    cases = [codes.gasp(K, L, T, 1, r=r) for K, L, T in itertools.product(range(1, 4), repeat=3)
+             for r in [None, *range(1, min(K, T) + 1)]]  # fmt: skip
+    cases += [codes.polynomial_sharing(m, n, X, 1)
+              for m, n, X in itertools.product(range(1, 4), repeat=3)]  # fmt: skip
+    for S in cases:
+        alpha, beta = S.params["alpha"], S.params["beta"]
+        N = len({a + b for a in alpha for b in beta})
+        rep = verify(S, threshold=True, progress=False)
+        assert (S.w, rep.holds, rep.recovery_threshold) == (N + 1, True, N), S.params
+        assert rep.secrecy.secure is True, S.params
