@@ -23,6 +23,7 @@ from ._catalog import CATALOG, Construction, build, register
 from .batch import batch_mds, separate_outputs
 from .lagrange import LagrangeScheme
 from .matdot import matdot_workers
+from .ntt import at_roots_of_unity, ntt_decode
 from .polynomial import entangled_for_grid, entangled_polynomial, polydot, polynomial_code
 from .secure import gasp, gasp_r, polynomial_sharing, secure_matdot, share
 
@@ -30,6 +31,7 @@ __all__ = [
     "CATALOG",
     "Construction",
     "LagrangeScheme",
+    "at_roots_of_unity",
     "batch_mds",
     "build",
     "entangled_for_grid",
@@ -37,6 +39,7 @@ __all__ = [
     "gasp",
     "gasp_r",
     "matdot_workers",
+    "ntt_decode",
     "polydot",
     "polynomial_code",
     "polynomial_sharing",

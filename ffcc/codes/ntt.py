@@ -113,15 +113,16 @@ def ntt_decode(scheme: BlockProductScheme, results: Mapping[int, np.ndarray]) ->
     roots = np.array([pow(omega, k, p) for k in range(max(1, N // 2))], dtype=np.int64)
     lam_at = np.zeros((N, 1), dtype=np.int64)
     lam_at[: d + 1, 0] = lam
-    _ntt.ntt_rows(lam_at, roots, p)  # Lambda at every root
+    _ntt.ntt_rows(lam_at, roots, _ntt.shoup(roots, p), p)  # Lambda at every root
+    # 1/N of the inverse transform folded into the row scaling by Lambda
+    scale = F.mul(lam_at[:, 0], pow(N, p - 2, p))
     V = np.zeros((N, int(np.prod(shape, dtype=np.int64))), dtype=np.int64)
     for j in ws:
         V[pos[j]] = F.array(results[j], f"results[{j}]").reshape(-1)
-    _ntt.scale_rows(V, lam_at[:, 0], p)
+    _ntt.scale_rows(V, scale, _ntt.shoup(scale, p), p)
     inv_omega = pow(omega, p - 2, p)
     iroots = np.array([pow(inv_omega, k, p) for k in range(max(1, N // 2))], dtype=np.int64)
-    _ntt.ntt_rows(V, iroots, p)
-    _ntt.scale_rows(V, np.full(N, pow(N, p - 2, p), dtype=np.int64), p)  # coefficients of h Lambda
-    _ntt.divide_monic(V, lam, K - 1 + d, p)
+    _ntt.ntt_rows(V, iroots, _ntt.shoup(iroots, p), p)  # coefficients of h Lambda
+    _ntt.divide_monic(V, lam, _ntt.shoup(lam, p), K - 1 + d, p)
     rows = d + np.asarray(scheme.target_exponents, dtype=np.int64)
     return [V[r].reshape(shape) for r in rows.tolist()]
