@@ -280,3 +280,47 @@ def test_documented_example_loads_holds_and_is_secure():
     rep = verify(S)
     assert (S.w, S.secrecy, S.random) == (3, 1, ((1,), (1,)))
     assert rep.holds is True and rep.secrecy.secure is True
+
+
+def test_duplicate_keys_are_errors_naming_the_key():
+    text = json.dumps(v2_file()).replace('"byzantine": 0', '"byzantine": 0, "byzantine": 1')
+    with pytest.raises(SchemeError, match="duplicate key 'byzantine'"):
+        loads(text)
+    nested = '{"format": "ffcc-scheme/2", "field": 7, "basis": [1, 1], "targets": [[[0, 0, 1]]], '
+    nested += '"workers": [{"outputs": [[[1], [1]]], "outputs": [[[2], [1]]]}]}'
+    with pytest.raises(SchemeError, match="duplicate key 'outputs'"):
+        loads(nested)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_schemes_with_every_feature_round_trip(seed):
+    """Random schemes with masks, multi-output workers, layouts, nodes, grids and fractions:
+    save -> load is the identity, and the file is a fixed point."""
+    rng = np.random.default_rng(seed)
+    p = int(rng.choice([2, 3, 7, 65537, 2**31 - 1, 2**61 - 1]))
+    basis = [int(rng.integers(2, 4)), int(rng.integers(2, 4))]
+    random = [sorted(rng.choice(basis[c], size=int(rng.integers(0, basis[c])), replace=False)
+                     .tolist()) for c in range(2)]  # fmt: skip
+    data = [[l for l in range(basis[c]) if l not in random[c]] for c in range(2)]
+    w = int(rng.integers(2, 5))
+    outs = rng.integers(1, 3, size=w).tolist()
+    enc = [[[int(v) for v in rng.integers(0, p, size=basis[c], dtype=np.int64)] for c in range(2)]
+           for _ in range(sum(outs))]  # fmt: skip
+    targets = [[((data[0][0], data[1][-1]), int(rng.integers(0, p)))]]
+    S = Scheme(p, basis, enc, targets, stragglers=int(rng.integers(0, w)), random=random,
+               outputs=outs, product=str(rng.choice(["XY", "XYt", "XtY"])),
+               nodes=rng.integers(0, p, size=w).tolist(), assembly=[[0]],
+               secrecy=int(rng.integers(0, w)), extensions={"seed": seed})  # fmt: skip
+    text = S.dumps()
+    T = loads(text)
+    for attr in ("p", "basis", "targets", "stragglers", "product", "random", "outputs",
+                 "nodes", "assembly", "secrecy", "extensions"):  # fmt: skip
+        assert getattr(T, attr) == getattr(S, attr), attr
+    assert all((a == b).all() for a, b in zip(S.E, T.E, strict=True))
+    assert T.dumps() == text
+    # the same coefficients written as signed integers and fractions load to the same scheme
+    d = json.loads(text)
+    first = d["workers"][0]["outputs"][0] if isinstance(d["workers"][0], dict) else d["workers"][0]
+    first[0][0] = first[0][0] - p  # negative representative
+    first[1][0] = f"{2 * first[1][0]}/2" if p != 2 else first[1][0]
+    assert all((a == b).all() for a, b in zip(from_dict(d).E, S.E, strict=True))
