@@ -40,7 +40,7 @@ _MODULES = (
     "c10_threem",
     "c11_byzantine",
     "c12_sparse_two_stage",
-    "c15_secure_matdot",
+    "c17_secure_matdot",
 )
 CLAIMS = [importlib.import_module(f"{__name__}.{name}") for name in _MODULES]
 

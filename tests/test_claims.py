@@ -27,7 +27,7 @@ EXPECTED = {
     "C10": "partial",  # 3M: 2/3 w_{k,s} only for s <= 1
     "C11": "holds",  # Byzantine: + 2b, b errors corrected
     "C12": "holds",  # Section IV-B worked examples
-    "C15": "holds",  # secure MatDot: 2m + 2X - 1 workers, X-secure (issue 15)
+    "C17": "holds",  # secure MatDot: 2m + 2X - 1 workers, X-secure (issue 15)
 }
 
 

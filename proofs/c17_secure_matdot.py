@@ -1,4 +1,4 @@
-r"""C15 -- Secure MatDot needs :math:`2m + 2X - 1` workers, and any X of them learn nothing.
+r"""C17 -- Secure MatDot needs :math:`2m + 2X - 1` workers, and any X of them learn nothing.
 
 Source: Aliasgari, Simeone, Kliewer, "Private and secure distributed matrix multiplication
 with flexible communication load", IEEE Trans. Inf. Forensics Security 15, 2020 (their p is
@@ -42,7 +42,7 @@ from ffcc.verify import verify, verify_secrecy
 from ._framework import Check, Claim, Result, timer
 
 CLAIM = Claim(
-    id="C15",
+    id="C17",
     title="secure MatDot: 2m+2X-1 workers",
     where="Aliasgari et al. 2020 (issue 15)",
     paper="secure MatDot computes AB with X-security from 2p + 2X - 1 workers (p blocks)",
