@@ -299,6 +299,26 @@ def cmd_compare(args) -> int:
     return EXIT_OK
 
 
+def cmd_optimize(args) -> int:
+    from .optimize import optimize
+
+    if args.time_limit <= 0:
+        raise UserError(f"--time-limit must be positive, got {args.time_limit}")
+    res = optimize(
+        _read_samples(args.samples),
+        args.stragglers,
+        time_limit=args.time_limit,
+        p=args.p,
+        seed=args.seed,
+        progress=None if not args.json else False,
+    )
+    if args.out:
+        res.scheme.save(args.out)
+        res.notes.append(f"wrote {args.out}")
+    print(res.to_json() if args.json else res.summary())
+    return EXIT_OK
+
+
 def _read_samples(path: str):
     """A samples file: JSON list of [a, b] pairs, or lines 'a b' / 'a,b' / 'a-b'."""
     import re
@@ -490,6 +510,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stragglers", "-s", type=int, default=1, help="stragglers s (default 1)")
     p.add_argument("--keep-repeats", action="store_true", help="code repeated samples apart")
     p.add_argument("--p", type=int, default=65537, help="field prime")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add(
+        "optimize",
+        cmd_optimize,
+        "search for the fewest workers any linear scheme needs for a sample structure",
+        "Search catalog codes, biclique frame codes and monomial exponent codes for the "
+        "sampled products, verify the best exhaustively, and put a lower bound valid for "
+        "every linear scheme beside it (closed when they meet).",
+    )
+    p.add_argument("--samples", required=True, help="a samples file (JSON [[a, b], ...])")
+    p.add_argument("--stragglers", "-s", type=int, default=1, help="stragglers s (default 1)")
+    p.add_argument("--time-limit", type=float, default=10.0, help="search seconds (10)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the randomised searches")
+    p.add_argument("--p", type=int, default=65537, help="field prime")
+    p.add_argument("--out", metavar="SCHEME.json", help="write the best scheme file here")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add("codes", cmd_codes, "list the catalogued constructions")
