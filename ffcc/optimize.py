@@ -82,6 +82,8 @@ Pair = tuple[Hashable, Hashable]
 
 #: exhaustive verification is attempted up to this many subsets
 VERIFY_LIMIT = 2_000_000
+#: trimming to a measured threshold checks at most this many subsets per step
+TRIM_LIMIT = 300_000
 #: maximal bicliques are enumerated exactly up to this many vertices on the smaller side
 BICLIQUE_SIDE = 14
 
@@ -283,8 +285,44 @@ def _largest_biclique_through(pairs, nl, nr) -> dict[tuple[int, int], int]:
     return m
 
 
+def _independent_pairs(pairs: Sequence[tuple[int, int]], budget: int = 200_000) -> int:
+    """The most sampled pairs no two of which lie in one biclique ((l, r) and (l', r')
+    share one iff (l, r') and (l', r) are sampled too); exact by branch and bound while
+    ``budget`` nodes last, else the best found (still a valid bound: any such set works)."""
+    ps = set(pairs)
+    n = len(pairs)
+    nb = [0] * n
+    for i, (l, r) in enumerate(pairs):
+        for j, (l2, r2) in enumerate(pairs):
+            if i != j and (l, r2) in ps and (l2, r) in ps:
+                nb[i] |= 1 << j
+    best = [0]
+    nodes = [0]
+
+    def rec(cand: int, size: int) -> None:
+        nodes[0] += 1
+        if size + cand.bit_count() <= best[0] or nodes[0] > budget:
+            return
+        if not cand:
+            best[0] = size
+            return
+        v = (cand & -cand).bit_length() - 1
+        rec(cand & ~nb[v] & ~(1 << v), size + 1)  # take v
+        rec(cand & ~(1 << v), size)  # leave v
+
+    rec((1 << n) - 1, 0)
+    return best[0]
+
+
 def lower_bound(samples, stragglers: int = 0) -> LowerBound:
     r"""Workers that every linear scheme for these samples needs (see the module text).
+
+    Threshold t (the number of distinct pairs) forces every worker into the span T of the
+    products, supported on a biclique; then, per connected component c (bicliques never
+    leave one) the workers there number at least
+    :math:`\max(t_c + s,\ (s + 1) \sum_{e \in c} 1/m(e),\ (s + 1)\, I_c)`, with m(e)
+    the largest biclique through e and :math:`I_c` the most pairs no two in one biclique.
+    When these add up to more than t + s, the threshold is at least t + 1.
 
     >>> lower_bound([(i, j) for i in range(3) for j in range(3)], 2)  # K_{3,3}
     LowerBound(workers=11, threshold=9, method='target span: 9 independent products')
@@ -300,22 +338,36 @@ def lower_bound(samples, stragglers: int = 0) -> LowerBound:
     if s == 0:
         return LowerBound(t, t, method)
     m = _largest_biclique_through(st.pairs, *st.shape)
-    need = (s + 1) * sum((Fraction(1, v) for v in m.values()), Fraction(0))
+    comps = SampleGraph(st.pairs).components()
+    need = 0
+    why = []
+    for c in comps:
+        cp = [st.pairs[i] for i in c.samples]
+        frac = (s + 1) * sum((Fraction(1, m[e]) for e in cp), Fraction(0))
+        indep = _independent_pairs(cp) if len(cp) <= 64 else 0
+        opts = {
+            "t_c + s": len(cp) + s,
+            "sum 1/m(e)": math.ceil(frac),
+            "independent": (s + 1) * indep,
+        }
+        key = max(opts, key=opts.get)
+        need += opts[key]
+        why.append(f"{opts[key]} ({key})")
     if need > t + s:
         method = (
-            f"biclique cover: threshold {t} would need every worker inside the span of the "
-            f"{t} products and every product covered by s + 1 = {s + 1} of them, i.e. at "
-            f"least {math.ceil(need)} > t + s = {t + s} workers; so threshold >= {t + 1}"
+            f"biclique cover: threshold {t} would put every worker on a biclique of the "
+            f"samples with each product covered s + 1 = {s + 1} times, needing "
+            f"{' + '.join(why)} = {need} > t + s = {t + s} workers; so threshold >= {t + 1}"
         )
         return LowerBound(t + 1 + s, t + 1, method)
     return LowerBound(t + s, t, method)
 
 
 # -- verification helpers ---------------------------------------------------------------
-def _holds(scheme: Scheme, R: int | None = None) -> bool | None:
-    """True/False by exhaustive check; None when there are too many subsets."""
+def _holds(scheme: Scheme, R: int | None = None, limit: int = VERIFY_LIMIT) -> bool | None:
+    """True/False by exhaustive check; None when there are more than ``limit`` subsets."""
     R = scheme.R if R is None else R
-    if math.comb(scheme.w, R) > VERIFY_LIMIT:
+    if math.comb(scheme.w, R) > limit:
         return None
     prep = prepare(scheme)
     rep = VerifyReport("", scheme.p, scheme.w, R, 0, 0, "exhaustive", 0, 0, 0, None)
@@ -329,7 +381,7 @@ def _trim(scheme: Scheme, deadline: float) -> Scheme:
     s = scheme.stragglers
     R = scheme.R
     while R > 1 and time.perf_counter() < deadline:
-        if _holds(scheme, R - 1) is not True:
+        if _holds(scheme, R - 1, TRIM_LIMIT) is not True:
             break
         R -= 1
     if R == scheme.R:
@@ -347,46 +399,55 @@ def _scheme(F: PrimeField, st: _Structure, E1, E2, s: int, name: str, params: di
 
 # -- strategy: the catalog ----------------------------------------------------------------
 def _catalog(st: _Structure, s: int, F: PrimeField, deadline: float):
+    """The catalog's constructions for these pairs, cheapest formula first."""
     from .codes.lagrange import lagrange
     from .codes.locality import coordinate_code
     from .codes.polynomial import polynomial_code
+    from .scheme import from_dict
 
     t = st.t
-    maps = [[l for l, _ in st.pairs], [r for _, r in st.pairs]]
-    eye = np.eye(t, dtype=np.int64)
-    rep = Scheme(F, [t, t], [[eye[i], eye[i]] for i in range(t) for _ in range(s + 1)],
-                 [[((i, i), 1)] for i in range(t)], s, name="replication")  # fmt: skip
-    yield "replication", rep.relabel(maps, st.shape), f"every product on 1 + s = {s + 1} workers"
-    if t > 1:
-        lag = lagrange(t, s, p=F.p).relabel(maps, st.shape, "matdot/lagrange")
-        yield "matdot/lagrange", lag, "2k - 1 + s: one curve through every product"
     nl, nr = st.shape
+    maps = [[l for l, _ in st.pairs], [r for _, r in st.pairs]]
     if t > 1 and t == nl * nr:
         pc = polynomial_code(nl, nr, s, p=F.p).to_dict()
         by_pair = {tuple(x[0][:2]): x for x in pc["targets"]}
         pc["targets"] = [by_pair[x] for x in st.pairs]
-        from .scheme import from_dict
-
         yield "polynomial", from_dict(pc), "complete grid: A_i z^i, B_j z^(a j), k + s"
     t1 = coordinate_code(st.pairs, s, p=F.p)
-    yield "theorem1", _trim(t1, deadline), "Theorem 1's vanishing products, trimmed to R*"
+    yield "theorem1", t1, "Theorem 1's vanishing products, 2k - u1 - u2 + 1 + s"
+    if t > 1:
+        lag = lagrange(t, s, p=F.p).relabel(maps, st.shape, "matdot/lagrange")
+        yield "matdot/lagrange", lag, "2k - 1 + s: one curve through every product"
+    eye = np.eye(t, dtype=np.int64)
+    rep = Scheme(F, [t, t], [[eye[i], eye[i]] for i in range(t) for _ in range(s + 1)],
+                 [[((i, i), 1)] for i in range(t)], s, name="replication")  # fmt: skip
+    yield "replication", rep.relabel(maps, st.shape), f"every product on 1 + s = {s + 1} workers"
 
 
 # -- strategy: biclique frame codes ---------------------------------------------------------
-def _local(st: _Structure, s: int, F: PrimeField, rng, deadline: float, max_extra: int = 3):
-    """Frame codes on the samples plus ``extra`` unsampled pairs; yields verified schemes
-    with the fewest workers found for each number of extra pairs."""
+def _local(st: _Structure, s: int, F: PrimeField, rng, deadline: float, best=None):
+    """Frame codes on the samples plus ``extra`` unsampled pairs, for extra = 0, 1, ...
+    while t + extra + s stays below ``best()``; yields the first verified scheme."""
     nl, nr = st.shape
     base = set(st.pairs)
+    nbr_l = [{r for l2, r in st.pairs if l2 == l} for l in range(nl)]
+    nbr_r = [{l for l, r2 in st.pairs if r2 == r} for r in range(nr)]
     non_edges = [(l, r) for l in range(nl) for r in range(nr) if (l, r) not in base]
-    for extra in range(0, min(max_extra, len(non_edges)) + 1):
+    # a non-edge closing many 4-cycles makes big bicliques: prefer it
+    weight = np.array(
+        [1 + sum(len(nbr_r[r] & nbr_l_x) for nbr_l_x in ([nbr_r[r2] for r2 in nbr_l[l]]))
+         for l, r in non_edges], dtype=float)  # fmt: skip
+    for extra in range(0, len(non_edges) + 1):
+        if best is not None and st.t + extra + s >= best():
+            return
         total = math.comb(len(non_edges), extra)
         if total <= 40:  # every choice of extra pairs
             choices = list(itertools.combinations(range(len(non_edges)), extra))
             rng.shuffle(choices)
         else:
-            choices = {tuple(sorted(rng.choice(len(non_edges), extra, replace=False).tolist()))
-                       for _ in range(12)}  # fmt: skip
+            pr = weight / weight.sum()
+            choices = {tuple(sorted(rng.choice(len(non_edges), extra, replace=False, p=pr)))
+                       for _ in range(16)}  # fmt: skip
         for add in choices:
             if time.perf_counter() > deadline:
                 return
@@ -537,25 +598,30 @@ def _monomial_scheme(st, F, a, b, nodes, s, name, why) -> Scheme:
 
 
 def _exponents(st: _Structure, s: int, F: PrimeField, rng, deadline: float, info: dict):
-    t = st.t
-    D = t - 1
-    first_finished = True
-    while time.perf_counter() < deadline:
-        sols, finished = exponent_search(st, D, deadline)
+    """Descend from the polynomial code's exponents (a_l = l, b_r = |lefts| r, always
+    valid) to the least degree D the search can reach; exhaustive when the search at
+    D - 1 finishes without a solution."""
+    nl, nr = st.shape
+    best = ((tuple(range(nl)), tuple(nl * r for r in range(nr))),)
+    D = nl * nr - 1
+    exhaustive = False
+    while D > st.t - 1 and time.perf_counter() < deadline:
+        sols, finished = exponent_search(st, D - 1, deadline, limit=1)
         if sols:
+            best = sols
+            D = max(sols[0][0]) + max(sols[0][1])
+        else:
+            exhaustive = finished
             break
-        if not finished:
-            first_finished = False
-            return
-        D += 1
-    else:
-        return
+    exhaustive = exhaustive or D == st.t - 1  # t distinct sums need degree >= t - 1
+    more, _ = exponent_search(st, D, deadline, limit=6)
+    sols = more or list(best)
     info.update(
         family="univariate monomial exponents A_l z^a_l, B_r z^b_r, interpolating the "
         "whole product (threshold deg + 1)",
         degree=D,
         workers=D + 1 + s,
-        exhaustive=first_finished,
+        exhaustive=exhaustive,
     )
     a, b = sols[0]
     yield (
@@ -652,19 +718,29 @@ def optimize(
     cand_rows = []
 
     def consider(method, sch, why) -> None:
-        ok = _holds(sch)
-        cand_rows.append({"method": method, "workers": sch.w, "threshold": sch.R, "verified": ok})
+        row = {"method": method, "workers": sch.w, "threshold": sch.R, "verified": None}
+        cand_rows.append(row)
+        if found and sch.w >= min(f.workers for f in found):
+            return  # not better than what is verified already: not worth checking
+        row["verified"] = ok = _holds(sch)
         if ok:
             sch.params = {**sch.params, "method": method, "why": why}
             found.append(Found(method, sch, why))
+
+    def best_workers() -> int:
+        return min((f.workers for f in found), default=10**9)
+
+    def share(frac: float) -> float:  # a strategy's deadline: a share of the time left
+        now = time.perf_counter()
+        return now + frac * max(deadline - now, 0.0)
 
     gens = []
     if "catalog" in use:
         gens.append(("catalog", lambda: _catalog(st, s, F, deadline)))
     if "local" in use:
-        gens.append(("local", lambda: _local(st, s, F, rng, deadline)))
+        gens.append(("local", lambda: _local(st, s, F, rng, share(0.5), best_workers)))
     if "exponents" in use:
-        gens.append(("exponents", lambda: _exponents(st, s, F, rng, deadline, family)))
+        gens.append(("exponents", lambda: _exponents(st, s, F, rng, share(0.7), family)))
     with Progress(len(gens) + 1, "optimize", progress) as bar:
         for _name, gen in gens:
             for method, sch, why in gen():
@@ -674,6 +750,16 @@ def optimize(
             bar.update(1)
             if found and min(f.workers for f in found) == bound.workers:
                 break
+        # measured thresholds: keep the first R* + s workers of what was found
+        for f in sorted(found, key=lambda f: f.workers)[:3]:
+            if time.perf_counter() > deadline or f.workers == bound.workers:
+                break
+            if f.method.startswith(("theorem1", "exponents", "matdot")):
+                sch = _trim(f.scheme, deadline)
+                if sch.w < f.workers:
+                    consider(f"{f.method.split('(')[0]}(measured)", sch,
+                             f"{f.why}; span-aware: every {sch.R}-subset of the first "
+                             f"{sch.w} workers decodes (verified)")  # fmt: skip
         comps = SampleGraph([(st.lefts[l], st.rights[r]) for l, r in st.pairs]).components()
         if "components" in use and len(comps) > 1 and min(f.workers for f in found) > bound.workers:
             parts, subs = [], []
