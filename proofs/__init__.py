@@ -40,6 +40,7 @@ _MODULES = (
     "c10_threem",
     "c11_byzantine",
     "c12_sparse_two_stage",
+    "c20_figure2_below",
 )
 CLAIMS = [importlib.import_module(f"{__name__}.{name}") for name in _MODULES]
 

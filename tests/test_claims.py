@@ -27,6 +27,7 @@ EXPECTED = {
     "C10": "partial",  # 3M: 2/3 w_{k,s} only for s <= 1
     "C11": "holds",  # Byzantine: + 2b, b errors corrected
     "C12": "holds",  # Section IV-B worked examples
+    "C20": "holds",  # beyond Theorem 1: Figure 2 with fewer than 13 + s workers
 }
 
 
