@@ -34,6 +34,7 @@ bench: $(BIN)/.installed
 # ffcc optimize --json on 200+ small sample structures -> README table, docs/optimize-table.json
 optimize-table: $(BIN)/.installed
 	$(BIN)/python scripts/optimize_table.py -s 1 --time-limit 2
+	$(BIN)/python scripts/plan_savings.py --budget 10
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

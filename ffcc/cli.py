@@ -250,6 +250,7 @@ def cmd_plan(args) -> int:
         merge=not args.keep_repeats,
         verify=not args.no_verify,
         measure=args.measure,
+        optimize=args.optimize,
         p=args.p,
     )
     if args.out_dir:
@@ -468,6 +469,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--p", type=int, default=65537, help="field prime for the schemes")
     p.add_argument("--out-dir", help="write the chosen plan's scheme files here")
+    p.add_argument(
+        "--optimize",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="search each group with ffcc optimize within this budget (default 0: off)",
+    )
 
     from . import run as _run
 

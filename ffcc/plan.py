@@ -65,6 +65,10 @@ class Group:
     verified: bool | None = None  # None: not checked (too large, or verification off)
     trim: int | None = None  # keep only the first `trim` workers (measured threshold + s + 2b)
     verify_note: str = ""
+    scheme: object = (
+        None  # a scheme found by ffcc.optimize for this group (construction "optimized")
+    )
+    lower_bound: int | None = None  # workers any linear scheme needs for this group (optimize)
 
 
 @dataclass
@@ -102,6 +106,11 @@ class Plan:
     def baseline_workers(self) -> int:
         """One MatDot/Lagrange code over every product: w_{k,s} (+2b)."""
         return 2 * self.k - 1 + self.stragglers + 2 * self.byzantine
+
+    @property
+    def paper_workers(self) -> int | None:
+        """The paper's plan: cycles by Theorem 1, the rest by MatDot ("paper-split")."""
+        return next((c.workers for c in self.candidates if c.name == "paper-split"), None)
 
     @property
     def saving(self) -> int:
@@ -145,6 +154,11 @@ class Plan:
             f"{self.baseline_workers}: saves {self.saving} ({pct:.1f}%); coding overhead "
             f"w - k falls by {100 * self.overhead_reduction():.1f}%"
         )
+        if self.paper_workers is not None:
+            lines.append(
+                f"the paper's plan (cycles by Theorem 1, rest by MatDot): {self.paper_workers} "
+                f"workers; the chosen plan saves {self.paper_workers - self.chosen.workers}"
+            )
         lines.append(
             f"stragglers are paid per group: each of the {len(self.chosen.groups)} groups "
             f"tolerates s = {s} stragglers and b = {b} liars on its own"
@@ -174,6 +188,7 @@ class Plan:
             "workers": self.chosen.workers,
             "saving": self.saving,
             "saving_percent": 100 * self.saving / self.baseline_workers,
+            "paper_workers": self.paper_workers,
             "overhead_reduction_percent": 100 * self.overhead_reduction(),
             "candidates": self.table(),
             "groups": [
@@ -184,6 +199,7 @@ class Plan:
                     "u": list(g.u),
                     "formula": g.formula,
                     "verified": g.verified,
+                    "lower_bound": g.lower_bound,
                 }
                 for g in self.chosen.groups
             ],
@@ -271,6 +287,7 @@ def plan(
     merge: bool = True,
     verify: bool = True,
     measure: bool = False,
+    optimize: float = 0.0,
     p: int = 65537,
 ) -> Plan:
     """Plan the coding of a sketch's products.
@@ -292,6 +309,11 @@ def plan(
         verifier (decoding exploits every linear dependency among its blocks, often below
         the formula) and keep only its first R* + s + 2b workers. Every R*-subset of all
         the construction's workers decodes, so every R*-subset of the kept ones does too.
+    optimize:
+        Seconds for :func:`ffcc.optimize.optimize` on the chosen plan's groups (0: off).
+        Every group whose search beats its construction is replaced by the verified scheme
+        found (construction ``"optimized"``), in a new candidate ``"optimized"``; stragglers
+        stay paid per group. Needs merged repeats and b = 0.
     """
     t0 = time.perf_counter()
     s, b = int(stragglers), int(byzantine)
@@ -347,6 +369,8 @@ def plan(
     P = Plan(pairs, multiplicity, g.k, s, b, merge, cands, chosen)
     if measure:
         _measure_groups(P, p)
+    if optimize:
+        _optimize_groups(P, float(optimize), p)
     if verify:
         _verify_groups(P, p)
     P.seconds = time.perf_counter() - t0
@@ -372,7 +396,9 @@ def scheme_for_group(P: Plan, g: Group, p: int = 65537):
     local = [(li[l], ri[r]) for l, r in pairs]
     s, b = P.stragglers, P.byzantine
     k = len(pairs)
-    if g.construction == "replication":  # product i on 1 + s + 2b workers
+    if g.scheme is not None:  # found by ffcc.optimize, blocks in the same order
+        sch = g.scheme
+    elif g.construction == "replication":  # product i on 1 + s + 2b workers
         eye = np.eye(k, dtype=np.int64)
         copies = [i for i in range(k) for _ in range(1 + s + 2 * b)]
         base = Scheme(p, [k, k], [[eye[i], eye[i]] for i in copies],
@@ -435,6 +461,43 @@ def _measure_groups(P: Plan, p: int) -> None:
         if R + t < g.workers:
             g.formula += f", measured R* = {R}"
             g.workers, g.trim = R + t, R + t
+
+
+def _optimize_groups(P: Plan, budget: float, p: int) -> None:
+    """Search each group of the chosen plan with :func:`ffcc.optimize.optimize`."""
+    from .optimize import optimize
+
+    if P.byzantine or not P.merge:
+        P.notes.append("optimize: skipped (needs merged repeats and no Byzantine workers)")
+        return
+    base = P.chosen
+    groups = []
+    t0 = time.perf_counter()
+    for i, g in enumerate(base.groups):
+        left = budget - (time.perf_counter() - t0)
+        share = max(left / (len(base.groups) - i), 0.05)
+        if g.construction == "uncoded":
+            groups.append(g)
+            continue
+        res = optimize(P.group_pairs(g), P.stragglers, time_limit=share, p=p, progress=False)
+        if res.workers < g.workers:
+            ng = Group(g.products, "optimized", res.workers, g.k, g.u,
+                       f"{res.best.method}, threshold {res.threshold} (k = {g.k})")  # fmt: skip
+            ng.scheme, ng.lower_bound = res.scheme, res.lower_bound
+            groups.append(ng)
+        else:
+            g = Group(g.products, g.construction, g.workers, g.k, g.u, g.formula, trim=g.trim)
+            g.lower_bound = res.lower_bound
+            groups.append(g)
+    cand = Candidate("optimized", groups, note=f"ffcc.optimize per group of {base.name}")
+    P.candidates.append(cand)
+    bound = sum(g.lower_bound if g.lower_bound is not None else g.workers for g in groups)
+    P.notes.append(
+        f"optimize ({budget:g} s): {base.name} {base.workers} -> {cand.workers} workers; "
+        f"for this grouping no linear scheme needs fewer than {bound}"
+    )
+    if cand.workers < base.workers:
+        P.chosen = cand
 
 
 def _verify_groups(P: Plan, p: int) -> None:
