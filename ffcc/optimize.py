@@ -437,17 +437,37 @@ def _local(st: _Structure, s: int, F: PrimeField, rng, deadline: float, best=Non
     weight = np.array(
         [1 + sum(len(nbr_r[r] & nbr_l_x) for nbr_l_x in ([nbr_r[r2] for r2 in nbr_l[l]]))
          for l, r in non_edges], dtype=float)  # fmt: skip
-    for extra in range(0, len(non_edges) + 1):
+    comps = SampleGraph(st.pairs).components()
+    index = {e: i for i, e in enumerate(non_edges)}
+
+    def connected(extra: int) -> tuple[int, ...]:
+        """Extra pairs joining the components in a random tree, the rest by weight."""
+        add = set()
+        order = rng.permutation(len(comps)).tolist()
+        for i in range(1, len(order)):
+            a, b = comps[order[i]], comps[order[int(rng.integers(i))]]
+            if rng.random() < 0.5:
+                a, b = b, a
+            add.add(index[(int(rng.choice(a.left)), int(rng.choice(b.right)))])
+        free = [i for i in range(len(non_edges)) if i not in add]
+        pr = weight[free] / weight[free].sum()
+        more = rng.choice(free, extra - len(add), replace=False, p=pr).tolist() if free else []
+        return tuple(sorted(add | set(more)))
+
+    # a frame code on a disconnected pair set pays s per component: join them first
+    for extra in range(len(comps) - 1, len(non_edges) + 1):
         if best is not None and st.t + extra + s >= best():
             return
         total = math.comb(len(non_edges), extra)
-        if total <= 40:  # every choice of extra pairs
+        if len(comps) == 1 and total <= 40:  # every choice of extra pairs
             choices = list(itertools.combinations(range(len(non_edges)), extra))
             rng.shuffle(choices)
-        else:
+        elif len(comps) == 1:
             pr = weight / weight.sum()
             choices = {tuple(sorted(rng.choice(len(non_edges), extra, replace=False, p=pr)))
                        for _ in range(16)}  # fmt: skip
+        else:
+            choices = {connected(extra) for _ in range(16)}
         for add in choices:
             if time.perf_counter() > deadline:
                 return
