@@ -150,3 +150,23 @@ def test_bad_input_is_one_clear_error(tmp_path, capsys):
         optimize(CYCLE8, -1)
     assert main(["optimize", "--samples", str(tmp_path / "missing.json")]) == 2
     assert "cannot read samples file" in capsys.readouterr().err
+
+
+def test_planner_uses_optimize_per_group_and_verifies_every_group():
+    from ffcc.plan import plan, scheme_for_group
+
+    P0 = plan(CYCLE8, 1)
+    P = plan(CYCLE8, 1, optimize=2)
+    assert P0.paper_workers == P.paper_workers == 14  # Theorem 1 on the cycle, 13 + s
+    assert P0.chosen.workers == 14 and P.baseline_workers == 16
+    assert P.chosen.name == "optimized" and P.chosen.workers == 9  # t + s, closed
+    (g,) = P.chosen.groups
+    assert g.construction == "optimized" and g.verified is True and g.lower_bound == 9
+    sch = scheme_for_group(P, g)
+    assert verify(sch).holds is True and _targets_are_samples(sch, CYCLE8)
+    d = P.to_dict()
+    assert d["paper_workers"] == 14 and d["groups"][0]["lower_bound"] == 9
+    assert "the paper's plan" in P.summary()
+    Pb = plan(CYCLE8, 1, 1, optimize=1)  # Byzantine workers: the search does not apply
+    assert all(g.construction != "optimized" for g in Pb.chosen.groups)
+    assert any("optimize: skipped" in n for n in Pb.notes)
