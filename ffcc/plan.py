@@ -464,7 +464,9 @@ def _measure_groups(P: Plan, p: int) -> None:
 
 
 def _optimize_groups(P: Plan, budget: float, p: int) -> None:
-    """Search each group of the chosen plan with :func:`ffcc.optimize.optimize`."""
+    """Search each group of the chosen plan with :func:`ffcc.optimize.optimize` (per-group
+    straggler budgets, 60% of the time), and all products as one group (one shared budget
+    of s stragglers anywhere, 40%); keep the cheaper of the two if it beats the plan."""
     from .optimize import optimize
 
     if P.byzantine or not P.merge:
@@ -474,7 +476,7 @@ def _optimize_groups(P: Plan, budget: float, p: int) -> None:
     groups = []
     t0 = time.perf_counter()
     for i, g in enumerate(base.groups):
-        left = budget - (time.perf_counter() - t0)
+        left = 0.6 * budget - (time.perf_counter() - t0)
         share = max(left / (len(base.groups) - i), 0.05)
         if g.construction == "uncoded":
             groups.append(g)
@@ -489,15 +491,26 @@ def _optimize_groups(P: Plan, budget: float, p: int) -> None:
             g = Group(g.products, g.construction, g.workers, g.k, g.u, g.formula, trim=g.trim)
             g.lower_bound = res.lower_bound
             groups.append(g)
-    cand = Candidate("optimized", groups, note=f"ffcc.optimize per group of {base.name}")
-    P.candidates.append(cand)
+    per_group = Candidate("optimized", groups, note=f"ffcc.optimize per group of {base.name}")
+    P.candidates.append(per_group)
     bound = sum(g.lower_bound if g.lower_bound is not None else g.workers for g in groups)
+    left = max(budget - (time.perf_counter() - t0), 0.05)
+    res = optimize(P.products, P.stragglers, time_limit=left, p=p, progress=False)
+    one = Group(tuple(range(P.k)), "optimized", res.workers, P.k, _u(P.products),
+                f"{res.best.method}, threshold {res.threshold} (k = {P.k})")  # fmt: skip
+    one.scheme, one.lower_bound = res.scheme, res.lower_bound
+    shared = Candidate("optimized-shared", [one], note="ffcc.optimize on all products: one "
+                       "code, s stragglers anywhere")  # fmt: skip
+    P.candidates.append(shared)
     P.notes.append(
-        f"optimize ({budget:g} s): {base.name} {base.workers} -> {cand.workers} workers; "
-        f"for this grouping no linear scheme needs fewer than {bound}"
+        f"optimize ({budget:g} s): per-group budgets {base.name} {base.workers} -> "
+        f"{per_group.workers} workers (this grouping needs >= {bound}); one shared budget "
+        f"(one code for all {P.k} products) {shared.workers} (any scheme needs >= "
+        f"{res.lower_bound})"
     )
-    if cand.workers < base.workers:
-        P.chosen = cand
+    best = min((per_group, shared), key=lambda c: (c.workers, len(c.groups)))
+    if best.workers < base.workers:
+        P.chosen = best
 
 
 def _verify_groups(P: Plan, p: int) -> None:
