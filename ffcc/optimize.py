@@ -674,6 +674,95 @@ def _exponents(st: _Structure, s: int, F: PrimeField, rng, deadline: float, info
         )
 
 
+# -- strategy: sparse (support-sized) monomial codes, univariate and bivariate ---------------
+def support_search(st: _Structure, dims: int, deadline: float, rng, moves: int = 20_000):
+    r"""Exponent vectors in :math:`\{0..M\}^{dims}` with every sampled sum unique and as
+    few distinct sums (monomials of the product) as a randomised hill climb finds.
+    Returns ``(support, a, b)`` with a, b lists of exponent tuples, or None."""
+    nl, nr = st.shape
+    target = set(st.pairs)
+    M = 2 * st.t if dims == 1 else st.t
+    cells = [(l, r) for l in range(nl) for r in range(nr)]
+
+    def cost(a, b):
+        sums = Counter(tuple(x + y for x, y in zip(a[l], b[r], strict=True)) for l, r in cells)
+        bad = sum(
+            sums[tuple(x + y for x, y in zip(a[l], b[r], strict=True))] > 1 for l, r in target
+        )
+        return 1000 * bad + len(sums)
+
+    best = None
+    while time.perf_counter() < deadline:
+        a = [tuple(int(v) for v in rng.integers(0, M + 1, dims)) for _ in range(nl)]
+        b = [tuple(int(v) for v in rng.integers(0, M + 1, dims)) for _ in range(nr)]
+        c = cost(a, b)
+        for step in range(moves):
+            if step % 512 == 0 and time.perf_counter() > deadline:
+                break
+            side = a if rng.random() < nl / (nl + nr) else b
+            i = int(rng.integers(len(side)))
+            old = side[i]
+            side[i] = tuple(int(v) for v in rng.integers(0, M + 1, dims))
+            c2 = cost(a, b)
+            if c2 <= c:
+                c = c2
+            else:
+                side[i] = old
+        if c < 1000 and (best is None or c < best[0]):
+            best = (c, list(a), list(b))
+            if c == st.t + (1 if len(cells) > st.t else 0):
+                break  # every non-sampled sum on one monomial: nothing smaller exists
+    return best
+
+
+def _sparse_scheme(st, F, a, b, points, s) -> Scheme:
+    r"""Worker j at point ``points[j]`` (one coordinate per dimension) gets
+    :math:`\prod_d x_{j,d}^{a_l[d]}` for block l (likewise B)."""
+    pts = [[int(v) for v in pt] for pt in points]
+
+    def mono(e, pt):
+        out = 1
+        for x, k in zip(pt, e, strict=True):
+            out = out * pow(x, int(k), F.p) % F.p
+        return out
+
+    E1 = [[mono(e, pt) for e in a] for pt in pts]
+    E2 = [[mono(e, pt) for e in b] for pt in pts]
+    return _scheme(F, st, E1, E2, s, "sparse", {"a_exponents": [list(e) for e in a],
+                                               "b_exponents": [list(e) for e in b],
+                                               "points": pts})  # fmt: skip
+
+
+def _support(st: _Structure, s: int, F: PrimeField, rng, deadline: float, best=None):
+    """Few monomials instead of low degree: the product lies in the span of its distinct
+    sums, so with points where every support-sized set of evaluations is invertible (random,
+    verified) the threshold is the support size."""
+    for dims in (1, 2):
+        share = time.perf_counter() + 0.5 * max(deadline - time.perf_counter(), 0.0)
+        found = support_search(st, dims, share, rng)
+        if found is None:
+            continue
+        support, a, b = found
+        if best is not None and support + s >= best():
+            continue
+        for _ in range(4):
+            if time.perf_counter() > deadline:
+                return
+            pts = rng.integers(1, F.p, (support + s, dims))
+            sch = _sparse_scheme(st, F, a, b, pts, s)
+            if _holds(sch):
+                kind = "univariate" if dims == 1 else "bivariate"
+                yield (
+                    f"support({kind})",
+                    sch,
+                    f"{kind} monomials A-exponents {[list(e) for e in a]}, B-exponents "
+                    f"{[list(e) for e in b]}: every sampled sum unique, {support} distinct "
+                    f"sums, so the product has {support} monomials; at these random points "
+                    f"every {support}-subset of evaluations is invertible (verified)",
+                )
+                break
+
+
 # -- strategy: components -----------------------------------------------------------------
 def _direct_sum(parts: list[Scheme], st: _Structure, sub: list[_Structure], s: int, F) -> Scheme:
     nl, nr = st.shape
@@ -723,7 +812,7 @@ def optimize(
         raise InputError(f"optimize: stragglers must be >= 0, got {s}")
     if not time_limit > 0:
         raise InputError(f"optimize: time limit must be positive, got {time_limit}")
-    known = ("catalog", "local", "exponents", "components")
+    known = ("catalog", "local", "exponents", "support", "components")
     use = known if strategies is None else tuple(strategies)
     bad = [x for x in use if x not in known]
     if bad:
@@ -760,7 +849,9 @@ def optimize(
     if "local" in use:
         gens.append(("local", lambda: _local(st, s, F, rng, share(0.5), best_workers)))
     if "exponents" in use:
-        gens.append(("exponents", lambda: _exponents(st, s, F, rng, share(0.7), family)))
+        gens.append(("exponents", lambda: _exponents(st, s, F, rng, share(0.4), family)))
+    if "support" in use:
+        gens.append(("support", lambda: _support(st, s, F, rng, share(0.7), best_workers)))
     with Progress(len(gens) + 1, "optimize", progress) as bar:
         for _name, gen in gens:
             for method, sch, why in gen():
