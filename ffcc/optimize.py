@@ -40,6 +40,11 @@ and 9 + s for s >= 2.
   distinct nodes; exhaustive within that family when it finishes), then random nodes are
   tried for the *support-sized* threshold (the number of distinct sums) and the measured
   threshold, both verified;
+* ``support``: sparse monomial codes, univariate or bivariate (:math:`A_l \mapsto
+  x^{a_l} y^{a'_l}`): a randomised hill climb keeps every sampled sum unique while making
+  the non-sampled sums collide, so the product has few monomials; at random points every
+  support-sized set of evaluations is then invertible with high probability, which the
+  exhaustive check confirms (node choice for support-sized thresholds);
 * ``components``: a disconnected sample graph coded per component (each paying s) is
   compared with one code over all of it.
 
@@ -804,7 +809,8 @@ def optimize(
         Seconds for the search (the catalog baseline always runs; verification of the
         result is not counted).
     strategies:
-        Any of ``"catalog"``, ``"local"``, ``"exponents"``, ``"components"`` (default all).
+        Any of ``"catalog"``, ``"local"``, ``"exponents"``, ``"support"``, ``"components"``
+        (default all).
     """
     t0 = time.perf_counter()
     s = int(stragglers)
