@@ -16,16 +16,20 @@ t-dimensional space containing the targets, i.e. exactly their span T, so every 
 lies in T: :math:`e_j \otimes f_j` is supported on a *biclique*
 :math:`\mathrm{supp}(e_j) \times \mathrm{supp}(f_j)` of the sample graph. A pair covered
 by at most s workers is lost when those straggle, so every pair is covered at least s + 1
-times by t + s bicliques. With m(e) the largest biclique containing pair e, any biclique B
-has :math:`\sum_{e \in B} 1/m(e) \le 1`, hence
-:math:`t + s \ge (s + 1) \sum_e 1/m(e)`. When that fails, R >= t + 1 (*biclique cover*).
-On Figure 2's 8-cycle (every biclique is a path of two edges) this gives 8 + s for s <= 1
-and 9 + s for s >= 2.
+times by t + s bicliques. Three counts must then fit into t + s, per connected component
+c (a biclique never leaves one): its own :math:`t_c + s` workers (s of them may straggle);
+:math:`(s + 1) I_c`, with :math:`I_c` pairs no two of which share a biclique (each worker
+covers at most one of them); and :math:`(s + 1) \sum_{e} 1/m(e)` with m(e) the largest
+biclique through e (any biclique B has :math:`\sum_{e \in B} 1/m(e) \le 1`). When
+they do not fit, R >= t + 1 (*biclique cover*). On Figure 2's 8-cycle (every biclique is
+a path of two samples; the four samples :math:`(A_i, B_i)` share none) this gives 8 + s
+for s <= 1 and 9 + s for s >= 2.
 
 **Search strategies** (every result verified exhaustively before it counts):
 
-* ``catalog``: replication, MatDot/Lagrange, Theorem 1 (trimmed to its measured
-  threshold when that is cheap to measure), the polynomial code on complete grids;
+* ``catalog``: replication, MatDot/Lagrange, Theorem 1 and the polynomial code on
+  complete grids; when time remains, the best few schemes found are trimmed to their
+  measured (span-aware) threshold, verified;
 * ``local``: *biclique frame codes*. Choose a set P of pairs (the samples, plus
   ``extra`` unsampled pairs) and t' + s workers, each a random rank-one tensor supported
   on a biclique of P, picked greedily so that every pair of P is covered s + 1 times; then
