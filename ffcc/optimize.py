@@ -684,10 +684,13 @@ def _exponents(st: _Structure, s: int, F: PrimeField, rng, deadline: float, info
 
 
 # -- strategy: sparse (support-sized) monomial codes, univariate and bivariate ---------------
-def support_search(st: _Structure, dims: int, deadline: float, rng, moves: int = 20_000):
+def support_search(
+    st: _Structure, dims: int, deadline: float, rng, moves: int = 20_000, restarts: int = 1000
+):
     r"""Exponent vectors in :math:`\{0..M\}^{dims}` with every sampled sum unique and as
     few distinct sums (monomials of the product) as a randomised hill climb finds.
-    Returns ``(support, a, b)`` with a, b lists of exponent tuples, or None."""
+    Stops at ``deadline`` or after ``restarts`` climbs of ``moves`` steps. Returns
+    ``(support, a, b)`` with a, b lists of exponent tuples, or None."""
     nl, nr = st.shape
     target = set(st.pairs)
     M = 2 * st.t if dims == 1 else st.t
@@ -701,7 +704,9 @@ def support_search(st: _Structure, dims: int, deadline: float, rng, moves: int =
         return 1000 * bad + len(sums)
 
     best = None
-    while time.perf_counter() < deadline:
+    for _ in range(restarts):
+        if time.perf_counter() > deadline:
+            break
         a = [tuple(int(v) for v in rng.integers(0, M + 1, dims)) for _ in range(nl)]
         b = [tuple(int(v) for v in rng.integers(0, M + 1, dims)) for _ in range(nr)]
         c = cost(a, b)

@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from ffcc import InputError, load, verify
+from ffcc import InputError, PrimeField, load, verify
 from ffcc.cli import main
 from ffcc.optimize import _structure, exponent_search, lower_bound, optimize
 
@@ -91,7 +91,7 @@ def test_two_separate_products_closed(s):
 
 
 def test_figure2_larger_s_beats_theorem1_and_respects_the_bound():
-    res = optimize(CYCLE8, 2, time_limit=4, seed=1)
+    res = optimize(CYCLE8, 2, time_limit=2, seed=1, strategies=["catalog", "local"])
     assert 11 <= res.workers < 15  # lower bound 9 + s; Theorem 1 13 + s
     assert verify(res.scheme).holds is True
     assert res.theorem1["bound_workers"] == 15
@@ -170,3 +170,27 @@ def test_planner_uses_optimize_per_group_and_verifies_every_group():
     Pb = plan(CYCLE8, 1, 1, optimize=1)  # Byzantine workers: the search does not apply
     assert all(g.construction != "optimized" for g in Pb.chosen.groups)
     assert any("optimize: skipped" in n for n in Pb.notes)
+
+
+def test_support_search_keeps_sampled_sums_unique_and_counts_monomials():
+    from ffcc.optimize import _sparse_scheme, support_search
+
+    st = _structure(CYCLE8)
+    rng = np.random.default_rng(3)
+    F = PrimeField(65537)
+    for dims in (1, 2):
+        support, a, b = support_search(st, dims, float("inf"), rng, moves=800, restarts=2)
+        nl, nr = st.shape
+        owner = {}
+        for l in range(nl):
+            for r in range(nr):
+                key = tuple(x + y for x, y in zip(a[l], b[r], strict=True))
+                owner.setdefault(key, []).append((l, r))
+        for l, r in st.pairs:  # every sampled product is alone on its monomial
+            key = tuple(x + y for x, y in zip(a[l], b[r], strict=True))
+            assert owner[key] == [(l, r)]
+        assert support == len(owner) >= 8 + 1  # 8 sampled sums and the others' at least
+        # the product lies in the span of `support` monomials: that many random points
+        # (generic) determine every coefficient, so all of them decode
+        sch = _sparse_scheme(st, F, a, b, rng.integers(1, F.p, (support, dims)), 0)
+        assert verify(sch).holds is True
