@@ -65,9 +65,8 @@ class Group:
     verified: bool | None = None  # None: not checked (too large, or verification off)
     trim: int | None = None  # keep only the first `trim` workers (measured threshold + s + 2b)
     verify_note: str = ""
-    scheme: object = (
-        None  # a scheme found by ffcc.optimize for this group (construction "optimized")
-    )
+    # a scheme found by ffcc.optimize for this group (construction "optimized")
+    scheme: object = None
     lower_bound: int | None = None  # workers any linear scheme needs for this group (optimize)
 
 
@@ -310,10 +309,12 @@ def plan(
         the formula) and keep only its first R* + s + 2b workers. Every R*-subset of all
         the construction's workers decodes, so every R*-subset of the kept ones does too.
     optimize:
-        Seconds for :func:`ffcc.optimize.optimize` on the chosen plan's groups (0: off).
-        Every group whose search beats its construction is replaced by the verified scheme
-        found (construction ``"optimized"``), in a new candidate ``"optimized"``; stragglers
-        stay paid per group. Needs merged repeats and b = 0.
+        Seconds for :func:`ffcc.optimize.optimize` (0: off). It searches every group of
+        the chosen plan (candidate ``"optimized"``: a group whose search beats its
+        construction gets the verified scheme found, stragglers paid per group) and all
+        products as one code (candidate ``"optimized-shared"``: one budget of s
+        stragglers anywhere); the cheaper is chosen if it beats the plan. Needs merged
+        repeats and b = 0. The budget is split, not a hard limit (verification is extra).
     """
     t0 = time.perf_counter()
     s, b = int(stragglers), int(byzantine)
