@@ -465,36 +465,46 @@ def _measure_groups(P: Plan, p: int) -> None:
 
 
 def _optimize_groups(P: Plan, budget: float, p: int) -> None:
-    """Search each group of the chosen plan with :func:`ffcc.optimize.optimize` (per-group
-    straggler budgets, 60% of the time), and all products as one group (one shared budget
-    of s stragglers anywhere, 40%); keep the cheaper of the two if it beats the plan."""
+    """Search with :func:`ffcc.optimize.optimize`: every distinct group of every candidate
+    grouping (per-group straggler budgets; 60% of the time, smallest groups first), and all
+    products as one code (one shared budget of s stragglers anywhere; the rest). The best
+    grouping after the search and the shared code become candidates ``"optimized"`` and
+    ``"optimized-shared"``; the cheaper is chosen if it beats the plan."""
     from .optimize import optimize
 
     if P.byzantine or not P.merge:
         P.notes.append("optimize: skipped (needs merged repeats and no Byzantine workers)")
         return
-    base = P.chosen
-    groups = []
     t0 = time.perf_counter()
-    for i, g in enumerate(base.groups):
+    groupings = [c for c in P.candidates if c.tolerates and len(c.groups) > 1]
+    if P.chosen not in groupings:
+        groupings.append(P.chosen)
+    todo = {g.products: g for c in groupings for g in c.groups if g.construction != "uncoded"}
+    found: dict[tuple[int, ...], Group] = {}
+    order = sorted(todo, key=len)
+    for i, key in enumerate(order):
+        g = todo[key]
         left = 0.6 * budget - (time.perf_counter() - t0)
-        share = max(left / (len(base.groups) - i), 0.05)
-        if g.construction == "uncoded":
-            groups.append(g)
-            continue
+        share = max(left / (len(order) - i), 0.05)
         res = optimize(P.group_pairs(g), P.stragglers, time_limit=share, p=p, progress=False)
         if res.workers < g.workers:
             ng = Group(g.products, "optimized", res.workers, g.k, g.u,
                        f"{res.best.method}, threshold {res.threshold} (k = {g.k})")  # fmt: skip
-            ng.scheme, ng.lower_bound = res.scheme, res.lower_bound
-            groups.append(ng)
+            ng.scheme = res.scheme
         else:
-            g = Group(g.products, g.construction, g.workers, g.k, g.u, g.formula, trim=g.trim)
-            g.lower_bound = res.lower_bound
-            groups.append(g)
-    per_group = Candidate("optimized", groups, note=f"ffcc.optimize per group of {base.name}")
+            ng = Group(g.products, g.construction, g.workers, g.k, g.u, g.formula, trim=g.trim)
+        ng.lower_bound = res.lower_bound
+        found[key] = ng
+
+    def improved(c: Candidate) -> Candidate:
+        groups = [found.get(g.products, g) for g in c.groups]
+        return Candidate("optimized", groups, note=f"ffcc.optimize per group of {c.name}")
+
+    src, per_group = min(
+        ((c.name, improved(c)) for c in groupings), key=lambda x: (x[1].workers, len(x[1].groups))
+    )
     P.candidates.append(per_group)
-    bound = sum(g.lower_bound if g.lower_bound is not None else g.workers for g in groups)
+    bound = sum(g.lower_bound if g.lower_bound is not None else g.workers for g in per_group.groups)
     left = max(budget - (time.perf_counter() - t0), 0.05)
     res = optimize(P.products, P.stragglers, time_limit=left, p=p, progress=False)
     one = Group(tuple(range(P.k)), "optimized", res.workers, P.k, _u(P.products),
@@ -504,13 +514,14 @@ def _optimize_groups(P: Plan, budget: float, p: int) -> None:
                        "code, s stragglers anywhere")  # fmt: skip
     P.candidates.append(shared)
     P.notes.append(
-        f"optimize ({budget:g} s): per-group budgets {base.name} {base.workers} -> "
-        f"{per_group.workers} workers (this grouping needs >= {bound}); one shared budget "
+        f"optimize ({budget:g} s, {len(found)} groups searched): per-group budgets "
+        f"{P.chosen.name} {P.chosen.workers} -> {src} {per_group.workers} workers (that "
+        f"grouping needs >= {bound}); one shared budget "
         f"(one code for all {P.k} products) {shared.workers} (any scheme needs >= "
         f"{res.lower_bound})"
     )
     best = min((per_group, shared), key=lambda c: (c.workers, len(c.groups)))
-    if best.workers < base.workers:
+    if best.workers < P.chosen.workers:
         P.chosen = best
 
 
