@@ -841,7 +841,13 @@ def optimize(
     family: dict = {}
     cand_rows = []
 
+    bar = Progress(int(10 * time_limit) + 1, "optimize: search time (0.1 s steps)", progress)
+
+    def tick() -> None:  # the bar shows the time spent against the limit
+        bar.update(min(int(10 * (time.perf_counter() - t0)), bar.total) - bar.done)
+
     def consider(method, sch, why) -> None:
+        tick()
         row = {"method": method, "workers": sch.w, "threshold": sch.R, "verified": None}
         cand_rows.append(row)
         if found and sch.w >= min(f.workers for f in found):
@@ -867,14 +873,14 @@ def optimize(
         gens.append(("exponents", lambda: _exponents(st, s, F, rng, share(0.4), family)))
     if "support" in use:
         gens.append(("support", lambda: _support(st, s, F, rng, share(0.7), best_workers)))
-    with Progress(len(gens) + 1, "optimize", progress) as bar:
+    with bar:
         for _name, gen in gens:
             for method, sch, why in gen():
                 consider(method, sch, why)
-                if found and min(f.workers for f in found) == bound.workers:
+                if best_workers() == bound.workers:
                     break
-            bar.update(1)
-            if found and min(f.workers for f in found) == bound.workers:
+            tick()
+            if best_workers() == bound.workers:
                 break
         # measured thresholds: keep the first R* + s workers of what was found
         for f in sorted(found, key=lambda f: f.workers)[:3]:
@@ -887,7 +893,7 @@ def optimize(
                              f"{f.why}; span-aware: every {sch.R}-subset of the first "
                              f"{sch.w} workers decodes (verified)")  # fmt: skip
         comps = SampleGraph([(st.lefts[l], st.rights[r]) for l, r in st.pairs]).components()
-        if "components" in use and len(comps) > 1 and min(f.workers for f in found) > bound.workers:
+        if "components" in use and len(comps) > 1 and best_workers() > bound.workers:
             parts, subs = [], []
             left = max(deadline - time.perf_counter(), 0.5)
             for c in comps:
@@ -906,7 +912,7 @@ def optimize(
             sch = _direct_sum(parts, st, subs, s, F)
             consider("components", sch, f"{len(comps)} components coded apart, each "
                      f"tolerating s = {s}: " + " + ".join(str(x.w) for x in parts))  # fmt: skip
-        bar.update(1)
+        bar.update(bar.total - bar.done)
     if not found:
         raise InputError("optimize: no strategy produced a verifiable scheme; allow 'catalog'")
     order = {m: i for i, m in enumerate(known)}
