@@ -40,7 +40,7 @@ CLAIM = Claim(
     "walk and plain-Python elimination over GF(65537)); recorded beside the lower bound "
     "(8+s for s<=1, 9+s for s>=2)",
     method="search + exhaustive",
-    params_quick="s=0..3, 1.5 s of search each",
+    params_quick="s=0..3, 1 s of search each",
     params_full="s=0..5, 20 s of search each",
     negative="each found scheme with any one worker removed",
 )
@@ -100,7 +100,7 @@ def run(quick: bool = True) -> Result:
         neg = Check()
         details = []
         rows = []
-        smax, limit = (3, 1.5) if quick else (5, 20.0)
+        smax, limit = (3, 1.0) if quick else (5, 20.0)
         for s in range(smax + 1):
             res = optimize(CYCLE8, s, time_limit=limit, seed=0, progress=False)
             S = res.scheme
