@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test lint bench clean
+.PHONY: run demo test lint bench clean optimize-table
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ test: lint
 
 bench: $(BIN)/.installed
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+# ffcc optimize --json on 200+ small sample structures -> README table, docs/optimize-table.json
+optimize-table: $(BIN)/.installed
+	$(BIN)/python scripts/optimize_table.py -s 1 --time-limit 2
+	$(BIN)/python scripts/plan_savings.py --budget 10
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -258,6 +258,7 @@ def cmd_plan(args) -> int:
         merge=not args.keep_repeats,
         verify=not args.no_verify,
         measure=args.measure,
+        optimize=args.optimize,
         p=args.p,
     )
     if args.out_dir:
@@ -304,6 +305,26 @@ def cmd_compare(args) -> int:
     for r in rows:
         meas = "-" if r["measured"] is None else r["measured"]
         print(f"{r['construction']:<34}{r['formula']:>9}{meas:>10}  {r['note']}")
+    return EXIT_OK
+
+
+def cmd_optimize(args) -> int:
+    from .optimize import optimize
+
+    if args.time_limit <= 0:
+        raise UserError(f"--time-limit must be positive, got {args.time_limit}")
+    res = optimize(
+        _read_samples(args.samples),
+        args.stragglers,
+        time_limit=args.time_limit,
+        p=args.p,
+        seed=args.seed,
+        progress=None if not args.json else False,
+    )
+    if args.out:
+        res.scheme.save(args.out)
+        res.notes.append(f"wrote {args.out}")
+    print(res.to_json() if args.json else res.summary())
     return EXIT_OK
 
 
@@ -463,6 +484,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--p", type=int, default=65537, help="field prime for the schemes")
     p.add_argument("--out-dir", help="write the chosen plan's scheme files here")
+    p.add_argument(
+        "--optimize",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="search each group with ffcc optimize within this budget (default 0: off)",
+    )
 
     from . import run as _run
 
@@ -505,6 +533,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stragglers", "-s", type=int, default=1, help="stragglers s (default 1)")
     p.add_argument("--keep-repeats", action="store_true", help="code repeated samples apart")
     p.add_argument("--p", type=int, default=65537, help="field prime")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add(
+        "optimize",
+        cmd_optimize,
+        "search for the fewest workers any linear scheme needs for a sample structure",
+        "Search catalog codes, biclique frame codes and monomial exponent codes for the "
+        "sampled products, verify the best exhaustively, and put a lower bound valid for "
+        "every linear scheme beside it (closed when they meet).",
+    )
+    p.add_argument("--samples", required=True, help="a samples file (JSON [[a, b], ...])")
+    p.add_argument("--stragglers", "-s", type=int, default=1, help="stragglers s (default 1)")
+    p.add_argument("--time-limit", type=float, default=10.0, help="search seconds (10)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the randomised searches")
+    p.add_argument("--p", type=int, default=65537, help="field prime")
+    p.add_argument("--out", metavar="SCHEME.json", help="write the best scheme file here")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add("codes", cmd_codes, "list the catalogued constructions")

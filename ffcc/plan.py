@@ -65,6 +65,9 @@ class Group:
     verified: bool | None = None  # None: not checked (too large, or verification off)
     trim: int | None = None  # keep only the first `trim` workers (measured threshold + s + 2b)
     verify_note: str = ""
+    # a scheme found by ffcc.optimize for this group (construction "optimized")
+    scheme: object = None
+    lower_bound: int | None = None  # workers any linear scheme needs for this group (optimize)
 
 
 @dataclass
@@ -102,6 +105,11 @@ class Plan:
     def baseline_workers(self) -> int:
         """One MatDot/Lagrange code over every product: w_{k,s} (+2b)."""
         return 2 * self.k - 1 + self.stragglers + 2 * self.byzantine
+
+    @property
+    def paper_workers(self) -> int | None:
+        """The paper's plan: cycles by Theorem 1, the rest by MatDot ("paper-split")."""
+        return next((c.workers for c in self.candidates if c.name == "paper-split"), None)
 
     @property
     def saving(self) -> int:
@@ -145,6 +153,11 @@ class Plan:
             f"{self.baseline_workers}: saves {self.saving} ({pct:.1f}%); coding overhead "
             f"w - k falls by {100 * self.overhead_reduction():.1f}%"
         )
+        if self.paper_workers is not None:
+            lines.append(
+                f"the paper's plan (cycles by Theorem 1, rest by MatDot): {self.paper_workers} "
+                f"workers; the chosen plan saves {self.paper_workers - self.chosen.workers}"
+            )
         lines.append(
             f"stragglers are paid per group: each of the {len(self.chosen.groups)} groups "
             f"tolerates s = {s} stragglers and b = {b} liars on its own"
@@ -174,6 +187,7 @@ class Plan:
             "workers": self.chosen.workers,
             "saving": self.saving,
             "saving_percent": 100 * self.saving / self.baseline_workers,
+            "paper_workers": self.paper_workers,
             "overhead_reduction_percent": 100 * self.overhead_reduction(),
             "candidates": self.table(),
             "groups": [
@@ -184,6 +198,7 @@ class Plan:
                     "u": list(g.u),
                     "formula": g.formula,
                     "verified": g.verified,
+                    "lower_bound": g.lower_bound,
                 }
                 for g in self.chosen.groups
             ],
@@ -271,6 +286,7 @@ def plan(
     merge: bool = True,
     verify: bool = True,
     measure: bool = False,
+    optimize: float = 0.0,
     p: int = 65537,
 ) -> Plan:
     """Plan the coding of a sketch's products.
@@ -292,6 +308,13 @@ def plan(
         verifier (decoding exploits every linear dependency among its blocks, often below
         the formula) and keep only its first R* + s + 2b workers. Every R*-subset of all
         the construction's workers decodes, so every R*-subset of the kept ones does too.
+    optimize:
+        Seconds for :func:`ffcc.optimize.optimize` (0: off). It searches every group of
+        the chosen plan (candidate ``"optimized"``: a group whose search beats its
+        construction gets the verified scheme found, stragglers paid per group) and all
+        products as one code (candidate ``"optimized-shared"``: one budget of s
+        stragglers anywhere); the cheaper is chosen if it beats the plan. Needs merged
+        repeats and b = 0. The budget is split, not a hard limit (verification is extra).
     """
     t0 = time.perf_counter()
     s, b = int(stragglers), int(byzantine)
@@ -347,6 +370,8 @@ def plan(
     P = Plan(pairs, multiplicity, g.k, s, b, merge, cands, chosen)
     if measure:
         _measure_groups(P, p)
+    if optimize:
+        _optimize_groups(P, float(optimize), p)
     if verify:
         _verify_groups(P, p)
     P.seconds = time.perf_counter() - t0
@@ -372,7 +397,9 @@ def scheme_for_group(P: Plan, g: Group, p: int = 65537):
     local = [(li[l], ri[r]) for l, r in pairs]
     s, b = P.stragglers, P.byzantine
     k = len(pairs)
-    if g.construction == "replication":  # product i on 1 + s + 2b workers
+    if g.scheme is not None:  # found by ffcc.optimize, blocks in the same order
+        sch = g.scheme
+    elif g.construction == "replication":  # product i on 1 + s + 2b workers
         eye = np.eye(k, dtype=np.int64)
         copies = [i for i in range(k) for _ in range(1 + s + 2 * b)]
         base = Scheme(p, [k, k], [[eye[i], eye[i]] for i in copies],
@@ -435,6 +462,67 @@ def _measure_groups(P: Plan, p: int) -> None:
         if R + t < g.workers:
             g.formula += f", measured R* = {R}"
             g.workers, g.trim = R + t, R + t
+
+
+def _optimize_groups(P: Plan, budget: float, p: int) -> None:
+    """Search with :func:`ffcc.optimize.optimize`: every distinct group of every candidate
+    grouping (per-group straggler budgets; 60% of the time, smallest groups first), and all
+    products as one code (one shared budget of s stragglers anywhere; the rest). The best
+    grouping after the search and the shared code become candidates ``"optimized"`` and
+    ``"optimized-shared"``; the cheaper is chosen if it beats the plan."""
+    from .optimize import optimize
+
+    if P.byzantine or not P.merge:
+        P.notes.append("optimize: skipped (needs merged repeats and no Byzantine workers)")
+        return
+    t0 = time.perf_counter()
+    groupings = [c for c in P.candidates if c.tolerates and len(c.groups) > 1]
+    if P.chosen not in groupings:
+        groupings.append(P.chosen)
+    todo = {g.products: g for c in groupings for g in c.groups if g.construction != "uncoded"}
+    found: dict[tuple[int, ...], Group] = {}
+    order = sorted(todo, key=len)
+    for i, key in enumerate(order):
+        g = todo[key]
+        left = 0.6 * budget - (time.perf_counter() - t0)
+        share = max(left / (len(order) - i), 0.05)
+        res = optimize(P.group_pairs(g), P.stragglers, time_limit=share, p=p, progress=False)
+        if res.workers < g.workers:
+            ng = Group(g.products, "optimized", res.workers, g.k, g.u,
+                       f"{res.best.method}, threshold {res.threshold} (k = {g.k})")  # fmt: skip
+            ng.scheme = res.scheme
+        else:
+            ng = Group(g.products, g.construction, g.workers, g.k, g.u, g.formula, trim=g.trim)
+        ng.lower_bound = res.lower_bound
+        found[key] = ng
+
+    def improved(c: Candidate) -> Candidate:
+        groups = [found.get(g.products, g) for g in c.groups]
+        return Candidate("optimized", groups, note=f"ffcc.optimize per group of {c.name}")
+
+    src, per_group = min(
+        ((c.name, improved(c)) for c in groupings), key=lambda x: (x[1].workers, len(x[1].groups))
+    )
+    P.candidates.append(per_group)
+    bound = sum(g.lower_bound if g.lower_bound is not None else g.workers for g in per_group.groups)
+    left = max(budget - (time.perf_counter() - t0), 0.05)
+    res = optimize(P.products, P.stragglers, time_limit=left, p=p, progress=False)
+    one = Group(tuple(range(P.k)), "optimized", res.workers, P.k, _u(P.products),
+                f"{res.best.method}, threshold {res.threshold} (k = {P.k})")  # fmt: skip
+    one.scheme, one.lower_bound = res.scheme, res.lower_bound
+    shared = Candidate("optimized-shared", [one], note="ffcc.optimize on all products: one "
+                       "code, s stragglers anywhere")  # fmt: skip
+    P.candidates.append(shared)
+    P.notes.append(
+        f"optimize ({budget:g} s, {len(found)} groups searched): per-group budgets "
+        f"{P.chosen.name} {P.chosen.workers} -> {src} {per_group.workers} workers (that "
+        f"grouping needs >= {bound}); one shared budget "
+        f"(one code for all {P.k} products) {shared.workers} (any scheme needs >= "
+        f"{res.lower_bound})"
+    )
+    best = min((per_group, shared), key=lambda c: (c.workers, len(c.groups)))
+    if best.workers < P.chosen.workers:
+        P.chosen = best
 
 
 def _verify_groups(P: Plan, p: int) -> None:

@@ -41,6 +41,7 @@ _MODULES = (
     "c11_byzantine",
     "c12_sparse_two_stage",
     "c17_secure_matdot",
+    "c20_figure2_below",
 )
 CLAIMS = [importlib.import_module(f"{__name__}.{name}") for name in _MODULES]
 

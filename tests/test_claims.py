@@ -28,6 +28,7 @@ EXPECTED = {
     "C11": "holds",  # Byzantine: + 2b, b errors corrected
     "C12": "holds",  # Section IV-B worked examples
     "C17": "holds",  # secure MatDot: 2m + 2X - 1 workers, X-secure (issue 15)
+    "C20": "holds",  # beyond Theorem 1: Figure 2 with fewer than 13 + s workers
 }
 
 

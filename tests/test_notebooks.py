@@ -128,6 +128,7 @@ def test_notebooks_are_stored_without_outputs():
         "05_verification_and_testing.ipynb",
         "06_cluster.ipynb",
         "08_secure_and_batch.ipynb",
+        "07_beyond_theorem1.ipynb",
     ]
     readme = (NOTEBOOKS / "README.md").read_text()
     for name in names:
@@ -323,6 +324,39 @@ def test_08_secure_and_batch(tmp_path, monkeypatch, kernel_path):
     assert r["gasp65537_holds"] is True  # sums of 8 points of 1..16 lie in [36, 100]
     b = r["batch"]
     assert b["unit"] is True and b["split"] is False
+def test_07_beyond_theorem1(tmp_path, monkeypatch, kernel_path):
+    pytest.importorskip("networkx", reason="notebook 7 plans the karate sketch")
+    r, out, _ = run_notebook("07_beyond_theorem1.ipynb", tmp_path, monkeypatch, kernel_path)
+    assert_figures(r, out, ["07_figure2.png", "07_table.png"])
+    # 8-cycle: threshold 8 forces workers onto two-sample paths; the 4 samples (A_i, B_i)
+    # share none, so 4 (s + 1) <= 8 + s is needed: the bound is 8 + s (s <= 1), 9 + s after
+    want_bound = {0: 8, 1: 9, 2: 11, 3: 12}
+    for key, d in r["figure2"].items():
+        s = int(key)
+        assert d["theorem1"] == 13 + s
+        assert d["lower_bound"] == want_bound[s] <= d["workers"] < 13 + s
+        assert d["holds"] is True and d["checked"] == math.comb(d["workers"], d["threshold"])
+        assert d["threshold"] == d["workers"] - s
+        assert d["closed"] == (d["workers"] == d["lower_bound"])
+    assert r["figure2"]["1"]["workers"] == 9  # a frame code on the cycle, optimal
+    assert r["decode_exact"] is True
+    for key, d in r["k33"].items():  # 9 independent products: 9 + s, met by polynomial codes
+        s = int(key)
+        assert d == {"workers": 9 + s, "lower_bound": 9 + s, "closed": True, "theorem1": 13 + s}
+    tab = r["table"]
+    assert tab["classes"] == len(tab["rows"]) >= 200
+    assert tab["closed"] == sum(x["workers"] == x["lower_bound"] for x in tab["rows"])
+    for x in tab["rows"]:
+        assert x["verify_exit"] == 0
+        assert x["products"] + tab["stragglers"] <= x["lower_bound"] <= x["workers"]
+        assert x["workers"] <= x["theorem1"]  # the catalog's Theorem 1 code is a candidate
+    for x in tab["live"]:
+        assert x["holds"] is True and x["lower_bound"] == x["table_lower_bound"]
+        assert x["lower_bound"] <= x["workers"]
+    pl = r["planner"]
+    assert pl["matdot"] == 2 * pl["products"] - 1 + pl["stragglers"]
+    assert pl["optimized"] <= pl["planner"] <= pl["paper"] <= pl["matdot"]
+    assert pl["optimized"] == sum(pl["group_workers"]) and all(pl["verified"])
 
 
 def teardown_module(module):
