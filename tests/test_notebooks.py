@@ -127,8 +127,8 @@ def test_notebooks_are_stored_without_outputs():
         "04_compression_informed.ipynb",
         "05_verification_and_testing.ipynb",
         "06_cluster.ipynb",
-        "08_secure_and_batch.ipynb",
         "07_beyond_theorem1.ipynb",
+        "08_secure_and_batch.ipynb",
     ]
     readme = (NOTEBOOKS / "README.md").read_text()
     for name in names:
