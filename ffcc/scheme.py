@@ -424,6 +424,26 @@ class Scheme:
             "faults than the scheme tolerates"
         )
 
+    def consistent(self, results: Mapping[int, np.ndarray]) -> bool:
+        """True when the results are field arrays of one shape that some basis products
+        explain exactly (every parity check of these workers' code vanishes). With k
+        results beyond a determining set, any k or fewer wrong ones make this False.
+
+        >>> from ffcc.codes.matdot import matdot
+        >>> S = matdot(1, 1, p=7)  # w = 2 workers, each returns A B
+        >>> S.consistent({0: np.array([[3]]), 1: np.array([[3]])})
+        True
+        >>> S.consistent({0: np.array([[3]]), 1: np.array([[4]])})
+        False
+        """
+        if not results:
+            return True
+        try:
+            ws, arrays, bad = self._sanitize(results)
+        except DecodingError:
+            return False
+        return not bad and self._consistent(ws, {j: arrays[j].reshape(-1) for j in ws})
+
     def _sanitize(self, results) -> tuple[list[int], dict[int, np.ndarray], list[int]]:
         """Sorted workers, their results as int64 arrays, and the malformed ones (not an
         integer array, an entry outside [0, p), or not of the most common shape)."""

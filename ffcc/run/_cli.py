@@ -168,7 +168,16 @@ def cmd_run(args) -> int:
     if args.plot:
         plot_latency(rep, args.plot)
     print(rep.to_json() if args.json else rep.summary())
+    _warn_unchecked(rep)
     return 0
+
+
+def _warn_unchecked(rep) -> None:
+    if not rep.checked:
+        print(
+            "ffcc: warning: the product is UNCHECKED (b = 0, no spare result, --freivalds 0)",
+            file=sys.stderr,
+        )
 
 
 def _run_sketched(args, A, B, executor, opts) -> int:
@@ -207,6 +216,7 @@ def _run_sketched(args, A, B, executor, opts) -> int:
     if args.plot:
         plot_latency(rep, args.plot)
     print(rep.to_json() if args.json else rep.summary())
+    _warn_unchecked(rep)
     return 0
 
 
