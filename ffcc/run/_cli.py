@@ -128,6 +128,8 @@ def cmd_run(args) -> int:
         executor = "dask"
     if executor == "dask":
         opts = {"scheduler": args.scheduler, "n_workers": args.dask_local or 2}
+        if args.timeout:  # also bounds the wait for the scheduler and its first worker
+            opts["timeout"] = args.timeout
     elif executor == "local" and args.processes:
         opts = {"processes": args.processes}
     scheme = None

@@ -461,6 +461,7 @@ def _run_group(ex, pr: _Prepared, gi, model, faults, rng, seed, bar, timeout):
         label=grep.name,
         E=[list(sch.E) for sch in pr.schemes],
         X=X,
+        tolerates=s,
     )
     prep_s = time.perf_counter() - t
     if b == 0:
@@ -702,7 +703,9 @@ def _run_real(ex, rep: RunReport, A0, B0, C_exact, m, s, basis, model, seed, tim
     rng = np.random.default_rng([seed, 0x5EA1])
     delays = parse_model(model).sample(code.w, rng)
     gi = len(rep.groups)
-    job = GroupJob.from_coded(gi, "float", (), [coded], delays, [None] * code.w, seed=seed)
+    job = GroupJob.from_coded(
+        gi, "float", (), [coded], delays, [None] * code.w, seed=seed, tolerates=s
+    )
     t_start = time.perf_counter()
     out = ex.run_group(
         job,
