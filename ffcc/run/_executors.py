@@ -569,6 +569,8 @@ def _stopped(pid) -> bool:
     return stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] in (b"T", b"t")
 
 
+_UNKNOWN_EXIT = 255  # multiprocessing's forkserver reports this when it has no status
+_MAX_COLLATERAL = 3  # rebuilds a task may be caught in before it counts as lost
 _CLOSE_GRACE = 0.3  # seconds idle workers get to exit on their own before SIGKILL
 _CRASH_GRACE = 1.0  # after a crash: the pool's SIGTERM reaches every running worker in ms
 
@@ -580,7 +582,9 @@ def _stop_pool(pool, grace: float) -> dict:
     sent them SIGTERM) and get ``grace`` seconds; whoever is still alive then -- a worker
     stopped with SIGSTOP (which holds a SIGTERM pending), hung, or still computing an
     abandoned task -- is killed with SIGKILL. ``shutdown(wait=True)`` would wait for
-    every one of them. Returns {pid: exit code}; -9 marks the ones killed here.
+    every one of them. Returns {pid: exit code}: -9 marks a process found stopped and
+    killed here; one that was merely slow to exit is reported as -15 (collateral, like
+    the pool's own SIGTERM), so that a loaded machine does not turn it into a crash.
     """
     procs = dict(getattr(pool, "_processes", None) or {})
     with contextlib.suppress(Exception):
@@ -589,14 +593,16 @@ def _stop_pool(pool, grace: float) -> dict:
     for p in procs.values():
         with contextlib.suppress(Exception):
             p.join(max(0.0, deadline - time.monotonic()))
-    for p in procs.values():
+    forced = {}
+    for pid, p in procs.items():
         with contextlib.suppress(Exception):
             if p.is_alive():
+                forced[pid] = -signal.SIGKILL if _stopped(pid) else -signal.SIGTERM
                 p.kill()  # SIGKILL works on a stopped process too
     for p in procs.values():
         with contextlib.suppress(Exception):
             p.join(1.0)
-    return {pid: p.exitcode for pid, p in procs.items()}
+    return {pid: forced.get(pid, p.exitcode) for pid, p in procs.items()}
 
 
 class LocalExecutor(Executor):
@@ -801,7 +807,9 @@ class LocalExecutor(Executor):
             if att != attempt[j] + 1:
                 continue  # never started: innocent
             code = codes.get(pid, "unknown")
-            if code != -signal.SIGTERM:
+            # 255: the forkserver lost track of the exit status (not a crash of its own);
+            # a task caught in that many rebuilds in a row counts as lost all the same
+            if code not in (-signal.SIGTERM, _UNKNOWN_EXIT) or attempt[j] >= _MAX_COLLATERAL:
                 crashed[j] = code
         return crashed
 
@@ -854,6 +862,11 @@ class DaskExecutor(Executor):
         t = time.perf_counter()
         self.timeout = float(timeout)
         self._cfg = dask.config.set({"distributed.scheduler.allowed-failures": 0})
+        # a lost scheduler or worker is reported once, by ffcc, not also by dask's logs
+        self._log = logging.getLogger("distributed.client")
+        self._log_level = self._log.level
+        if silence_logs:
+            self._log.setLevel(logging.CRITICAL)
         self._own_client = client is None
         self.cluster = None
         self.client = client
@@ -906,6 +919,7 @@ class DaskExecutor(Executor):
         self.cluster = None
         with contextlib.suppress(Exception):
             self._cfg.__exit__(None, None, None)
+        self._log.setLevel(self._log_level)
 
     def _workers(self) -> dict:
         """{address: threads} of the workers the scheduler has now; a RunError if the
@@ -1040,7 +1054,8 @@ class DaskExecutor(Executor):
             tr.record_fail(j, KILLED, f"worker lost ({type(e).__name__})")
             return
         if isinstance(exc, KilledWorker) or fut.status != "error":
-            tr.record_fail(j, KILLED, f"worker lost ({type(exc).__name__})")
+            why = type(exc).__name__ if exc is not None else f"task {fut.status}"
+            tr.record_fail(j, KILLED, f"worker lost ({why})")
         else:
             tr.record_fail(j, RAISED, f"{type(exc).__name__}: {exc}")
 
