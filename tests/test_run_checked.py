@@ -2,8 +2,6 @@
 b = 0, and the report (text and JSON) says whether and how the product was checked."""
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -80,17 +78,17 @@ def test_cli_unchecked_run(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["checked"] is False
 
 
-def test_cli_repro_on_local_workers(tmp_path):
+def test_cli_repro_on_local_workers(tmp_path, capsys):
     """The literal reproduction on worker processes: exit 1 (a spare result caught the
     liar) or exit 0 saying UNCHECKED; never exit 0 presenting the product as exact."""
     np.save(tmp_path / "A.npy", A)
     np.save(tmp_path / "B.npy", B)
-    argv = [sys.executable, "-m", "ffcc.cli", "run", "--A", str(tmp_path / "A.npy")]
-    argv += ["--B", str(tmp_path / "B.npy"), "--m", "4", "-s", "1", "-b", "0", "--corrupt", "3"]
-    argv += ["--freivalds", "0", "-o", str(tmp_path / "C.npy")]
-    r = subprocess.run(argv, capture_output=True, text=True, timeout=120)
-    assert "Traceback" not in r.stderr
-    if r.returncode == 0:
-        assert "UNCHECKED" in r.stdout and "[exact]" not in r.stdout
+    argv = ["run", "--A", str(tmp_path / "A.npy"), "--B", str(tmp_path / "B.npy"), "--m", "4"]
+    argv += ["-s", "1", "-b", "0", "--corrupt", "3", "--freivalds", "0"]
+    code = main(argv + ["-o", str(tmp_path / "C.npy")])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    if code == 0:
+        assert "UNCHECKED" in out.out and "[exact]" not in out.out
     else:
-        assert r.returncode == 1 and "disagree" in r.stderr
+        assert code == 1 and "disagree" in out.err and out.err.count("\n") == 1
