@@ -462,7 +462,7 @@ class Scheme:
             if a.dtype.kind == "u" and a.size and int(a.max()) >= 1 << 63:
                 continue
             a = np.ascontiguousarray(a, dtype=np.int64)
-            if a.size and (int(a.min()) < 0 or int(a.max()) >= p):
+            if a.size and int(a.view(np.uint64).max()) >= p:  # one pass: negatives wrap high
                 continue
             arrays[j] = a
         shapes = Counter(a.shape for a in arrays.values())

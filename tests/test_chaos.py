@@ -323,3 +323,13 @@ def test_killed_scheduler_fails_in_bounded_time():
         assert time.perf_counter() - t < 5
     finally:
         c.stop()
+
+
+def test_local_cluster_needs_a_worker():
+    """``--dask-local -1`` used to hang; now refused before anything starts."""
+    pytest.importorskip("distributed")
+    from ffcc.run import DaskExecutor, InputError
+
+    for n in (0, -1):
+        with pytest.raises(InputError, match="n_workers >= 1"):
+            DaskExecutor(n_workers=n)
