@@ -882,14 +882,20 @@ class DaskExecutor(Executor):
                         f"{self.timeout:g} s ({type(e).__name__}); is it running?"
                     ) from None
             else:
-                self.cluster = LocalCluster(
-                    n_workers=int(n_workers),
-                    threads_per_worker=1,
-                    processes=True,
-                    host="127.0.0.1",
-                    dashboard_address=None,
-                    silence_logs=logging.CRITICAL if silence_logs else logging.WARNING,
-                )
+                try:
+                    self.cluster = LocalCluster(
+                        n_workers=int(n_workers),
+                        threads_per_worker=1,
+                        processes=True,
+                        host="127.0.0.1",
+                        dashboard_address=None,
+                        silence_logs=logging.CRITICAL if silence_logs else logging.WARNING,
+                    )
+                except (RuntimeError, OSError) as e:  # e.g. "Nanny failed to start"
+                    raise RunError(
+                        f"the local Dask cluster of {n_workers} workers failed to start "
+                        f"({type(e).__name__}: {_first_line(e)})"
+                    ) from None
                 self.client = Client(self.cluster, timeout=self.timeout)
             try:
                 self.client.wait_for_workers(1, timeout=self.timeout)
@@ -900,8 +906,9 @@ class DaskExecutor(Executor):
                     f"start workers with `dask worker {scheduler or 'ADDRESS'}`"
                 ) from None
             # import ffcc and load the kernels in every worker now, not in the first task
-            self.client.run(_dask_warmup)
-            self.processes = sum(self.client.nthreads().values())
+            # (a worker dying meanwhile only misses its warm-up)
+            self.client.run(_dask_warmup, on_error="return")
+            self.processes = sum(self._workers().values())
         except BaseException:
             self.close()
             raise
