@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test lint bench clean optimize-table
+.PHONY: run demo test lint bench chaos clean optimize-table
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ lint: $(BIN)/.installed
 
 test: lint
 	$(BIN)/python -m pytest
+
+# chaos tests incl. a real external Dask cluster on loopback (about 1.5 min; CI runs the
+# fast local subset only)
+chaos: $(BIN)/.installed
+	FFCC_SLOW=1 $(BIN)/python -m pytest tests/test_chaos.py tests/test_run_bounded.py
 
 bench: $(BIN)/.installed
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -45,6 +45,7 @@ import difflib
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -498,70 +499,195 @@ class Scheme:
         return f(self.field, coded)
 
     def decode(self, results: Mapping[int, np.ndarray]) -> list[np.ndarray]:
-        """Targets from worker results ``{worker: array}`` (erasures only).
+        """Targets from worker results ``{worker: array}``, correcting up to b wrong ones.
 
-        Uses R of the given workers when they suffice, else all of them.
+        The contract of every decoder (see :meth:`decode_with_errors`): it returns the
+        exact targets or raises :class:`DecodingError`. With b = 0, spare results beyond
+        a determining set are checked against the decoded targets, not ignored.
         """
-        if not results:
-            raise DecodingError("no worker results to decode")
-        ws = sorted(results)
-        pick = ws[: self.R] if len(ws) >= self.R and self.decodes(ws[: self.R]) else ws
-        D = self.decoder(pick)
-        shapes = {np.shape(results[j]) for j in pick}
-        if len(shapes) != 1:
-            raise DecodingError(f"worker results differ in shape: {sorted(shapes)}")
-        shape = shapes.pop()
-        Y = np.stack([np.asarray(results[j], dtype=np.int64) for j in pick])
-        out = self.field.matmul(D, Y.reshape(len(pick), -1))
-        return [out[t].reshape(shape) for t in range(out.shape[0])]
+        return self.decode_with_errors(results)[0]
 
     def decode_with_errors(
         self, results: Mapping[int, np.ndarray], max_errors: int | None = None, rng=0
     ) -> tuple[list[np.ndarray], list[int]]:
         """Targets and the workers that lied, from results of which at most
-        ``max_errors`` (default b) are wrong.
+        ``max_errors`` = e (default b) are wrong.
 
-        Honest results form a codeword: worker j returns :math:`\\sum_l M[j, l] P_l` for the
-        basis products :math:`P_l`, so the results restricted to any set S satisfy the
-        parity checks of :math:`G_S`. Every result block is projected onto a few random
-        vectors, then error sets of increasing size are tried until the rest is
-        consistent. With R = w - s - 2b workers determining every target, the answer is
-        unique. If no set of at most ``max_errors`` workers explains the results, this
-        raises :class:`DecodingError`; it never returns an inconsistent answer. (More
-        lies than declared that happen to form another codeword cannot be detected by any
-        decoder; see the Freivalds check in :mod:`ffcc.run`.)
+        **Contract.** Given any results, this returns the exact targets or raises
+        :class:`DecodingError`. It returns only when the answer is pinned down:
 
-        Generic and combinatorial in the number of errors; structured codes (Lagrange)
-        provide faster decoders.
+        * for e > 0, at least :math:`R + 2e` results (two explanations with at most e
+          liars each then agree on at least R results, which determine every target);
+        * a malformed result (not an integer array, another shape than the rest, an
+          entry outside [0, p)) is a liar and counts against e, it never aborts decoding;
+        * the results kept are checked exactly against each other (every parity check
+          of their code vanishes), so a result that is not used to decode is still
+          checked, and dropping any e' more of them (e' = e minus the malformed ones)
+          still determines every target.
+
+        So if at most e results are wrong the answer is exact and the liars are named;
+        with more liars it raises unless their lies happen to form another codeword
+        within distance e (which no decoder can tell apart; random lies essentially
+        never do). Stated for a scheme whose every R-subset decodes (``ffcc verify``);
+        the last condition is checked, not assumed.
+
+        Honest results form a codeword: worker j returns :math:`\\sum_l M[j, l] P_l` for
+        the basis products :math:`P_l`. Every result is projected onto a few random
+        vectors, error sets of increasing size are tried until the rest passes the parity
+        checks, then the exact check above confirms. Generic and combinatorial in the
+        number of errors; structured codes (Lagrange) provide faster decoders.
+
+        Example: one liar among R + b = 4 results of a b = 1 scheme cannot be corrected.
+
+        >>> from ffcc.codes.matdot import matdot
+        >>> S = matdot(2, 2, p=65537).with_faults(0, 1)  # w = 5, R = 3
+        >>> F = S.field
+        >>> coded = S.encode([[F.random((2, 2), i) for i in range(2)],
+        ...                   [F.random((2, 2), i + 2) for i in range(2)]])
+        >>> res = {j: S.compute(coded[j]) for j in range(4)}
+        >>> res[0] = (res[0] + 1) % F.p
+        >>> S.decode_with_errors(res)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ffcc.scheme.DecodingError: ... needs at least R + 2e = 5 results, got 4
+        >>> res[4] = S.compute(coded[4])
+        >>> S.decode_with_errors(res)[1]
+        [0]
         """
         import itertools
 
         F = self.field
-        b = self.byzantine if max_errors is None else int(max_errors)
-        ws = sorted(results)
-        blocks = {j: np.asarray(results[j], dtype=np.int64).reshape(-1) for j in ws}
-        sizes = {v.size for v in blocks.values()}
-        if len(sizes) != 1:
-            raise DecodingError("worker results differ in shape")
+        e = self.byzantine if max_errors is None else int(max_errors)
+        if e < 0:
+            raise SchemeError(f"max_errors must be >= 0, got {e}")
+        if not results:
+            raise DecodingError("no worker results to decode")
+        ws, arrays, bad = self._sanitize(results)
+        n = len(ws)
+        if e and n < self.R + 2 * e:
+            raise DecodingError(
+                f"{self.name}: correcting {e} faulty results needs at least R + 2e = "
+                f"{self.R + 2 * e} results, got {n}"
+            )
+        if len(bad) > e:
+            raise DecodingError(
+                f"{self.name}: results of workers {bad} are malformed (not field elements of "
+                f"the common shape), more than the {e} faulty results tolerated"
+            )
+        good = [j for j in ws if j not in bad]
+        budget = e - len(bad)
+        flat = {j: arrays[j].reshape(-1) for j in good}
+        if budget == 0:
+            if not self._consistent(good, flat):
+                raise DecodingError(
+                    f"{self.name}: the {len(good)} results disagree with each other: some "
+                    f"worker returned a wrong result, more than the {e} tolerated"
+                )
+            return self._decode_erasures({j: arrays[j] for j in good}), bad
         gen = np.random.default_rng(rng)
-        proj = F.random((sizes.pop(), 4), gen)
-        Y = F.matmul(np.stack([blocks[j] for j in ws]), proj)
+        proj = F.random((flat[good[0]].size, 4), gen)
+        Y = F.matmul(np.stack([flat[j] for j in good]), proj)
         G = self.reduced.G
-        for e in range(b + 1):
-            for bad in itertools.combinations(range(len(ws)), e):
-                keep = [i for i in range(len(ws)) if i not in bad]
-                S = [ws[i] for i in keep]
+        for k in range(budget + 1):
+            for drop in itertools.combinations(range(len(good)), k):
+                keep = [i for i in range(len(good)) if i not in drop]
+                S = [good[i] for i in keep]
                 N = F.nullspace(G[S].T)  # rows n with n . G_S = 0: parity checks
                 if N.size and F.matmul(N, Y[keep]).any():
                     continue
-                if not self.decodes(S):
-                    continue
-                good = {j: results[j] for j in S}
-                return self.decode(good), [ws[i] for i in bad]
+                if not self._consistent(S, flat):
+                    continue  # a lie the projections missed (probability ~ p^-4)
+                if not self._determined_without(S, budget):
+                    raise DecodingError(
+                        f"{self.name}: the results of workers {S} agree, but losing {budget} "
+                        "of them would leave a target undetermined: the answer is not pinned "
+                        "down (does every R-subset decode? run ffcc verify)"
+                    )
+                liars = sorted(bad + [good[i] for i in drop])
+                return self._decode_erasures({j: arrays[j] for j in S}), liars
         raise DecodingError(
-            f"no set of at most {b} workers explains the {len(ws)} results: more faults than "
-            "the scheme tolerates"
+            f"{self.name}: no set of at most {e} workers explains the {n} results: more "
+            "faults than the scheme tolerates"
         )
+
+    def consistent(self, results: Mapping[int, np.ndarray]) -> bool:
+        """True when the results are field arrays of one shape that some basis products
+        explain exactly (every parity check of these workers' code vanishes). With k
+        results beyond a determining set, any k or fewer wrong ones make this False.
+
+        >>> from ffcc.codes.matdot import matdot
+        >>> S = matdot(1, 1, p=7)  # w = 2 workers, each returns A B
+        >>> S.consistent({0: np.array([[3]]), 1: np.array([[3]])})
+        True
+        >>> S.consistent({0: np.array([[3]]), 1: np.array([[4]])})
+        False
+        """
+        if not results:
+            return True
+        try:
+            ws, arrays, bad = self._sanitize(results)
+        except DecodingError:
+            return False
+        return not bad and self._consistent(ws, {j: arrays[j].reshape(-1) for j in ws})
+
+    def _sanitize(self, results) -> tuple[list[int], dict[int, np.ndarray], list[int]]:
+        """Sorted workers, their results as int64 arrays, and the malformed ones (not an
+        integer array, an entry outside [0, p), or not of the most common shape)."""
+        ws = sorted(int(j) for j in results)
+        if any(not 0 <= j < self.w for j in ws):
+            raise SchemeError(f"worker indices must lie in [0, {self.w}), got {ws}")
+        p = self.p
+        arrays: dict[int, np.ndarray] = {}
+        for j in ws:
+            try:
+                a = np.asarray(results[j])
+            except Exception:  # an object numpy cannot even read is malformed too
+                continue
+            if a.dtype.kind not in "iu" or a.dtype.itemsize > 8:
+                continue
+            if a.dtype.kind == "u" and a.size and int(a.max()) >= 1 << 63:
+                continue
+            a = np.ascontiguousarray(a, dtype=np.int64)
+            if a.size and int(a.view(np.uint64).max()) >= p:  # one pass: negatives wrap high
+                continue
+            arrays[j] = a
+        shapes = Counter(a.shape for a in arrays.values())
+        if not shapes:
+            raise DecodingError("no result is an array of field elements")
+        shape = shapes.most_common(1)[0][0]
+        bad = [j for j in ws if j not in arrays or arrays[j].shape != shape]
+        return ws, arrays, bad
+
+    def _consistent(self, workers: Sequence[int], flat: Mapping[int, np.ndarray]) -> bool:
+        """True when these (flattened, canonical) results satisfy every parity check of
+        the workers' code exactly, i.e. some basis products explain all of them."""
+        F = self.field
+        N = F.nullspace(self.reduced.G[list(workers)].T)
+        if not N.size:
+            return True
+        return not F.matmul(N, np.stack([flat[j] for j in workers])).any()
+
+    def _determined_without(self, workers: Sequence[int], k: int) -> bool:
+        """Whether every subset of ``workers`` missing at most k of them decodes."""
+        import itertools
+
+        ws = list(workers)
+        return all(
+            self.decodes([j for j in ws if j not in drop]) for drop in itertools.combinations(ws, k)
+        )
+
+    def _decode_erasures(self, results: Mapping[int, np.ndarray]) -> list[np.ndarray]:
+        """Targets from sanitized, mutually consistent results (no error handling).
+
+        Uses R of them when they suffice, else all of them. Subclasses with structured
+        decoders override this.
+        """
+        ws = sorted(results)
+        pick = ws[: self.R] if len(ws) >= self.R and self.decodes(ws[: self.R]) else ws
+        D = self.decoder(pick)
+        shape = np.shape(results[pick[0]])
+        Y = np.stack([np.asarray(results[j], dtype=np.int64).reshape(-1) for j in pick])
+        out = self.field.matmul(D, Y)
+        return [out[t].reshape(shape) for t in range(out.shape[0])]
 
     def reference(self, inputs: Sequence[Sequence[np.ndarray]]) -> list[np.ndarray]:
         """Targets computed directly, without coding (for checking)."""

@@ -61,7 +61,6 @@ True
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -144,12 +143,6 @@ class LagrangeScheme(EvaluationCode):
         # g(beta_i) = sum_r l^S_r(beta_i) g(alpha_r) for the Lagrange basis of the K nodes
         return self.field.lagrange_matrix(nodes, self.betas)
 
-    def decode(self, results: Mapping[int, np.ndarray]) -> list[np.ndarray]:
-        """Targets from the results; with b > 0 declared, corrects errors (raises if > b)."""
-        if self.byzantine:
-            return self.decode_with_errors(results)[0]
-        return super().decode(results)
-
     def decode_with_errors(
         self,
         results: Mapping[int, np.ndarray],
@@ -177,16 +170,17 @@ class LagrangeScheme(EvaluationCode):
         F = self.field
         K = self.threshold
         b = self.byzantine if max_errors is None else int(max_errors)
-        ws = sorted(int(j) for j in results)
-        if any(not 0 <= j < self.w for j in ws):
-            raise SchemeError(f"worker indices must lie in [0, {self.w}), got {ws}")
+        if b == 0:  # nothing to locate: check any spare results by re-encoding, decode
+            return super().decode_with_errors(results, 0)
+        if not results:
+            raise DecodingError("no worker results to decode")
+        ws, arrays, bad = self._sanitize(results)
         n = len(ws)
         if n < K + 2 * b:
             raise DecodingError(
                 f"{self.name}: correcting {b} faulty results needs at least K + 2b = "
                 f"{K + 2 * b} results, got {n}"
             )
-        arrays, bad = self._sanitize(results, ws)
         if len(bad) > b:
             raise DecodingError(f"results of workers {bad} are malformed, more than b = {b}")
         good = [j for j in ws if j not in bad]
@@ -230,23 +224,6 @@ class LagrangeScheme(EvaluationCode):
                 f"decoded polynomial, more than the b = {b} tolerated"
             )
         return [out[t].reshape(shape) for t in range(out.shape[0])], liars
-
-    def _sanitize(self, results, ws) -> tuple[dict[int, np.ndarray], list[int]]:
-        """Results as int64 arrays; malformed ones (shape, dtype, range) are flagged."""
-        p = self.p
-        arrays: dict[int, np.ndarray] = {}
-        for j in ws:
-            a = np.asarray(results[j])
-            if a.dtype.kind in "iu" and a.dtype.itemsize <= 8 and a.size:
-                a = np.ascontiguousarray(a, dtype=np.int64)
-                if int(a.min()) >= 0 and int(a.max()) < p:
-                    arrays[j] = a
-        shapes = Counter(a.shape for a in arrays.values())
-        if not shapes:
-            raise DecodingError("no result is an array of field elements")
-        shape = shapes.most_common(1)[0][0]
-        bad = [j for j in ws if j not in arrays or arrays[j].shape != shape]
-        return arrays, bad
 
 
 def _as_bool(v) -> bool:

@@ -306,23 +306,16 @@ class NodeCode(Scheme):
         self._fast[key] = D
         return D
 
-    def decode(self, results: Mapping[int, np.ndarray]) -> list[np.ndarray]:
-        """Targets from worker results ``{worker: array}`` (erasures only).
+    def _decode_erasures(self, results: Mapping[int, np.ndarray]) -> list[np.ndarray]:
+        """Targets from (sanitized, consistent) worker results ``{worker: array}``.
 
         Uses the first N + 1 answering workers (sorted) when there are that many, else all
         of them through the span of h.
         """
-        if not results:
-            raise DecodingError("no worker results to decode")
         ws = sorted(int(j) for j in results)
-        if any(not 0 <= j < self.w for j in ws):
-            raise SchemeError(f"worker indices must lie in [0, {self.w}), got {ws}")
         key = ws[: self.degree + 1]
         D = self.functional(key)
-        shapes = {np.shape(results[j]) for j in key}
-        if len(shapes) != 1:
-            raise DecodingError(f"worker results differ in shape: {sorted(shapes)}")
-        shape = shapes.pop()
+        shape = np.shape(results[key[0]])
         Y = np.stack([self.field.array(results[j], f"result {j}") for j in key])
         out = self.field.matmul(D, Y.reshape(len(key), -1))
         return [out[t].reshape(shape) for t in range(out.shape[0])]

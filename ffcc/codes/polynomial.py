@@ -257,7 +257,8 @@ class EvaluationCode(Scheme):
 
     Subclasses supply :meth:`functional`: for K distinct nodes, the (targets x K) matrix
     mapping :math:`(h(x_1), \dots, h(x_K))` to the targets. :meth:`decode` applies it to any
-    K answering workers with :func:`combine`; the generic :meth:`Scheme.decoder` remains
+    K answering workers with :func:`combine` (after checking the others against them); the
+    generic :meth:`Scheme.decoder` remains
     available as an independent cross-check.
 
     ``params["nodes"]`` holds the workers' evaluation points and ``params["threshold"]`` K.
@@ -308,15 +309,24 @@ class EvaluationCode(Scheme):
                 seen.add(j)
         return D
 
-    def decode(self, results: Mapping[int, np.ndarray]) -> list[np.ndarray]:
-        """Targets from any K worker results ``{worker: array}`` (erasures only)."""
-        if not results:
-            raise DecodingError("no worker results to decode")
+    def _consistent(self, workers, flat) -> bool:
+        # h has degree < K: the first K results fix it, every other one must be h at its node
+        ws = sorted(workers)
+        use, rest = ws[: self.threshold], ws[self.threshold :]
+        if not rest:
+            return True  # K results or fewer: nothing to check against (or no decoding)
+        F = self.field
+        L = F.lagrange_matrix(self.nodes[use], self.nodes[rest])
+        pred = combine(F, L, [flat[j] for j in use])
+        return all(np.array_equal(pred[i], flat[j]) for i, j in enumerate(rest))
+
+    def _determined_without(self, workers, k: int) -> bool:
+        return len(set(workers)) - k >= self.threshold  # any K distinct nodes fix h
+
+    def _decode_erasures(self, results: Mapping[int, np.ndarray]) -> list[np.ndarray]:
+        """Targets from any K (sanitized, consistent) worker results ``{worker: array}``."""
         _, key = self._pick(results)
-        shapes = {np.shape(results[j]) for j in key}
-        if len(shapes) != 1:
-            raise DecodingError(f"worker results differ in shape: {sorted(shapes)}")
-        shape = shapes.pop()
+        shape = np.shape(results[key[0]])
         if key not in self._fast:
             self._fast[key] = self.functional(self.nodes[list(key)])
         out = combine(self.field, self._fast[key], [results[j] for j in key])

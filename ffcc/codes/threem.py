@@ -143,7 +143,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..field import PrimeField
-from ..scheme import DecodingError, Scheme, SchemeError
+from ..scheme import Scheme, SchemeError
 from ._catalog import Construction, register
 from .locality import NodeCode, _poly_at, _poly_from_roots, _poly_mul
 
@@ -346,25 +346,20 @@ class BlockPencilScheme(Scheme):
         M = np.array([[a * a % self.p, a * b % self.p, b * b % self.p] for a, b in pts], np.int64)
         return F.matmul(self.block_rows, F.inverse(M))
 
-    def decode(self, results):
+    def _decode_erasures(self, results):
         """Per block: the first three answering workers (generic decoder if a block has
         fewer than three)."""
-        if not results:
-            raise DecodingError("no worker results to decode")
         q = self.per_block
         K = self.basis[0] // 2
         picks = [sorted(j for j in results if j // q == m)[:3] for m in range(K)]
         if any(len(pk) < 3 for pk in picks):
-            return Scheme.decode(self, results)
+            return Scheme._decode_erasures(self, results)
         F = self.field
         out = []
         for pk in picks:
             D = self._block_decoder([self.points[j % q] for j in pk])
-            shapes = {np.shape(results[j]) for j in pk}
-            if len(shapes) != 1:
-                raise DecodingError(f"worker results differ in shape: {sorted(shapes)}")
-            shape = shapes.pop()
-            Y = np.stack([F.array(results[j], f"result {j}") for j in pk])
+            shape = np.shape(results[pk[0]])
+            Y = np.stack([np.asarray(results[j], dtype=np.int64) for j in pk])
             Z = F.matmul(D, Y.reshape(3, -1))
             out += [Z[t].reshape(shape) for t in range(Z.shape[0])]
         return out

@@ -37,7 +37,7 @@ from ._cli import (
     verify_from_args,
     wants_dask,
 )
-from ._errors import InputError, RunError, TooManyFaults, VerificationFailed
+from ._errors import InputError, RunError, TooManyFaults, VerificationFailed, WorkerLost
 from ._exact import choose_primes, freivalds, matdot_scheme, quantization_bound, quantize
 from ._executors import DaskExecutor, InlineExecutor, LocalExecutor
 from ._faults import (
@@ -113,6 +113,7 @@ __all__ = [
     "InputError",
     "TooManyFaults",
     "VerificationFailed",
+    "WorkerLost",
     # command-line hooks for ffcc.cli
     "add_run_arguments",
     "cmd_run",

@@ -128,6 +128,8 @@ def cmd_run(args) -> int:
         executor = "dask"
     if executor == "dask":
         opts = {"scheduler": args.scheduler, "n_workers": args.dask_local or 2}
+        if args.timeout:  # also bounds the wait for the scheduler and its first worker
+            opts["timeout"] = args.timeout
     elif executor == "local" and args.processes:
         opts = {"processes": args.processes}
     scheme = None
@@ -168,7 +170,16 @@ def cmd_run(args) -> int:
     if args.plot:
         plot_latency(rep, args.plot)
     print(rep.to_json() if args.json else rep.summary())
+    _warn_unchecked(rep)
     return 0
+
+
+def _warn_unchecked(rep) -> None:
+    if not rep.checked:
+        print(
+            "ffcc: warning: the product is UNCHECKED (b = 0, no spare result, --freivalds 0)",
+            file=sys.stderr,
+        )
 
 
 def _run_sketched(args, A, B, executor, opts) -> int:
@@ -207,6 +218,7 @@ def _run_sketched(args, A, B, executor, opts) -> int:
     if args.plot:
         plot_latency(rep, args.plot)
     print(rep.to_json() if args.json else rep.summary())
+    _warn_unchecked(rep)
     return 0
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from .._errors import FailureError, InputError
 
-__all__ = ["RunError", "InputError", "TooManyFaults", "VerificationFailed", "InjectedFault"]
+__all__ = [
+    "RunError",
+    "InputError",
+    "TooManyFaults",
+    "VerificationFailed",
+    "WorkerLost",
+    "InjectedFault",
+]
 
 
 class RunError(FailureError):
@@ -18,6 +25,11 @@ class TooManyFaults(RunError):
 
 class VerificationFailed(RunError):
     """The decoded product failed the Freivalds check: a wrong result was not corrected."""
+
+
+class WorkerLost(RunError):
+    """Worker processes were lost and the work could not be completed (e.g. a Dask worker
+    killed during ``verify --dask-local``): the run failed; nothing is claimed."""
 
 
 class InjectedFault(RuntimeError):

@@ -43,7 +43,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ._errors import InjectedFault, RunError
+from ._errors import InjectedFault, InputError, RunError
 from ._faults import CORRUPT, KILL, RAISE
 
 __all__ = [
@@ -117,6 +117,7 @@ class GroupJob:
     X: list | None = None
     coded: list | None = None
     encode_s: float = 0.0  # time spent encoding, wherever it happened
+    tolerates: int = 0  # results the group may lose (s): one process loss must cost <= this
 
     @classmethod
     def from_coded(cls, index, kind, primes, coded, delays, faults, **kw) -> GroupJob:
@@ -557,6 +558,53 @@ def _blas_env(threads: int | None):
                 os.environ[k] = v
 
 
+def _stopped(pid) -> bool:
+    """Whether a process is stopped (SIGSTOP, SIGTSTP) or traced: it cannot finish a task
+    until someone resumes it. Linux /proc only; elsewhere never True."""
+    try:
+        with open(f"/proc/{int(pid)}/stat", "rb") as fh:
+            stat = fh.read()
+    except (OSError, ValueError):
+        return False
+    return stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] in (b"T", b"t")
+
+
+_UNKNOWN_EXIT = 255  # multiprocessing's forkserver reports this when it has no status
+_MAX_COLLATERAL = 3  # rebuilds a task may be caught in before it counts as lost
+_CLOSE_GRACE = 0.3  # seconds idle workers get to exit on their own before SIGKILL
+_CRASH_GRACE = 1.0  # after a crash: the pool's SIGTERM reaches every running worker in ms
+
+
+def _stop_pool(pool, grace: float) -> dict:
+    """Shut a process pool down without ever waiting on a stopped or hung worker.
+
+    The workers are asked to exit (``shutdown(wait=False)``; a broken pool has already
+    sent them SIGTERM) and get ``grace`` seconds; whoever is still alive then -- a worker
+    stopped with SIGSTOP (which holds a SIGTERM pending), hung, or still computing an
+    abandoned task -- is killed with SIGKILL. ``shutdown(wait=True)`` would wait for
+    every one of them. Returns {pid: exit code}: -9 marks a process found stopped and
+    killed here; one that was merely slow to exit is reported as -15 (collateral, like
+    the pool's own SIGTERM), so that a loaded machine does not turn it into a crash.
+    """
+    procs = dict(getattr(pool, "_processes", None) or {})
+    with contextlib.suppress(Exception):
+        pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + grace
+    for p in procs.values():
+        with contextlib.suppress(Exception):
+            p.join(max(0.0, deadline - time.monotonic()))
+    forced = {}
+    for pid, p in procs.items():
+        with contextlib.suppress(Exception):
+            if p.is_alive():
+                forced[pid] = -signal.SIGKILL if _stopped(pid) else -signal.SIGTERM
+                p.kill()  # SIGKILL works on a stopped process too
+    for p in procs.values():
+        with contextlib.suppress(Exception):
+            p.join(1.0)
+    return {pid: forced.get(pid, p.exitcode) for pid, p in procs.items()}
+
+
 class LocalExecutor(Executor):
     """Worker processes on this machine (ProcessPoolExecutor, forkserver).
 
@@ -627,18 +675,32 @@ class LocalExecutor(Executor):
 
     def _shutdown(self):
         if self._pool is not None:
-            with contextlib.suppress(Exception):
-                self._pool.shutdown(wait=True, cancel_futures=True)
+            _stop_pool(self._pool, _CLOSE_GRACE)
             self._pool = None
 
     def close(self):
         self._shutdown()
+
+    def _kill_stopped(self) -> list:
+        """SIGKILL pool processes that are stopped (SIGSTOP): an idle one may hold the
+        task queue's lock and block every other worker, a busy one never finishes. Its
+        task then counts as lost (exit code -9), like a crash."""
+        procs = getattr(self._pool, "_processes", None) or {}
+        gone = []
+        for pid, p in list(procs.items()):
+            if _stopped(pid):
+                with contextlib.suppress(Exception):
+                    p.kill()
+                    gone.append(pid)
+        return gone
 
     def _healthy(self) -> bool:
         # a worker that died after its group was decoded leaves a broken pool behind
         return self._pool is not None and not getattr(self._pool, "_broken", False)
 
     def run_group(self, job, enough, possible, progress=None, timeout=None):
+        if self._pool is not None and self._kill_stopped():
+            self._shutdown()
         if not self._healthy():
             self._shutdown()
         if self._pool is None or (self.processes is None and self._size < job.w):
@@ -647,6 +709,7 @@ class LocalExecutor(Executor):
         try:
             return self._run(job, gf, enough, possible, progress, timeout)
         finally:
+            gf.flags[:] = 1  # a timeout or an error: pending delays end now, not later
             gf.close()
 
     def _run(self, job, gf, enough, possible, progress, timeout):
@@ -678,6 +741,7 @@ class LocalExecutor(Executor):
                 raise RunError(f"group {job.index}: no task in flight and too few results")
             done, _ = futures_wait(list(futs), timeout=0.1, return_when=FIRST_COMPLETED)
             _check_timeout(tr, timeout)
+            self._kill_stopped()  # the pool then breaks: handled below like a crash
             broken = []
             for f in done:
                 j = futs.pop(f)
@@ -735,17 +799,17 @@ class LocalExecutor(Executor):
         """Shut the broken pool down; return {worker: exit code} of tasks whose own process
         died. Processes ended by the pool's SIGTERM are collateral; tasks that never started
         are innocent. (A crash of an abandoned task of an earlier group blames nobody.)"""
-        procs = dict(getattr(self._pool, "_processes", None) or {})
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        codes = _stop_pool(self._pool, _CRASH_GRACE)
         self._pool = None
-        codes = {pid: p.exitcode for pid, p in procs.items()}
         crashed = {}
         for j in lost:
             pid, att = int(gf.state[j, 0]), int(gf.state[j, 1])
             if att != attempt[j] + 1:
                 continue  # never started: innocent
             code = codes.get(pid, "unknown")
-            if code != -signal.SIGTERM:
+            # 255: the forkserver lost track of the exit status (not a crash of its own);
+            # a task caught in that many rebuilds in a row counts as lost all the same
+            if code not in (-signal.SIGTERM, _UNKNOWN_EXIT) or attempt[j] >= _MAX_COLLATERAL:
                 crashed[j] = code
         return crashed
 
@@ -760,11 +824,21 @@ class DaskExecutor(Executor):
         ``LocalCluster(n_workers, threads_per_worker=1, processes=True)`` on 127.0.0.1.
     n_workers:
         Workers of the local cluster.
+    timeout:
+        Seconds to wait for the scheduler to answer and for a first worker to join; past
+        that a :class:`RunError` says which (a scheduler with no workers never hangs).
 
     At most one task per worker thread is in flight, each pinned with ``workers=``; its
     operands are scattered to that worker only. ``allowed-failures = 0`` makes a lost
     worker's task fail at once with ``KilledWorker`` (set before the local cluster starts;
-    for an external scheduler it must be set in that scheduler's configuration).
+    for an external scheduler it must be set in that scheduler's configuration; either
+    way a worker that leaves the cluster is noticed here and its tasks count as lost).
+
+    **Failure domains.** A worker *process* is what dies; every task in flight on it is
+    lost with it. A group that tolerates s missing results therefore never has more than
+    s tasks in flight on one process (when s >= 1): one process loss costs at most the
+    budget. The cap is reported in the group's events when it limits a multi-threaded
+    worker.
     """
 
     name = "dask"
@@ -776,60 +850,107 @@ class DaskExecutor(Executor):
         *,
         client=None,
         silence_logs: bool = True,
+        timeout: float = 30.0,
     ):
         import logging
 
         import dask
         from distributed import Client, LocalCluster
 
+        if client is None and not scheduler and (isinstance(n_workers, bool) or int(n_workers) < 1):
+            raise InputError(f"a local Dask cluster needs n_workers >= 1, got {n_workers!r}")
         t = time.perf_counter()
+        self.timeout = float(timeout)
         self._cfg = dask.config.set({"distributed.scheduler.allowed-failures": 0})
+        # a lost scheduler or worker is reported once, by ffcc, not also by dask's logs
+        self._log = logging.getLogger("distributed.client")
+        self._log_level = self._log.level
+        if silence_logs:
+            self._log.setLevel(logging.CRITICAL)
         self._own_client = client is None
         self.cluster = None
-        if client is not None:
-            self.client = client
-        elif scheduler:
-            self.client = Client(scheduler)
-        else:
-            self.cluster = LocalCluster(
-                n_workers=int(n_workers),
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                silence_logs=logging.CRITICAL if silence_logs else logging.WARNING,
-            )
-            self.client = Client(self.cluster)
-        self.client.wait_for_workers(1)
-        # import ffcc and load the kernels in every worker now, not in the first task
-        self.client.run(_dask_warmup)
-        self.processes = sum(self.client.nthreads().values())
+        self.client = client
+        try:
+            if client is not None:
+                pass
+            elif scheduler:
+                try:
+                    self.client = Client(scheduler, timeout=self.timeout)
+                except (OSError, TimeoutError) as e:
+                    raise RunError(
+                        f"cannot reach the Dask scheduler at {scheduler} within "
+                        f"{self.timeout:g} s ({type(e).__name__}); is it running?"
+                    ) from None
+            else:
+                try:
+                    self.cluster = LocalCluster(
+                        n_workers=int(n_workers),
+                        threads_per_worker=1,
+                        processes=True,
+                        host="127.0.0.1",
+                        dashboard_address=None,
+                        silence_logs=logging.CRITICAL if silence_logs else logging.WARNING,
+                    )
+                except (RuntimeError, OSError) as e:  # e.g. "Nanny failed to start"
+                    raise RunError(
+                        f"the local Dask cluster of {n_workers} workers failed to start "
+                        f"({type(e).__name__}: {_first_line(e)})"
+                    ) from None
+                self.client = Client(self.cluster, timeout=self.timeout)
+            try:
+                self.client.wait_for_workers(1, timeout=self.timeout)
+            except TimeoutError:
+                where = scheduler or "the local cluster"
+                raise RunError(
+                    f"no Dask worker joined the scheduler at {where} within {self.timeout:g} s; "
+                    f"start workers with `dask worker {scheduler or 'ADDRESS'}`"
+                ) from None
+            # import ffcc and load the kernels in every worker now, not in the first task
+            # (a worker dying meanwhile only misses its warm-up)
+            self.client.run(_dask_warmup, on_error="return")
+            self.processes = sum(self._workers().values())
+        except BaseException:
+            self.close()
+            raise
         self.start_s = time.perf_counter() - t
         self.submissions: list = []
         self._lingering: dict = {}  # futures of abandoned tasks still holding a thread
 
     def close(self):
         with contextlib.suppress(Exception):
-            if self._own_client:
-                self.client.close()
+            if self._own_client and self.client is not None:
+                self.client.close(timeout=2)
         with contextlib.suppress(Exception):
             if self.cluster is not None:
-                self.cluster.close()
+                self.cluster.close(timeout=5)
         self.cluster = None
         with contextlib.suppress(Exception):
             self._cfg.__exit__(None, None, None)
+        self._log.setLevel(self._log_level)
 
-    def _free_slots(self) -> dict:
+    def _workers(self) -> dict:
+        """{address: threads} of the workers the scheduler has now; a RunError if the
+        scheduler itself is gone."""
+        if self.client.status not in ("running", "connecting", "newly-created"):
+            raise RunError(f"lost the Dask scheduler (client {self.client.status})")
+        try:
+            return dict(self.client.nthreads())
+        except Exception as e:
+            raise RunError(
+                f"lost the Dask scheduler ({type(e).__name__}: {_first_line(e)})"
+            ) from None
+
+    def _free_slots(self, nthreads: dict, cap: int | None) -> dict:
         busy = Counter()
         for fut, addr in list(self._lingering.items()):
             if fut.done():
                 del self._lingering[fut]
             else:
                 busy[addr] += 1
-        return {a: n - busy[a] for a, n in self.client.nthreads().items()}
+        return {a: min(n, cap or n) - busy[a] for a, n in nthreads.items()}
 
     def run_group(self, job, enough, possible, progress=None, timeout=None):
-        from distributed import Event, KilledWorker, as_completed
+        from distributed import Event, as_completed
 
         client = self.client
         token = f"ffcc-abandon-{uuid.uuid4().hex}"
@@ -838,59 +959,62 @@ class DaskExecutor(Executor):
         running: dict = {}
         ac = as_completed([], raise_errors=False)
         n_sub = 0
-        while not tr.finished():
-            if queue:
-                free = self._free_slots()
-                for fut_addr in running.values():
-                    free[fut_addr[1]] = free.get(fut_addr[1], 0) - 1
-                for addr, n in free.items():
-                    while n > 0 and queue:
-                        j = queue.popleft()
-                        ops = client.scatter(_Ops(job.operands(j)), workers=[addr], hash=False)
-                        fut = client.submit(
-                            _dask_task,
-                            ops,
-                            job.kind,
-                            tuple(job.primes),
-                            job.product,
-                            j,
-                            float(job.delays[j]),
-                            job.faults[j],
-                            (job.seed, job.index, j),
-                            token,
-                            workers=[addr],
-                            allow_other_workers=False,
-                            pure=False,
-                            key=f"ffcc-g{job.index}-w{j}-{uuid.uuid4().hex[:8]}",
-                        )
-                        running[fut] = (j, addr)
-                        ac.add(fut)
-                        self.submissions.append((job.index, j, 0))
-                        tr.submitted(j)
-                        n_sub += 1
-                        n -= 1
-            if not ac.has_ready():
-                time.sleep(_POLL)
-                _check_timeout(tr, timeout)
-                continue
-            for fut in ac.next_batch(block=False):
-                j, _addr = running.pop(fut)
-                if fut.status == "finished":
-                    info, outs = fut.result()
-                    if info["status"] == OK:
-                        tr.record_ok(j, info, outs)
-                    else:
-                        tr.record_fail(j, ABANDONED, "worker saw the abandon event", info)
-                else:
-                    exc = fut.exception() if fut.status == "error" else None
-                    if isinstance(exc, KilledWorker) or fut.status != "error":
-                        tr.record_fail(j, KILLED, f"worker lost ({type(exc).__name__})")
-                    else:
-                        tr.record_fail(j, RAISED, f"{type(exc).__name__}: {exc}")
-        Event(token, client=client).set()  # ends the delays of abandoned stragglers
-        for fut, (_j, addr) in running.items():
-            fut.cancel()  # does not stop a running task: it keeps its thread
-            self._lingering[fut] = addr  # later groups count that thread as busy
+        # one process loss may cost at most the s missing results the group tolerates
+        cap = job.tolerates if job.tolerates and job.tolerates >= 1 else None
+        nthreads = self._workers()
+        if cap is not None and any(n > cap for n in nthreads.values()):
+            for ev in tr.events.values():
+                ev.detail = f"at most {cap} task(s) in flight per worker process (s = {cap})"
+        last_check = time.perf_counter()
+        try:
+            while not tr.finished():
+                if time.perf_counter() - last_check > 0.1:
+                    nthreads = self._workers()
+                    last_check = time.perf_counter()
+                    for fut, (j, addr) in list(running.items()):
+                        if addr not in nthreads:  # its process is gone, and the task with it
+                            del running[fut]
+                            fut.cancel()
+                            tr.record_fail(j, KILLED, f"worker {addr} left the cluster")
+                    if tr.finished():
+                        break
+                if queue:
+                    free = self._free_slots(nthreads, cap)
+                    for _j, addr in running.values():
+                        free[addr] = free.get(addr, 0) - 1
+                    for addr, n in free.items():
+                        while n > 0 and queue:
+                            j = queue.popleft()
+                            try:
+                                fut = self._submit(job, j, addr, token)
+                            except RunError:
+                                raise
+                            except Exception:  # that worker just went away: try another
+                                queue.appendleft(j)
+                                nthreads.pop(addr, None)
+                                break
+                            running[fut] = (j, addr)
+                            ac.add(fut)
+                            self.submissions.append((job.index, j, 0))
+                            tr.submitted(j)
+                            n_sub += 1
+                            n -= 1
+                if not ac.has_ready():
+                    time.sleep(_POLL)
+                    _check_timeout(tr, timeout)
+                    continue
+                for fut in ac.next_batch(block=False):
+                    if fut not in running:
+                        continue  # already counted lost
+                    j, _addr = running.pop(fut)
+                    self._record(tr, fut, j)
+        finally:
+            with contextlib.suppress(Exception):
+                Event(token, client=client).set()  # ends the delays of abandoned stragglers
+            for fut, (_j, addr) in running.items():
+                with contextlib.suppress(Exception):
+                    fut.cancel()  # does not stop a running task: it keeps its thread
+                self._lingering[fut] = addr  # later groups count that thread as busy
         tr.abandon_rest()
         for _fut, (j, _addr) in running.items():
             tr.events[j].detail = (
@@ -898,6 +1022,54 @@ class DaskExecutor(Executor):
                 "keeps its thread until it finishes"
             )
         return tr.outcome(submissions=n_sub)
+
+    def _submit(self, job, j, addr, token):
+        ops = self.client.scatter(
+            _Ops(job.operands(j)), workers=[addr], hash=False, timeout=self.timeout
+        )
+        return self.client.submit(
+            _dask_task,
+            ops,
+            job.kind,
+            tuple(job.primes),
+            job.product,
+            j,
+            float(job.delays[j]),
+            job.faults[j],
+            (job.seed, job.index, j),
+            token,
+            workers=[addr],
+            allow_other_workers=False,
+            pure=False,
+            key=f"ffcc-g{job.index}-w{j}-{uuid.uuid4().hex[:8]}",
+        )
+
+    @staticmethod
+    def _record(tr, fut, j):
+        from distributed import KilledWorker
+
+        try:
+            if fut.status == "finished":
+                info, outs = fut.result(timeout=30)
+                if info["status"] == OK:
+                    tr.record_ok(j, info, outs)
+                else:
+                    tr.record_fail(j, ABANDONED, "worker saw the abandon event", info)
+                return
+            exc = fut.exception(timeout=30) if fut.status == "error" else None
+        except Exception as e:  # lost between finishing and fetching, or cancelled
+            tr.record_fail(j, KILLED, f"worker lost ({type(e).__name__})")
+            return
+        if isinstance(exc, KilledWorker) or fut.status != "error":
+            why = type(exc).__name__ if exc is not None else f"task {fut.status}"
+            tr.record_fail(j, KILLED, f"worker lost ({why})")
+        else:
+            tr.record_fail(j, RAISED, f"{type(exc).__name__}: {exc}")
+
+
+def _first_line(e) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
 
 
 class _Ops:

@@ -8,13 +8,15 @@ integer result and a :class:`~ffcc.run.RunReport`.
 
 **Guarantees.** With at most s results missing (killed, raising or straggling workers)
 and at most b corrupted, the result is exact and the workers that lied are named: with
-b = 0 the first results that determine every target are decoded; with b > 0 the run
+b = 0 the first results that determine every target are decoded, and every spare result
+that arrived as well is checked against them (a disagreement raises); with b > 0 the run
 waits for w - s results (R + 2b, the minimum that corrects b errors) and calls the
 scheme's ``decode_with_errors``. With more faults it raises :class:`TooManyFaults`; a lie
 that no decoder can see (more than b liars whose results happen to be consistent, or any
-lie when b = 0) is caught by the Freivalds check with probability at least
-:math:`1 - q^{-t}`, raising :class:`VerificationFailed`. Nothing the caller passed is
-modified.
+lie when b = 0 and no spare result arrived) is caught by the Freivalds check with
+probability at least :math:`1 - q^{-t}`, raising :class:`VerificationFailed`. The report
+says what checked the product (``checked``, ``checked_by``); when nothing did (b = 0, no
+spare result, Freivalds off) it says UNCHECKED. Nothing the caller passed is modified.
 
 Example
 -------
@@ -207,8 +209,9 @@ def _fault_text(events) -> str:
     return "; ".join(parts) if parts else "none failed, but the results do not suffice"
 
 
-def _decode_group(pr: _Prepared, outcome, seed) -> tuple[list, list, list]:
-    """Signed integer targets, the workers used and the liars."""
+def _decode_group(pr: _Prepared, outcome, seed, grep) -> tuple[list, list, list]:
+    """Signed integer targets, the workers used and the liars; records in
+    ``grep.checked_by`` what cross-checked the decoded targets."""
     S0 = pr.scheme
     ok = outcome.results
     b = S0.byzantine
@@ -217,13 +220,22 @@ def _decode_group(pr: _Prepared, outcome, seed) -> tuple[list, list, list]:
         order = outcome.order
         pick = order[: S0.R] if len(order) >= S0.R and S0.decodes(order[: S0.R]) else order
         used = sorted(pick)
+        spare = sorted(set(ok) - set(used))
         for qi, s in enumerate(pr.schemes):
+            if spare and not s.consistent({j: ok[j][qi] for j in used + spare}):
+                raise TooManyFaults(
+                    f"group {grep.index} ({grep.name}): the {len(ok)} results disagree with "
+                    f"each other: some worker returned a wrong result, but b = 0 was declared; "
+                    "declare byzantine >= 1 (-b 1) to locate and correct liars"
+                )
             D = s.decoder(used)
             shape = np.shape(ok[used[0]][qi])
             # the results are views of the workers' output slots: no stacked copy
             ys = [np.asarray(ok[j][qi], dtype=np.int64).reshape(-1) for j in used]
             out = [lincomb(s.p, D[t], ys, ys[0].size) for t in range(D.shape[0])]
             per_prime.append([out[t].reshape(shape) for t in range(D.shape[0])])
+        if spare:
+            grep.checked_by.append(f"spare results ({len(spare)})")
     else:
         for qi, s in enumerate(pr.schemes):
             try:
@@ -239,6 +251,7 @@ def _decode_group(pr: _Prepared, outcome, seed) -> tuple[list, list, list]:
             per_prime.append(targets)
             liars.update(bad)
         used = sorted(set(ok) - liars)
+        grep.checked_by.append("error-correcting decode")
     n_t = len(per_prime[0])
     targets = [combine([pp[t] for pp in per_prime], pr.primes, pr.bound) for t in range(n_t)]
     return targets, used, sorted(liars)
@@ -337,19 +350,20 @@ def run_plan(
             for gi, pr in enumerate(prepared):
                 targets, grep = _run_group(ex, pr, gi, model, faults, rng, seed, bar, timeout)
                 rep.groups.append(grep)
-                if freivalds:
-                    _check_targets(pr, targets, freivalds, rng_check, gi, q_check)
+                if freivalds and _check_targets(pr, targets, freivalds, rng_check, gi, q_check):
+                    grep.checked_by.append("freivalds")
                 C = _assemble(C, pr, targets, shape, prepared, gi)
     finally:
         if own:
             ex.close()
-    if freivalds:
+    if freivalds and any("freivalds" in g.checked_by for g in rep.groups):
         rep.freivalds = {
             "trials": int(freivalds),
             "q": q_check,
             "passed": True,
             "failure_probability": float(q_check) ** -int(freivalds),
-            "what": "every target of every group, against its definition from the inputs",
+            "what": "every target of every matrix-product group, against its definition "
+            "from the inputs",
         }
     if lemma1_bound is not None:
         rep.errors["lemma1_bound"] = float(lemma1_bound)
@@ -403,10 +417,11 @@ def _place_weight(g: Group) -> int:
     return sum(abs(int(it[2])) if len(it) > 2 else 1 for it in g.place)
 
 
-def _check_targets(pr: _Prepared, targets, trials, rng, gi, q):
+def _check_targets(pr: _Prepared, targets, trials, rng, gi, q) -> bool:
+    """Freivalds check of every target; False when it does not apply (not a product)."""
     s = pr.scheme
     if s.d != 2 or s.product is not None:
-        return  # the check is written for matrix products
+        return False  # the check is written for matrix products
     for t, v in enumerate(targets):
         if not freivalds_target(s, pr.inputs, v, t, trials, rng, q):
             raise VerificationFailed(
@@ -414,6 +429,7 @@ def _check_targets(pr: _Prepared, targets, trials, rng, gi, q):
                 f"result that decoding did not correct (more than b = {s.byzantine} liars?); "
                 "declare byzantine >= 1 to locate and correct liars"
             )
+    return True
 
 
 def _run_group(ex, pr: _Prepared, gi, model, faults, rng, seed, bar, timeout):
@@ -450,6 +466,7 @@ def _run_group(ex, pr: _Prepared, gi, model, faults, rng, seed, bar, timeout):
         label=grep.name,
         E=[list(sch.E) for sch in pr.schemes],
         X=X,
+        tolerates=s,
     )
     prep_s = time.perf_counter() - t
     if b == 0:
@@ -486,7 +503,7 @@ def _run_group(ex, pr: _Prepared, gi, model, faults, rng, seed, bar, timeout):
             f"{what}. Failures: {_fault_text(grep.events)}"
         )
     t = time.perf_counter()
-    targets, used, liars = _decode_group(pr, out, seed)
+    targets, used, liars = _decode_group(pr, out, seed, grep)
     grep.decode_s = time.perf_counter() - t
     grep.used, grep.liars = used, liars
     for j in liars:
@@ -634,7 +651,10 @@ def run_matmul(
                 "what": "C x == A (B x) mod q for the whole (quantized) product",
                 "seconds": time.perf_counter() - t,
             }
-            if not ok:
+            if ok:
+                for g in rep.exact_groups:
+                    g.checked_by.append("freivalds")
+            else:
                 raise VerificationFailed(
                     "the decoded product failed the Freivalds check: some worker returned a "
                     f"wrong result that decoding did not correct (b = {b} declared); declare "
@@ -688,7 +708,9 @@ def _run_real(ex, rep: RunReport, A0, B0, C_exact, m, s, basis, model, seed, tim
     rng = np.random.default_rng([seed, 0x5EA1])
     delays = parse_model(model).sample(code.w, rng)
     gi = len(rep.groups)
-    job = GroupJob.from_coded(gi, "float", (), [coded], delays, [None] * code.w, seed=seed)
+    job = GroupJob.from_coded(
+        gi, "float", (), [coded], delays, [None] * code.w, seed=seed, tolerates=s
+    )
     t_start = time.perf_counter()
     out = ex.run_group(
         job,

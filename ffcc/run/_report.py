@@ -47,6 +47,9 @@ class GroupReport:
     liars: list = field(default_factory=list)
     events: list = field(default_factory=list)  # WorkerEvent
     condition: float | None = None  # real-valued path: cond of the decoding matrix
+    # what cross-checked the decoded targets: "freivalds", "error-correcting decode" (b >= 1),
+    # "spare results (k)" (k results beyond those decoded agreed); empty: unchecked
+    checked_by: list = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for e in self.events if e.status == status)
@@ -120,6 +123,15 @@ class RunReport:
         return sum(g.encode_s for g in self.exact_groups)
 
     @property
+    def checked(self) -> bool:
+        """True when something beyond decoding checked every exact group's targets."""
+        return bool(self.exact_groups) and all(g.checked_by for g in self.exact_groups)
+
+    @property
+    def checked_by(self) -> list:
+        return sorted({how.split(" (")[0] for g in self.exact_groups for how in g.checked_by})
+
+    @property
     def liars(self) -> list:
         return [(g.index, j) for g in self.groups for j in g.liars]
 
@@ -139,6 +151,8 @@ class RunReport:
         d["decode_s"] = self.decode_s
         d["event_counts"] = self.event_counts()
         d["liars"] = [list(x) for x in self.liars]
+        d["checked"] = self.checked
+        d["checked_by"] = self.checked_by
         return _jsonable(d)
 
     def to_json(self, indent: int | None = None) -> str:
@@ -162,7 +176,10 @@ class RunReport:
         if any(self.faults.values()):
             L.append(f"injected faults: {self.faults}")
         for g in self.groups:
-            kind = "exact" if g.kind == "field" else "real-valued"
+            if g.kind != "field":
+                kind = "real-valued"
+            else:
+                kind = "exact" if g.checked_by else "decoded, UNCHECKED"
             primes = f", primes {g.primes}" if g.primes else ""
             bits = f" ({g.bound_bits}-bit range)" if g.bound_bits is not None else ""
             L.append(
@@ -194,6 +211,8 @@ class RunReport:
                 f"{'passed' if fv['passed'] else 'FAILED'}; a wrong product passes with "
                 f"probability <= {fv['failure_probability']:.3g}"
             )
+        if self.exact_groups:
+            L.append(self._checked_line())
         e = self.errors
         if "rel_error" in e:
             L.append(f"relative error vs the exact product: {e['rel_error']:.3g}")
@@ -218,6 +237,16 @@ class RunReport:
             )
         L.extend(self.notes)
         return "\n".join(L)
+
+    def _checked_line(self) -> str:
+        if self.checked:
+            return f"checked: yes, by {', '.join(self.checked_by)}"
+        bare = [g.index for g in self.exact_groups if not g.checked_by]
+        return (
+            f"UNCHECKED: nothing verified the decoded result of group(s) {bare} (b = 0, no "
+            "spare result arrived, Freivalds off): it is exact only if every worker used "
+            "returned a correct result"
+        )
 
 
 _COLORS = {
