@@ -483,8 +483,10 @@ def nodes(field, n=None, *, max_n=8) -> SearchStrategy[np.ndarray]:
     field:
         A prime, a :class:`~ffcc.field.PrimeField` or a strategy of either.
     n:
-        The number of points, an int or a strategy; it must not exceed p. By default it
-        is drawn from ``0..min(p, max_n)``, which always fits.
+        The number of points: an int, which must not exceed p, or a strategy, whose
+        draws are lowered to p when larger (so ``nodes(primes(), st.integers(1, 6))``
+        never fails; use ``len`` of the result). By default n is drawn from
+        ``0..min(p, max_n)``.
     max_n:
         Largest n drawn when ``n`` is not given (an int or a strategy).
 
@@ -493,28 +495,37 @@ def nodes(field, n=None, *, max_n=8) -> SearchStrategy[np.ndarray]:
     >>> minimal(nodes(7, 3)).tolist()
     [0, 1, 2]
     >>> minimal(nodes(7, 3), lambda x: 6 in x).tolist()  # p - 1 among the nodes
-    [6, 0, 1]
+    [0, 1, 6]
     >>> minimal(nodes(2, 2), lambda x: x[0] == 1).tolist()  # all of GF(2), no retries
     [1, 0]
     """
-    if _any_strategy(field, n, max_n):
-        _field_arg(field)
-        n = None if n is None else _int_arg(n, "n", 0)
-        _int_arg(max_n, "max_n", 0)
-        return _deferred(lambda field, n, max_n: nodes(field, n, max_n=max_n), field=field,
-                         n=_as_strategy(n), max_n=max_n)  # fmt: skip
+    field = _field_arg(field)
+    n = None if n is None else _int_arg(n, "n", 0)
+    max_n = _int_arg(max_n, "max_n", 0)
+    if isinstance(n, int) and isinstance(field, PrimeField):
+        _check_nodes(n, field.p)
+    return _deferred(_nodes_in, field=field, n=_as_strategy(n), max_n=max_n, clamp=st.just(
+        isinstance(n, SearchStrategy)))  # fmt: skip
+
+
+def _check_nodes(n: int, p: int) -> None:
+    if n > p:
+        raise InvalidArgument(
+            f"n = {n} distinct nodes do not exist in GF({p}): use n <= p, or draw the "
+            f"field with primes(min_value={n})"
+        )
+
+
+def _nodes_in(field, n, max_n, clamp) -> SearchStrategy[np.ndarray]:
     p = _as_field(field).p
     if n is None:
-        count = st.integers(0, min(p, _check_int(max_n, "max_n", 0)))
-    else:
-        n = _check_int(n, "n", 0)
-        if n > p:
-            raise InvalidArgument(
-                f"n = {n} distinct nodes do not exist in GF({p}): use n <= p, or draw "
-                f"the field with primes(min_value={n})"
-            )
-        count = st.just(n)
-    return count.flatmap(lambda k: _nodes(p, k))
+        return st.integers(0, min(p, _check_int(max_n, "max_n", 0))).flatmap(
+            lambda k: _nodes(p, k)
+        )
+    n = _check_int(n, "n", 0)
+    if not clamp:
+        _check_nodes(n, p)
+    return _nodes(p, min(n, p))
 
 
 @st.composite
@@ -784,6 +795,8 @@ def _holding(draw, p_st, *, d, max_basis, hi_w, max_targets, max_terms, s, b, fa
     else:
         m = draw(st.integers(1, max(1, min(max_basis, (cap + 1) // 2))))
         basis, N = [m, m], 2 * m - 1
+        if m == 1:  # the same scheme as the polynomial family's with basis (1, 1)
+            family = "polynomial"
     hi = min(hi_w, p) if N >= 2 else hi_w
     w = draw(st.integers(N + spare, max(N + spare, hi)))
     x = draw(nodes(p, w)) if N >= 2 else np.zeros(w, dtype=np.int64)
@@ -870,25 +883,29 @@ def _grid(name: str, defaults: dict) -> list[dict]:
 
 @lru_cache(maxsize=64)
 def _catalog_menu(names: tuple[str, ...], p_key: int, max_workers: int) -> tuple:
-    """(name, params, w, s, b) of every grid point that builds over GF(p_key) with at most
-    max_workers workers, smallest w first. Builders refuse fields too small for their
-    nodes (FieldError): the feasible set only grows with p, so one large prime stands for
-    every p >= p_key."""
+    """``((name, ((params, s), ...)), ...)``: for each construction, the grid points that
+    build over GF(p_key) with at most max_workers workers, smallest w first; the
+    constructions ordered by their smallest w. Builders refuse fields too small for their
+    nodes: the feasible set only grows with p, so one prime stands for every p >= p_key."""
     from ._errors import InputError
     from .codes import CATALOG
 
     menu = []
     for name in names:
         entry = CATALOG[name]
+        fits = []
         for params in _grid(name, entry.defaults):
             try:
                 S = entry.build(**{**entry.defaults, **params, "p": p_key})
             except (InputError, ValueError):  # e.g. too few nodes in GF(p), or p = 2
                 continue
             if S.w <= max_workers:
-                menu.append((name, params, S.w, S.stragglers, S.byzantine))
-    menu.sort(key=lambda e: (e[2], names.index(e[0])))
-    return tuple(menu)
+                fits.append((S.w, S.stragglers, params))
+        if fits:
+            fits.sort(key=lambda e: e[:2])
+            menu.append((fits[0][0], name, tuple((params, s) for _, s, params in fits)))
+    menu.sort(key=lambda e: e[0])
+    return tuple((name, points) for _, name, points in menu)
 
 
 def catalog_schemes(
@@ -900,7 +917,8 @@ def catalog_schemes(
 
     Each construction has a small grid of parameters (m, n, q, k, K, d, b, targets,
     layout, sample graphs, s); the grid points that fit ``max_workers`` and the drawn
-    field are listed, smallest w first, and one is drawn: no draw is rejected. A
+    field are listed, smallest w first. A construction is drawn uniformly among those
+    with a fitting point, then one of its points: no draw is rejected. A
     construction registered after this module was written is drawn with its defaults
     and s in 0..2. Shrinks towards the smallest scheme (one worker, s = 0).
 
@@ -980,20 +998,22 @@ def _catalog(draw, p_st, names, hi_w, s):
     menu = _catalog_menu(names, _p_key(F.p, hi_w), hi_w)
     if s is not None:
         want = _value(draw, s, "stragglers", 0)
-        offered = {e[3] for e in menu}
+        offered = {s for _, points in menu for _, s in points}
         if isinstance(s, int) and want not in offered:
             raise InvalidArgument(
                 f"stragglers = {want}: no construction of {list(names)} with at most "
                 f"{hi_w} workers over GF({F.p}) tolerates exactly that many"
             )
         want = max((v for v in offered if v <= want), default=min(offered, default=0))
-        menu = tuple(e for e in menu if e[3] == want)
+        menu = [(n, tuple(e for e in points if e[1] == want)) for n, points in menu]
+        menu = tuple((n, points) for n, points in menu if points)
     if not menu:
         raise InvalidArgument(
             f"p = {F.p}: no construction of {list(names)} fits GF({F.p}) with at most "
             f"{hi_w} workers; draw p from primes(min_value=...) with a larger minimum"
         )
-    name, params, *_ = draw(st.sampled_from(menu))
+    name, points = draw(st.sampled_from(menu))
+    params, _ = draw(st.sampled_from(points))
     entry = CATALOG[name]
     return entry.build(**{**entry.defaults, **params, "p": F.p})
 
