@@ -519,9 +519,7 @@ def _check_nodes(n: int, p: int) -> None:
 def _nodes_in(field, n, max_n, clamp) -> SearchStrategy[np.ndarray]:
     p = _as_field(field).p
     if n is None:
-        return st.integers(0, min(p, _check_int(max_n, "max_n", 0))).flatmap(
-            lambda k: _nodes(p, k)
-        )
+        return st.integers(0, min(p, _check_int(max_n, "max_n", 0))).flatmap(lambda k: _nodes(p, k))
     n = _check_int(n, "n", 0)
     if not clamp:
         _check_nodes(n, p)
@@ -754,8 +752,7 @@ def holding_schemes(
     families = tuple(families)
     if not families or any(f not in ("polynomial", "matdot") for f in families):
         raise InvalidArgument(
-            f"families must be a non-empty selection of 'polynomial' and 'matdot', got "
-            f"{families!r}"
+            f"families must be a non-empty selection of 'polynomial' and 'matdot', got {families!r}"
         )
     args = dict(
         d=_int_arg(d, "d", 1),
@@ -806,12 +803,11 @@ def _holding(draw, p_st, *, d, max_basis, hi_w, max_targets, max_terms, s, b, fa
         strides = np.cumprod([1] + basis[:-1]).tolist()
         for j in range(w):
             xj = int(x[j])
-            encoders.append(
-                [
-                    [draw(nonzero) * pow(xj, sig * l, p) % p for l in range(lam)]
-                    for sig, lam in zip(strides, basis, strict=True)
-                ]
-            )
+            row = []
+            for sig, lam in zip(strides, basis, strict=True):
+                alpha = draw(nonzero)  # one scaling per worker and coordinate
+                row.append([alpha * pow(xj, sig * l, p) % p for l in range(lam)])
+            encoders.append(row)
         coeff = st.one_of(st.just(1), nonzero)
         index = st.tuples(*[st.integers(0, lam - 1) for lam in basis])
         targets = draw(
@@ -969,11 +965,12 @@ def catalog_schemes(
     if p is None:
         if isinstance(hi_w, int):
             q = 2
-            while not _catalog_menu(names, _p_key(q, hi_w), hi_w):
+            while not _offers(_catalog_menu(names, _p_key(q, hi_w), hi_w), s):
                 q = int(sympy.nextprime(q))
                 if q > 4 * hi_w + 8:
                     raise InvalidArgument(
                         f"no construction of {list(names)} fits max_workers = {hi_w}"
+                        + ("" if s is None else f" with stragglers = {s}")
                     )
             p_st = primes(min_value=q)
         else:
@@ -981,6 +978,11 @@ def catalog_schemes(
     else:
         p_st = _field_strategy(p)
     return _catalog(p_st, names, hi_w, s)
+
+
+def _offers(menu, s) -> bool:
+    """Does the menu offer a grid point (with exactly s stragglers, when s is an int)?"""
+    return any(not isinstance(s, int) or e[1] == s for _, points in menu for e in points)
 
 
 def _p_key(p: int, max_workers: int) -> int:
@@ -1082,9 +1084,7 @@ def byzantine_sets(w, b, *, exclude=(), exact: bool = True) -> SearchStrategy[li
     if _any_strategy(w, b):
         _int_arg(w, "w", 0)
         _int_arg(b, "b", 0)
-        return _deferred(
-            lambda w, b: byzantine_sets(w, b, exclude=exclude, exact=exact), w=w, b=b
-        )
+        return _deferred(lambda w, b: byzantine_sets(w, b, exclude=exclude, exact=exact), w=w, b=b)
     w = _check_int(w, "w", 0)
     b = _check_int(b, "b", 0)
     excluded = {int(x) for x in exclude}
@@ -1235,8 +1235,12 @@ def sample_multigraphs(
     [(0, 0), (0, 1)]
     """
     if _any_strategy(max_left, max_right, max_samples, min_samples):
-        for v, n, lo in ((max_left, "max_left", 1), (max_right, "max_right", 1),
-                         (max_samples, "max_samples", 0), (min_samples, "min_samples", 0)):
+        for v, n, lo in (
+            (max_left, "max_left", 1),
+            (max_right, "max_right", 1),
+            (max_samples, "max_samples", 0),
+            (min_samples, "min_samples", 0),
+        ):
             _int_arg(v, n, lo)  # fmt: skip
         return _deferred(
             lambda max_left, max_right, max_samples, min_samples: sample_multigraphs(
