@@ -198,7 +198,7 @@ def _special_values(p: int) -> tuple[int, ...]:
     """Edge values of GF(p), always seven of them whatever p is (p = 2 repeats some), so
     that an index into the list keeps its meaning while p shrinks."""
     h = (p - 1) // 2
-    return tuple(v % p for v in (0, 1, 2, h, h + 1, p - 2, p - 1))
+    return tuple(v % p for v in (0, 1, p - 1, 2, p - 2, h, h + 1))
 
 
 # ----------------------------------------------------------------------------- minimal
@@ -329,12 +329,15 @@ def fields(min_value=2, max_value=MAX_PRIME) -> SearchStrategy[PrimeField]:
 
 
 def field_elements(field) -> SearchStrategy[int]:
-    """Python ints in [0, p): half of the draws uniform, half from the edge values
-    ``0, 1, 2, (p - 1)/2, (p + 1)/2, p - 2, p - 1`` (reduced mod p).
+    """Python ints in [0, p): a third of the draws from the edge values
+    ``0, 1, p - 1, 2, p - 2, (p - 1)/2, (p + 1)/2`` (reduced mod p), a third uniform
+    shrinking towards 0, a third uniform shrinking towards p - 1.
 
     The edge values are a list of **fixed length** whatever p is (for p = 2 it reads
-    0, 1, 0, 0, 1, 0, 1), so a drawn "p - 1" stays "p - 1" while p shrinks: paired with
-    :func:`primes`, a bug at entry p - 1 shrinks to p = 2, x = 1. Shrinks towards 0.
+    0, 1, 1, 0, 0, 0, 1), so a drawn "p - 1" stays "p - 1" while p shrinks: paired with
+    :func:`primes`, a bug at entry p - 1 shrinks to p = 2, x = 1. Large values shrink
+    to p - 1 and p - 2 rather than to small ones, so an overflow found at one prime still
+    overflows when p shrinks to the smallest prime that shows it. Shrinks towards 0.
 
     Parameters
     ----------
@@ -347,13 +350,14 @@ def field_elements(field) -> SearchStrategy[int]:
     --------
     >>> minimal(field_elements(65537), lambda x: x > 0)
     1
-    >>> minimal(field_elements(65537), lambda x: x > 40000)
-    65535
+    >>> minimal(field_elements(65537), lambda x: x > 40000)  # shrinks to p - 1 first
+    65536
     """
     if isinstance(field, SearchStrategy):
         return field.flatmap(field_elements)
     p = _as_field(field).p
-    return st.one_of(st.sampled_from(_special_values(p)), st.integers(0, p - 1))
+    top = st.integers(0, p - 1).map(lambda k: p - 1 - k)  # uniform too, but shrinks to p - 1
+    return st.one_of(st.sampled_from(_special_values(p)), st.integers(0, p - 1), top)
 
 
 def field_arrays(
@@ -385,8 +389,8 @@ def field_arrays(
 
     Examples
     --------
-    >>> minimal(field_arrays(7, (2, 3)), lambda a: a.sum() > 0).tolist()  # one fill value
-    [[1, 1, 1], [1, 1, 1]]
+    >>> minimal(field_arrays(7, (2, 3)), lambda a: a.sum() > 0).tolist()
+    [[0, 0, 0], [0, 0, 1]]
     >>> minimal(field_arrays(7, 3, fill=st.nothing()), lambda a: a.sum() > 0).tolist()
     [0, 0, 1]
     """
@@ -469,14 +473,15 @@ def _as_strategy(value) -> SearchStrategy:
     return value if isinstance(value, SearchStrategy) else st.just(value)
 
 
-def nodes(field, n=None, *, max_n=8) -> SearchStrategy[np.ndarray]:
+def nodes(field, n=None, *, min_n=0, max_n=8) -> SearchStrategy[np.ndarray]:
     """Distinct evaluation points: int64 arrays of n different elements of GF(p).
 
-    Built one point at a time, each either an edge value (0, 1, 2, (p - 1)/2, (p + 1)/2,
-    p - 2, p - 1; the next free value if taken) or the k-th value not taken yet, so
-    every n <= p is drawn without rejecting anything (``field_arrays(p, n,
-    unique=True)`` filters, and cannot finish when n is close to p). Shrinks towards
-    ``[0, 1, ..., n - 1]``.
+    A list of point choices, each a uniform value or an edge value (0, 1, 2, (p - 1)/2,
+    (p + 1)/2, p - 2, p - 1), moved to the next free value when taken, so every n <= p
+    is drawn without rejecting anything (``field_arrays(p, n, unique=True)``
+    filters, and cannot finish when n is close to p). Shrinks towards
+    ``[0, 1, ..., n - 1]``; like any list, points can be deleted while shrinking, so a
+    failure needing "a node equal to p - 1" shrinks to the single node p - 1.
 
     Parameters
     ----------
@@ -486,26 +491,35 @@ def nodes(field, n=None, *, max_n=8) -> SearchStrategy[np.ndarray]:
         The number of points: an int, which must not exceed p, or a strategy, whose
         draws are lowered to p when larger (so ``nodes(primes(), st.integers(1, 6))``
         never fails; use ``len`` of the result). By default n is drawn from
-        ``0..min(p, max_n)``.
-    max_n:
-        Largest n drawn when ``n`` is not given (an int or a strategy).
+        ``min_n..min(p, max_n)``.
+    min_n, max_n:
+        Bounds on n when ``n`` is not given (ints or strategies; min_n is lowered to p).
 
     Examples
     --------
     >>> minimal(nodes(7, 3)).tolist()
     [0, 1, 2]
-    >>> minimal(nodes(7, 3), lambda x: 6 in x).tolist()  # p - 1 among the nodes
-    [0, 1, 6]
+    >>> minimal(nodes(7, min_n=1, max_n=4), lambda x: 6 in x).tolist()  # p - 1 is a node
+    [6]
     >>> minimal(nodes(2, 2), lambda x: x[0] == 1).tolist()  # all of GF(2), no retries
     [1, 0]
     """
     field = _field_arg(field)
     n = None if n is None else _int_arg(n, "n", 0)
+    min_n = _int_arg(min_n, "min_n", 0)
     max_n = _int_arg(max_n, "max_n", 0)
+    if not _any_strategy(min_n, max_n) and max_n < min_n:
+        raise InvalidArgument(f"max_n = {max_n} is below min_n = {min_n}")
     if isinstance(n, int) and isinstance(field, PrimeField):
         _check_nodes(n, field.p)
-    return _deferred(_nodes_in, field=field, n=_as_strategy(n), max_n=max_n, clamp=st.just(
-        isinstance(n, SearchStrategy)))  # fmt: skip
+    return _deferred(
+        _nodes_in,
+        field=field,
+        n=_as_strategy(n),
+        min_n=min_n,
+        max_n=max_n,
+        clamp=st.just(isinstance(n, SearchStrategy)),
+    )
 
 
 def _check_nodes(n: int, p: int) -> None:
@@ -516,32 +530,34 @@ def _check_nodes(n: int, p: int) -> None:
         )
 
 
-def _nodes_in(field, n, max_n, clamp) -> SearchStrategy[np.ndarray]:
+def _nodes_in(field, n, min_n, max_n, clamp) -> SearchStrategy[np.ndarray]:
     p = _as_field(field).p
     if n is None:
-        return st.integers(0, min(p, _check_int(max_n, "max_n", 0))).flatmap(lambda k: _nodes(p, k))
-    n = _check_int(n, "n", 0)
-    if not clamp:
-        _check_nodes(n, p)
-    return _nodes(p, min(n, p))
-
-
-@st.composite
-def _nodes(draw, p: int, n: int) -> np.ndarray:
+        lo = min(_check_int(min_n, "min_n", 0), p)
+        hi = min(_check_int(max_n, "max_n", 0), p)
+        if hi < lo:
+            raise InvalidArgument(f"max_n = {max_n} is below min_n = {min_n}")
+    else:
+        n = _check_int(n, "n", 0)
+        if not clamp:
+            _check_nodes(n, p)
+        lo = hi = min(n, p)
     special = _special_values(p)
-    taken: list[int] = []  # sorted
-    out = []
-    for i in range(n):
-        if draw(st.booleans()):
-            v = special[draw(st.integers(0, len(special) - 1))]
-            while v in taken:
-                v = (v + 1) % p
-        else:
-            v = draw(st.integers(0, p - 1 - i))  # the v-th value not taken yet
-            for t in taken:
-                if t <= v:
-                    v += 1
-        taken.insert(int(np.searchsorted(taken, v)), v)
+    choice = st.one_of(st.integers(0, p - 1), st.sampled_from(special))
+    return st.lists(choice, min_size=lo, max_size=hi).map(lambda vs: _distinct(p, vs, lo))
+
+
+def _distinct(p: int, values, need: int) -> np.ndarray:
+    """The values in order with repeats dropped; while fewer than ``need`` remain, the
+    dropped ones come back moved to the next free value (exact sizes never retry)."""
+    out = list(dict.fromkeys(values))
+    taken, dropped = set(out), list(values)
+    for v in out:
+        dropped.remove(v)
+    for v in dropped[: max(0, need - len(out))]:
+        while v in taken:
+            v = (v + 1) % p
+        taken.add(v)
         out.append(v)
     return np.array(out, dtype=np.int64)
 
@@ -655,29 +671,34 @@ def _schemes(draw, p_st, *, d, max_basis, lo_w, hi_w, max_targets, max_terms, s,
     max_basis = _value(draw, max_basis, "max_basis", 1)
     hi_w = _value(draw, hi_w, "max_workers", 1)
     lo_w = min(_value(draw, lo_w, "min_workers", 1), hi_w)
-    s, b = _faults(draw, s, b, hi_w)
-    w = draw(st.integers(max(lo_w, s + 2 * b + 1), hi_w))
+    b = min(_value(draw, b, "byzantine", 0), (hi_w - 1) // 2)
+    if s is not None:
+        s = min(_value(draw, s, "stragglers", 0), hi_w - 1 - 2 * b)
     basis = [draw(st.integers(1, max_basis)) for _ in range(d)]
-    # Indices and encoder rows are drawn for max_basis and cut to the basis, so that a
-    # smaller basis keeps every other choice in place (and shrinking can reach 1, ..., 1).
     coeff = st.one_of(st.just(1), st.integers(1, F.p - 1)) if F.p > 2 else st.just(1)
-    index = st.tuples(*[st.integers(0, max_basis - 1) for _ in basis])
+    index = st.tuples(*[st.integers(0, lam - 1) for lam in basis])
     max_terms = _value(draw, max_terms, "max_terms", 1)
     max_targets = _value(draw, max_targets, "max_targets", 1)
-    raw_targets = draw(
+    targets = draw(
         st.lists(
             st.lists(st.tuples(index, coeff), min_size=1, max_size=max_terms),
             min_size=1,
             max_size=max_targets,
         )
     )
-    targets = [
-        [(tuple(i % lam for i, lam in zip(idx, basis, strict=True)), c) for idx, c in terms]
-        for terms in raw_targets
-    ]
+    # Workers are a list (shrinking can delete any of them), each a row of max_basis
+    # entries per coordinate of which the last lam are used: a smaller basis keeps the
+    # other choices in place, and shrinking moves non-zeros to the end of a row, where
+    # they survive a smaller basis. s, when not given, comes last: it depends on w.
     el = field_elements(F) if elements is None else elements
     row = st.lists(el, min_size=max_basis, max_size=max_basis)
-    encoders = [[draw(row)[:lam] for lam in basis] for _ in range(w)]
+    need = (0 if s is None else s) + 2 * b + 1
+    workers = draw(st.lists(st.tuples(*[row] * d), min_size=max(lo_w, need), max_size=hi_w))
+    encoders = [
+        [r[max_basis - lam :] for r, lam in zip(rows, basis, strict=True)] for rows in workers
+    ]
+    if s is None:
+        s = draw(st.integers(0, len(workers) - 1 - 2 * b))
     return Scheme(
         F,
         basis,
@@ -1102,10 +1123,11 @@ def arrival_orders(w, s, *, exact: bool = True) -> SearchStrategy[Arrival]:
     """Which workers never answer, and the order in which the others arrive.
 
     Draws :class:`Arrival` ``(missing, order)``: ``missing`` a sorted list of s workers
-    (as :func:`straggler_sets`), ``order`` a permutation of the others. A decoder that
-    assumes results come back sorted by worker index fails on the first swap. Shrinks
-    towards ``[0, ..., s - 1]`` missing and the others in index order, so an order bug
-    shrinks to a single swap.
+    (as :func:`straggler_sets`), ``order`` the others, in index order and then shuffled
+    by a drawn list of swaps of positions. A decoder that assumes results come back
+    sorted by worker index fails on the first swap. Shrinks towards ``[0, ..., s - 1]``
+    missing and the others in index order; an order bug shrinks to one swap of the first
+    two arrivals, which keeps its meaning when w shrinks too.
 
     Parameters
     ----------
@@ -1121,18 +1143,30 @@ def arrival_orders(w, s, *, exact: bool = True) -> SearchStrategy[Arrival]:
     >>> minimal(arrival_orders(4, 1))
     Arrival(missing=[0], order=[1, 2, 3])
     >>> minimal(arrival_orders(4, 1), lambda a: a.order != sorted(a.order))
-    Arrival(missing=[0], order=[1, 3, 2])
+    Arrival(missing=[0], order=[2, 1, 3])
     """
     if _any_strategy(w, s):
         _int_arg(w, "w", 0)
         _int_arg(s, "s", 0)
         return _deferred(lambda w, s: arrival_orders(w, s, exact=exact), w=w, s=s)
     w = _check_int(w, "w", 0)
-    return straggler_sets(w, s, exact=exact).flatmap(
-        lambda M: st.permutations([j for j in range(w) if j not in M]).map(
-            lambda order: Arrival(M, list(order))
-        )
-    )
+    return straggler_sets(w, s, exact=exact).flatmap(lambda M: _arrivals(w, M))
+
+
+def _arrivals(w: int, missing: list[int]) -> SearchStrategy[Arrival]:
+    order = [j for j in range(w) if j not in missing]
+    n = len(order)
+    if n < 2:
+        return st.just(Arrival(missing, order))
+    pos = st.integers(0, n - 1)
+
+    def shuffle(swaps):
+        out = list(order)
+        for a, b in swaps:
+            out[a], out[b] = out[b], out[a]
+        return Arrival(missing, out)
+
+    return st.lists(st.tuples(pos, pos), max_size=n).map(shuffle)
 
 
 def fault_patterns(scheme, s=None, b=None, *, exact: bool = True, beyond: bool = False):
