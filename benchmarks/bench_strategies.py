@@ -260,19 +260,22 @@ def minimal_verifier(S) -> bool:  # one worker, basis of 2 tensors, one single-t
     )
 
 
+BUGS = [  # name, property, minimal case, test with ffcc.strategies, test with plain ones
+    ("node equal to p - 1 (sentinel)", prop_sentinel, minimal_sentinel),
+    ("survivor order", prop_order, minimal_order),
+    ("int64 overflow, p > 2^62", prop_overflow, minimal_overflow),
+    ("MatDot degree off by one", prop_degree, minimal_degree),
+    ("verifier: dimension, not span", prop_verifier, minimal_verifier),
+]
 BUGS = [
-    (
-        "node equal to p - 1 (sentinel)",
-        prop_sentinel,
-        minimal_sentinel,
-        ffcc_sentinel(),
-        plain_sentinel(),
-    ),
-    ("survivor order", prop_order, minimal_order, ffcc_order(), plain_order()),
-    ("int64 overflow, p > 2^62", prop_overflow, minimal_overflow, ffcc_overflow(), plain_overflow()),
-    ("MatDot degree off by one", prop_degree, minimal_degree, ffcc_degree(), plain_degree()),
-    ("verifier: dimension, not span", prop_verifier, minimal_verifier, ffcc_verifier(), plain_verifier()),
-]  # fmt: skip
+    (*bug, ffcc(), plain())
+    for bug, ffcc, plain in zip(
+        BUGS,
+        [ffcc_sentinel, ffcc_order, ffcc_overflow, ffcc_degree, ffcc_verifier],
+        [plain_sentinel, plain_order, plain_overflow, plain_degree, plain_verifier],
+        strict=True,
+    )
+]
 
 
 # ----------------------------------------------------------------------------- harness

@@ -256,15 +256,15 @@ def test_primes_mix_finds_the_edges():
         assert count >= n * pi - 3 * math.sqrt(n * pi * (1 - pi)), (count, pi)
 
     at_least(sum(q in TINY_PRIMES for q in qs), 0.08)
-    at_least(sum(q in BOUNDARY_PRIMES for q in qs), 0.30)  # word edges and the largest
-    at_least(sum(q == MAX_PRIME for q in qs), 0.06)
-    at_least(sum(q > 2**62 for q in qs), 0.09)
-    at_least(sum(2**30 < q < 2**34 for q in qs), 0.09)  # around 2^31 and 2^32
+    at_least(sum(q in BOUNDARY_PRIMES for q in qs), 0.40)  # word edges and the largest
+    at_least(sum(q == MAX_PRIME for q in qs), 0.12)
+    at_least(sum(q > 2**62 for q in qs), 0.15)
+    at_least(sum(2**30 < q < 2**34 for q in qs), 0.12)  # around 2^31 and 2^32
     # "distinct otherwise": the spread branch rarely repeats a prime above 2^20 (hypothesis
     # favours offset 0, the first prime after 2^k, so not never)
     spread = [q for q in qs if q not in TINY_PRIMES and q not in BOUNDARY_PRIMES and q > 2**20]
     assert len(spread) >= 0.2 * n
-    assert len(set(spread)) >= 0.8 * len(spread)
+    assert len(set(spread)) >= 0.75 * len(spread)
     # and bit lengths are spread out: every quarter of 2..63 bits is drawn
     bits = {q.bit_length() * 4 // 64 for q in spread}
     assert bits >= {1, 2, 3}
@@ -451,7 +451,7 @@ def test_nodes_fill_small_fields_without_filtering():
 def test_nodes_shrink_and_reach_p_minus_1():
     assert minimal(nodes(7, 3)).tolist() == [0, 1, 2]
     assert minimal(nodes(7)).tolist() == []
-    pn = primes().flatmap(lambda q: nodes(q, st.integers(1, 4)).map(lambda x: (q, x.tolist())))
+    pn = primes().flatmap(lambda q: nodes(q, min_n=1, max_n=4).map(lambda x: (q, x.tolist())))
     q, x = minimal(pn, lambda qx: qx[0] - 1 in qx[1] and qx[0] > 2)
     assert x == [q - 1] and q <= 5
     big = draws(nodes(MAX_PRIME, 4), 100)
