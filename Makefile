@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test lint bench clean
+.PHONY: run demo test lint bench clean strategies-readme
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ test: lint
 
 bench: $(BIN)/.installed
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+# The README's ffcc.strategies table, from benchmarks/results_strategies.json (written by
+# benchmarks/bench_strategies.py).
+strategies-readme: $(BIN)/.installed
+	$(BIN)/python benchmarks/bench_strategies.py --readme
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -695,7 +695,13 @@ def _schemes(draw, p_st, *, d, max_basis, lo_w, hi_w, max_targets, max_terms, s,
     el = field_elements(F) if elements is None else elements
     row = st.lists(el, min_size=max_basis, max_size=max_basis)
     need = (0 if s is None else s) + 2 * b + 1
-    workers = draw(st.lists(st.tuples(*[row] * d), min_size=max(lo_w, need), max_size=hi_w))
+    # every worker optional, then the ones still needed: a list's first min_size elements
+    # cannot be deleted while shrinking, and the one to delete is often the first
+    worker = st.tuples(*[row] * d)
+    workers = draw(st.lists(worker, max_size=hi_w))
+    short = max(lo_w, need) - len(workers)
+    if short > 0:
+        workers += draw(st.lists(worker, min_size=short, max_size=short))
     encoders = [
         [r[max_basis - lam :] for r, lam in zip(rows, basis, strict=True)] for rows in workers
     ]
