@@ -52,22 +52,10 @@ MAX_EXAMPLES = 100
 GOALS = {"found": 0.9, "minimal": 0.8}
 
 
-# ----------------------------------------------------------------------------- field helpers
+# ----------------------------------------------------------------------------- helpers
 def interpolate(p: int, xs: list[int], ys: list[int]) -> list[int]:
-    """Coefficients (low degree first) of the polynomial of degree < n through n points,
-    by Gaussian elimination on the Vandermonde system with Python ints (correct)."""
-    n = len(xs)
-    M = [[pow(x, k, p) for k in range(n)] + [y % p] for x, y in zip(xs, ys, strict=True)]
-    for c in range(n):
-        r = next(i for i in range(c, n) if M[i][c])
-        M[c], M[r] = M[r], M[c]
-        inv = pow(M[c][c], -1, p)
-        M[c] = [v * inv % p for v in M[c]]
-        for i in range(n):
-            if i != c and M[i][c]:
-                f = M[i][c]
-                M[i] = [(a - f * b) % p for a, b in zip(M[i], M[c], strict=True)]
-    return [M[i][n] for i in range(n)]
+    """Coefficients (low degree first) of the polynomial of degree < n through n points."""
+    return PrimeField(p).interpolate(xs, ys).tolist() if xs else []
 
 
 def evaluate(p: int, coeffs: list[int], x: int) -> int:
