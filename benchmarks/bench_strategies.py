@@ -1,7 +1,7 @@
 """Bug-finding power of ``ffcc.strategies``, against the same tests written with plain
 ``hypothesis.strategies`` and ``hypothesis.extra.numpy``.
 
-Run as ``python benchmarks/bench_strategies.py`` (about 5-10 minutes on 2 cores;
+Run as ``python benchmarks/bench_strategies.py`` (3-5 minutes on 2 shared cores;
 ``--seeds 5`` for a quick look). Five bugs are planted in small decoders and a verifier
 written the way a user would write them (below, ``user_*``). Each has one property
 test, written twice: with ``ffcc.strategies`` and with plain strategies (primes as

@@ -774,7 +774,7 @@ def holding_schemes(
     >>> S.p, S.basis, S.w, S.stragglers
     (2, (1, 1), 3, 2)
     >>> from ffcc.verify import verify
-    >>> S = minimal(holding_schemes(p=65537), lambda S: max(S.basis) >= 2)
+    >>> S = minimal(holding_schemes(p=65537, max_workers=3), lambda S: max(S.basis) >= 2)
     >>> S.basis, S.w, verify(S).holds
     ((2, 2), 3, True)
     """
