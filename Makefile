@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test lint bench chaos clean optimize-table
+.PHONY: run demo test lint bench chaos clean optimize-table strategies-readme
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ bench: $(BIN)/.installed
 optimize-table: $(BIN)/.installed
 	$(BIN)/python scripts/optimize_table.py -s 1 --time-limit 2
 	$(BIN)/python scripts/plan_savings.py --budget 10
+
+# The README's ffcc.strategies table, from benchmarks/results_strategies.json (written by
+# benchmarks/bench_strategies.py).
+strategies-readme: $(BIN)/.installed
+	$(BIN)/python benchmarks/bench_strategies.py --readme
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

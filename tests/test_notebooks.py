@@ -276,6 +276,12 @@ def test_05_verification_and_testing(tmp_path, monkeypatch, kernel_path):
     assert r["first_prime_above_2_31"] == sympy.nextprime(2**31)
     g = r["smallest_dense_graph"]
     assert len(g) == 2 and SampleGraph([tuple(e) for e in g]).u() == (2, 2)  # a repeated pair
+    # the planted order bug shrinks to GF(2), two workers arriving swapped, f(x) = x (the
+    # smallest data with f(0) != f(1)); the int64 overflow to the first prime above 2^62
+    assert r["order_bug"] == {"p": 2, "k": 2, "order": [1, 0], "data": [0, 1]}
+    ob = r["overflow_bug"]
+    assert ob["p"] == sympy.nextprime(2**62) and len(ob["pairs"]) == 1
+    assert all(0 <= x < ob["p"] for x in ob["pairs"][0]) and sum(ob["pairs"][0]) >= 2**63
     lib = r["library"]
     assert lib["roundtrip"] is True and lib["exit"] == 0 and lib["holds"] is True
     assert lib["w"] == 2 * 3 - 1 + 2 and lib["R"] == lib["recovery_threshold"] == 5
