@@ -61,7 +61,12 @@ def add_run_arguments(p) -> None:
     code.add_argument("--frac-bits", type=int, help="fixed-point fraction bits for floats (20)")
     code.add_argument("--primes", help="comma-separated primes instead of the automatic choice")
     eng = p.add_argument_group("workers")
-    eng.add_argument("--executor", choices=["local", "dask", "inline"], default="local")
+    eng.add_argument(
+        "--executor",
+        choices=["auto", "local", "dask", "threads", "inline"],
+        default="auto",
+        help="auto (default): threads for small jobs, local processes otherwise",
+    )
     eng.add_argument("--processes", type=int, help="local pool size (default: one per worker)")
     eng.add_argument("--dask-local", type=int, metavar="N", help="dask: start a LocalCluster of N")
     eng.add_argument("--scheduler", metavar="ADDR", help="dask: connect to this scheduler")
@@ -130,8 +135,8 @@ def cmd_run(args) -> int:
         opts = {"scheduler": args.scheduler, "n_workers": args.dask_local or 2}
         if args.timeout:  # also bounds the wait for the scheduler and its first worker
             opts["timeout"] = args.timeout
-    elif executor == "local" and args.processes:
-        opts = {"processes": args.processes}
+    elif executor in ("local", "auto") and args.processes:
+        executor, opts = "local", {"processes": args.processes}
     scheme = None
     if args.scheme:
         from ..scheme import load

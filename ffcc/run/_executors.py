@@ -32,6 +32,7 @@ import os
 import pickle
 import signal
 import tempfile
+import threading
 import time
 import uuid
 from collections import Counter, deque
@@ -51,6 +52,7 @@ __all__ = [
     "LocalExecutor",
     "DaskExecutor",
     "InlineExecutor",
+    "ThreadExecutor",
     "WorkerEvent",
     "GroupJob",
     "GroupOutcome",
@@ -476,6 +478,8 @@ class Executor:
     name = "executor"
     processes: int | None = None
     start_s: float = 0.0
+    # whether run_group may be called from several threads at once (all groups in flight)
+    concurrent = False
 
     def run_group(self, job, enough, possible, progress=None, timeout=None) -> GroupOutcome:
         raise NotImplementedError  # pragma: no cover
@@ -538,6 +542,83 @@ class InlineExecutor(Executor):
             tr.record_ok(j, info, outs)
         tr.abandon_rest()
         return tr.outcome(submissions=sum(e.attempts for e in tr.events.values()))
+
+
+def _thread_task(job, j, abort, wall0):
+    t_start = time.time()
+    info = {"start": t_start, "pid": os.getpid()}
+    if abort.wait(max(float(job.delays[j]), 0.0)):
+        info.update(status=ABANDONED, end=time.time())
+        return info, None
+    fault = job.faults[j]
+    if fault == KILL:
+        info.update(status=KILLED, end=time.time())
+        return info, None
+    _fault_before_compute(fault, job.index, j)
+    key = (job.seed, job.index, j)
+    outs = _compute(job.kind, job.primes, job.product, job.operands(j), fault, key)
+    info.update(status=OK, end=time.time())
+    return info, outs
+
+
+class ThreadExecutor(Executor):
+    """Threads of this process: no pool to start, for small jobs.
+
+    Every task sleeps its injected delay (ending early when its group is abandoned) and
+    then computes in a thread, so stragglers and the groups' latencies are real; the
+    kernels release the GIL only partly, which does not matter for the small jobs this
+    engine is for (``run_plan`` picks it below a measured size, see ``SMALL_JOB_WORK``).
+    A ``kill`` fault is recorded as killed without killing anything (a thread is not a
+    failure domain); runs that inject kills use processes.
+    """
+
+    name = "threads"
+    concurrent = True
+
+    def __init__(self, max_threads: int = 256):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_threads, thread_name_prefix="ffcc-task")
+        self.processes = 1
+        self.submissions: list = []
+
+    def close(self):
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def run_group(self, job, enough, possible, progress=None, timeout=None):
+        tr = _Tracker(job, enough, possible, progress, time.perf_counter(), time.time())
+        abort = threading.Event()
+        futs = {}
+        for j in range(job.w):
+            futs[self._pool.submit(_thread_task, job, j, abort, tr.wall0)] = j
+            self.submissions.append((job.index, j, 0))
+            tr.submitted(j)
+        try:
+            while not tr.finished():
+                if not futs:
+                    raise RunError(f"group {job.index}: no task in flight and too few results")
+                done, _ = futures_wait(list(futs), timeout=0.1, return_when=FIRST_COMPLETED)
+                _check_timeout(tr, timeout)
+                for f in done:
+                    j = futs.pop(f)
+                    exc = f.exception()
+                    if exc is not None:
+                        tr.record_fail(j, RAISED, f"{type(exc).__name__}: {exc}")
+                        continue
+                    info, outs = f.result()
+                    if info["status"] == OK:
+                        tr.record_ok(j, info, outs)
+                    elif info["status"] == KILLED:
+                        why = "injected kill (threads: recorded, not executed)"
+                        tr.record_fail(j, KILLED, why, info)
+                    else:
+                        tr.record_fail(j, ABANDONED, "worker saw the abandon flag", info)
+        finally:
+            abort.set()  # pending delays end now
+            for f in futs:
+                f.cancel()
+        tr.abandon_rest()
+        return tr.outcome(submissions=job.w)
 
 
 @contextlib.contextmanager
@@ -624,6 +705,7 @@ class LocalExecutor(Executor):
     """
 
     name = "local"
+    concurrent = True
 
     def __init__(
         self,
@@ -640,16 +722,23 @@ class LocalExecutor(Executor):
         self.submissions: list = []
         self.rebuilds = 0
         self.start_s = 0.0
+        # groups run concurrently, one coordinator thread each: the pool is replaced under
+        # this lock, and every pool's exit codes are kept by generation for crash blame
+        self._lock = threading.RLock()
+        self._gen = 0
+        self._codes: dict = {}
 
     def start(self, n: int | None = None) -> float:
         """Start (and warm up) the pool now; returns the seconds it took."""
         n = int(self.processes or n or os.cpu_count() or 2)
-        if self._healthy() and self._size >= n:
-            return 0.0
-        t = time.perf_counter()
-        self._shutdown()
-        self._pool = self._new_pool(n)
-        self.start_s = time.perf_counter() - t
+        with self._lock:
+            if self._healthy() and self._size >= n:
+                return 0.0
+            t = time.perf_counter()
+            self._shutdown()
+            self._pool = self._new_pool(n)
+            self._gen += 1
+            self.start_s = time.perf_counter() - t
         return self.start_s
 
     def _new_pool(self, n):
@@ -699,12 +788,13 @@ class LocalExecutor(Executor):
         return self._pool is not None and not getattr(self._pool, "_broken", False)
 
     def run_group(self, job, enough, possible, progress=None, timeout=None):
-        if self._pool is not None and self._kill_stopped():
-            self._shutdown()
-        if not self._healthy():
-            self._shutdown()
-        if self._pool is None or (self.processes is None and self._size < job.w):
-            self.start(job.w)
+        with self._lock:
+            if self._pool is None:
+                self.start(job.w)
+            elif self._kill_stopped() or not self._healthy():
+                self._replace_pool()
+            if self.processes is None and self._size < job.w:
+                self._replace_pool(job.w)
         gf = _GroupFile(job)
         try:
             return self._run(job, gf, enough, possible, progress, timeout)
@@ -712,9 +802,18 @@ class LocalExecutor(Executor):
             gf.flags[:] = 1  # a timeout or an error: pending delays end now, not later
             gf.close()
 
+    def _replace_pool(self, n: int | None = None) -> None:
+        """Stop the current pool (keeping its processes' exit codes for the groups that had
+        tasks on it) and start a new one. Caller holds the lock."""
+        if self._pool is not None:
+            self._codes[self._gen] = _stop_pool(self._pool, _CRASH_GRACE)
+            self._pool = None
+        self._pool = self._new_pool(int(n or self._size or self.processes or 2))
+        self._gen += 1
+
     def _run(self, job, gf, enough, possible, progress, timeout):
         tr = _Tracker(job, enough, possible, progress, time.perf_counter(), time.time())
-        futs: dict = {}
+        futs: dict = {}  # future -> (worker, pool generation it went to)
         attempt = Counter()
         n_sub, rebuilds, rebuild_s = 0, 0, 0.0
 
@@ -722,14 +821,16 @@ class LocalExecutor(Executor):
 
         def submit(j):
             nonlocal n_sub
-            try:
-                fut = self._pool.submit(
-                    _local_task, gf.path, j, attempt[j], float(job.delays[j]), job.faults[j]
-                )
-            except BrokenProcessPool:  # broke since the last check: send it after the rebuild
-                unsent.append(j)
-                return
-            futs[fut] = j
+            with self._lock:
+                pool, gen = self._pool, self._gen
+                try:
+                    fut = pool.submit(
+                        _local_task, gf.path, j, attempt[j], float(job.delays[j]), job.faults[j]
+                    )
+                except (BrokenProcessPool, RuntimeError):  # broke since the last check
+                    unsent.append((j, gen))  # sent again once the pool is rebuilt
+                    return
+            futs[fut] = (j, gen)
             self.submissions.append((job.index, j, attempt[j]))
             tr.submitted(j)
             n_sub += 1
@@ -741,11 +842,13 @@ class LocalExecutor(Executor):
                 raise RunError(f"group {job.index}: no task in flight and too few results")
             done, _ = futures_wait(list(futs), timeout=0.1, return_when=FIRST_COMPLETED)
             _check_timeout(tr, timeout)
-            self._kill_stopped()  # the pool then breaks: handled below like a crash
+            with self._lock:
+                self._kill_stopped()  # the pool then breaks: handled below like a crash
             broken = []
             for f in done:
-                j = futs.pop(f)
-                exc = f.exception()
+                j, gen = futs.pop(f)
+                # cancelled: another group's thread replaced the pool while it was queued
+                exc = BrokenProcessPool() if f.cancelled() else f.exception()
                 if exc is None:
                     info = f.result()
                     if info["status"] == OK:
@@ -756,33 +859,40 @@ class LocalExecutor(Executor):
                     else:  # abandoned by a stale flag cannot happen mid-group; be safe
                         tr.record_fail(j, ABANDONED, "worker saw the abandon flag", info)
                 elif isinstance(exc, BrokenProcessPool):
-                    broken.append(j)
+                    broken.append((j, gen))
                 else:
                     tr.record_fail(j, RAISED, f"{type(exc).__name__}: {exc}")
             if (broken or unsent) and not tr.finished():
                 t = time.perf_counter()
-                lost = broken + list(futs.values())
-                futs.clear()
+                # every task on a broken pool is lost; tasks on a newer pool run on
+                bad = {gen for _j, gen in broken + unsent}
+                lost = broken + [jg for jg in futs.values() if jg[1] in bad]
+                for f in [f for f, jg in futs.items() if jg[1] in bad]:
+                    del futs[f]
                 retry = unsent[:]
                 unsent.clear()
-                crashed = self._identify_crashed(gf, lost, attempt)
+                with self._lock:
+                    # the first group to see a broken pool replaces it; the others find the
+                    # exit codes of its processes under the generation their tasks went to
+                    if self._gen in bad:
+                        self._replace_pool()
+                        rebuilds += 1
+                        self.rebuilds += 1
+                    crashed = self._identify_crashed(gf, lost, attempt)
                 for j in crashed:
                     tr.record_fail(j, KILLED, f"worker process died (exit code {crashed[j]})")
-                self._pool = self._new_pool(self._size)
-                rebuilds += 1
-                self.rebuilds += 1
-                for j in lost:
+                for j, _gen in lost:
                     if j not in crashed:
                         attempt[j] += 1
                         submit(j)  # collateral damage: still needed, run it again
-                for j in retry:
+                for j, _gen in retry:
                     submit(j)
                 rebuild_s += time.perf_counter() - t
         # abandon the rest: flags end pending delays; queued tasks are cancelled
         gf.flags[:] = 1
         wall = time.time()
         kept, computing = {}, []
-        for f, j in futs.items():
+        for f, (j, _gen) in futs.items():
             if f.cancel() or gf.state[j, 1] != attempt[j] + 1:
                 continue  # never started
             started = gf.state[j, 2] / 1e6
@@ -796,17 +906,16 @@ class LocalExecutor(Executor):
         return tr.outcome(submissions=n_sub, rebuilds=rebuilds, rebuild_s=rebuild_s)
 
     def _identify_crashed(self, gf, lost, attempt) -> dict:
-        """Shut the broken pool down; return {worker: exit code} of tasks whose own process
-        died. Processes ended by the pool's SIGTERM are collateral; tasks that never started
-        are innocent. (A crash of an abandoned task of an earlier group blames nobody.)"""
-        codes = _stop_pool(self._pool, _CRASH_GRACE)
-        self._pool = None
+        """{worker: exit code} of the lost tasks whose own process died, from the exit codes
+        of the stopped pool each went to. Processes ended by the pool's SIGTERM are
+        collateral; tasks that never started are innocent. (A crash of an abandoned task
+        of an earlier group blames nobody.)"""
         crashed = {}
-        for j in lost:
+        for j, gen in lost:
             pid, att = int(gf.state[j, 0]), int(gf.state[j, 1])
             if att != attempt[j] + 1:
                 continue  # never started: innocent
-            code = codes.get(pid, "unknown")
+            code = self._codes.get(gen, {}).get(pid, "unknown")
             # 255: the forkserver lost track of the exit status (not a crash of its own);
             # a task caught in that many rebuilds in a row counts as lost all the same
             if code not in (-signal.SIGTERM, _UNKNOWN_EXIT) or attempt[j] >= _MAX_COLLATERAL:
@@ -842,6 +951,7 @@ class DaskExecutor(Executor):
     """
 
     name = "dask"
+    concurrent = True
 
     def __init__(
         self,
@@ -915,6 +1025,8 @@ class DaskExecutor(Executor):
         self.start_s = time.perf_counter() - t
         self.submissions: list = []
         self._lingering: dict = {}  # futures of abandoned tasks still holding a thread
+        self._inflight: dict = {}  # future -> worker address, over every group in flight
+        self._lock = threading.RLock()  # groups run concurrently, one thread each
 
     def close(self):
         with contextlib.suppress(Exception):
@@ -940,14 +1052,16 @@ class DaskExecutor(Executor):
                 f"lost the Dask scheduler ({type(e).__name__}: {_first_line(e)})"
             ) from None
 
-    def _free_slots(self, nthreads: dict, cap: int | None) -> dict:
-        busy = Counter()
+    def _free_slots(self, nthreads: dict, cap: int | None, mine: Counter) -> dict:
+        """Tasks worker a may take now: its free threads (after abandoned tasks and every
+        group's tasks in flight), and at most ``cap`` of this group's tasks in flight."""
+        busy = Counter(self._inflight.values())
         for fut, addr in list(self._lingering.items()):
             if fut.done():
                 del self._lingering[fut]
             else:
                 busy[addr] += 1
-        return {a: min(n, cap or n) - busy[a] for a, n in nthreads.items()}
+        return {a: min(n - busy[a], (cap or n) - mine[a]) for a, n in nthreads.items()}
 
     def run_group(self, job, enough, possible, progress=None, timeout=None):
         from distributed import Event, as_completed
@@ -974,31 +1088,34 @@ class DaskExecutor(Executor):
                     for fut, (j, addr) in list(running.items()):
                         if addr not in nthreads:  # its process is gone, and the task with it
                             del running[fut]
+                            with self._lock:
+                                self._inflight.pop(fut, None)
                             fut.cancel()
                             tr.record_fail(j, KILLED, f"worker {addr} left the cluster")
                     if tr.finished():
                         break
                 if queue:
-                    free = self._free_slots(nthreads, cap)
-                    for _j, addr in running.values():
-                        free[addr] = free.get(addr, 0) - 1
-                    for addr, n in free.items():
-                        while n > 0 and queue:
-                            j = queue.popleft()
-                            try:
-                                fut = self._submit(job, j, addr, token)
-                            except RunError:
-                                raise
-                            except Exception:  # that worker just went away: try another
-                                queue.appendleft(j)
-                                nthreads.pop(addr, None)
-                                break
-                            running[fut] = (j, addr)
-                            ac.add(fut)
-                            self.submissions.append((job.index, j, 0))
-                            tr.submitted(j)
-                            n_sub += 1
-                            n -= 1
+                    with self._lock:  # slots are shared by the groups in flight
+                        mine = Counter(addr for _j, addr in running.values())
+                        free = self._free_slots(nthreads, cap, mine)
+                        for addr, n in free.items():
+                            while n > 0 and queue:
+                                j = queue.popleft()
+                                try:
+                                    fut = self._submit(job, j, addr, token)
+                                except RunError:
+                                    raise
+                                except Exception:  # that worker just went away: try another
+                                    queue.appendleft(j)
+                                    nthreads.pop(addr, None)
+                                    break
+                                running[fut] = (j, addr)
+                                self._inflight[fut] = addr
+                                ac.add(fut)
+                                self.submissions.append((job.index, j, 0))
+                                tr.submitted(j)
+                                n_sub += 1
+                                n -= 1
                 if not ac.has_ready():
                     time.sleep(_POLL)
                     _check_timeout(tr, timeout)
@@ -1007,6 +1124,8 @@ class DaskExecutor(Executor):
                     if fut not in running:
                         continue  # already counted lost
                     j, _addr = running.pop(fut)
+                    with self._lock:
+                        self._inflight.pop(fut, None)
                     self._record(tr, fut, j)
         finally:
             with contextlib.suppress(Exception):
@@ -1014,7 +1133,9 @@ class DaskExecutor(Executor):
             for fut, (_j, addr) in running.items():
                 with contextlib.suppress(Exception):
                     fut.cancel()  # does not stop a running task: it keeps its thread
-                self._lingering[fut] = addr  # later groups count that thread as busy
+                with self._lock:
+                    self._inflight.pop(fut, None)
+                    self._lingering[fut] = addr  # later groups count that thread as busy
         tr.abandon_rest()
         for _fut, (j, _addr) in running.items():
             tr.events[j].detail = (
@@ -1113,6 +1234,8 @@ def make_executor(name: str | Executor = "local", **kw) -> Executor:
         return LocalExecutor(**kw)
     if name == "inline":
         return InlineExecutor()
+    if name == "threads":
+        return ThreadExecutor()
     if name == "dask":
         try:
             import distributed  # noqa: F401
@@ -1121,4 +1244,4 @@ def make_executor(name: str | Executor = "local", **kw) -> Executor:
                 "the dask executor needs dask.distributed: pip install 'ffcc[distributed]'"
             ) from None
         return DaskExecutor(**kw)
-    raise RunError(f"unknown executor {name!r}; use local, dask or inline")
+    raise RunError(f"unknown executor {name!r}; use local, dask, threads or inline")

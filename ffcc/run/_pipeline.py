@@ -2,9 +2,10 @@ r"""The whole pipeline on real workers: encode, run, keep the first results, dec
 
 A *plan* is a list of :class:`Group`\ s. Each group is one coded computation: a scheme
 (or a factory ``p -> Scheme`` so that several primes can be used), the integer blocks it
-multiplies, and where its targets go in the result. :func:`run_plan` runs the groups one
-after the other on one executor (one pool for the whole run) and returns the exact
-integer result and a :class:`~ffcc.run.RunReport`.
+multiplies, and where its targets go in the result. :func:`run_plan` submits every
+group's tasks at once to one executor (one pool for the whole run), decodes each group as
+soon as its own results suffice, and returns the exact integer result and a
+:class:`~ffcc.run.RunReport`; the job's latency is its slowest group's.
 
 **Guarantees.** With at most s results missing (killed, raising or straggling workers)
 and at most b corrupted, the result is exact and the workers that lied are named: with
@@ -301,7 +302,10 @@ def run_plan(
     shape:
         Shape of the result; needed unless the plan is one group with ``place=None``.
     executor:
-        ``"local"`` (default), ``"dask"``, ``"inline"`` or an :class:`Executor` (kept open).
+        ``"local"`` (default), ``"dask"``, ``"threads"``, ``"inline"``, ``"auto"`` (threads
+        below :data:`SMALL_JOB_WORK` multiply-adds without injected kills, else local) or
+        an :class:`Executor` (kept open). Every group is in flight at once on the local,
+        dask and threads engines; inline runs them one after the other.
     straggler_model, faults:
         Delays injected in the workers (:func:`parse_model` spec or model) and injected
         faults (:class:`Faults`).
@@ -326,33 +330,45 @@ def run_plan(
         raise InputError("the plan has no groups")
     model = parse_model(straggler_model)
     faults = faults if faults is not None else Faults()
+    t = time.perf_counter()
     prepared = [_prepare(g, gi) for gi, g in enumerate(plan)]
+    prepare_s = time.perf_counter() - t
     if shape is None and not (len(plan) == 1 and plan[0].place is None):
         raise InputError("give shape= for a plan with several groups or explicit placements")
     if any(g.place is None for g in plan) and len(plan) > 1:
         raise InputError("place=None means the whole result: only for a one-group plan")
     own = not isinstance(executor, Executor)
+    executor, why = _resolve_auto(executor, prepared, faults, executor_options)
     ex = make_executor(executor, **(executor_options or {}))
     rep = RunReport(label=label, executor=ex.name, straggler_model=model.describe())
+    rep.timings["prepare"] = prepare_s
+    if why:
+        rep.notes.append(why)
     rep.faults = faults.to_dict()
     rep.workers_compare = {"plan": sum(p.scheme.w for p in prepared), **(workers_compare or {})}
     rng = np.random.default_rng([seed, 1])  # delays
     rng_check = np.random.default_rng([seed, 2])  # Freivalds vectors
     q_check = freivalds_prime([q for p in prepared for q in p.primes])
     C = None
+    delays = [model.sample(p.scheme.w, rng) for p in prepared]  # drawn in group order
     try:
         start = getattr(ex, "start", None)
         if start is not None and own:
-            rep.pool_start_s = start(max(p.scheme.w for p in prepared))
+            rep.pool_start_s = start(_pool_size(ex, prepared))
+            rep.timings["pool_start"] = rep.pool_start_s
         rep.processes = ex.processes
         total_need = sum(_need(p.scheme) for p in prepared)
         with Progress(total_need, f"run {label}", progress) as bar:
-            for gi, pr in enumerate(prepared):
-                targets, grep = _run_group(ex, pr, gi, model, faults, rng, seed, bar, timeout)
+            t = time.perf_counter()
+            outcomes = _run_groups(ex, prepared, delays, faults, seed, _LockedBar(bar), timeout)
+            rep.timings["compute_and_decode"] = time.perf_counter() - t
+            t = time.perf_counter()
+            for gi, (pr, (targets, grep)) in enumerate(zip(prepared, outcomes, strict=True)):
                 rep.groups.append(grep)
                 if freivalds and _check_targets(pr, targets, freivalds, rng_check, gi, q_check):
                     grep.checked_by.append("freivalds")
                 C = _assemble(C, pr, targets, shape, prepared, gi)
+            rep.timings["check"] = time.perf_counter() - t
     finally:
         if own:
             ex.close()
@@ -432,7 +448,112 @@ def _check_targets(pr: _Prepared, targets, trials, rng, gi, q) -> bool:
     return True
 
 
-def _run_group(ex, pr: _Prepared, gi, model, faults, rng, seed, bar, timeout):
+# Below this many multiply-adds over all workers (and primes), ``executor="auto"`` runs the
+# tasks in threads of this process instead of starting a process pool (0.5-4 s for one
+# process per worker on the 2-core reference machine). Measured with
+# benchmarks/bench_main_job.py --threshold: in threads, the summed compute of 2e8
+# multiply-adds (int64 field matmul, about 1 G/s on one core) takes as long as the
+# fastest pool start; above it the processes' parallel compute wins.
+SMALL_JOB_WORK = 2 * 10**8
+
+
+def _work(prepared) -> int:
+    """Multiply-adds of every worker of every group (chained 2-D products)."""
+    total = 0
+    for pr in prepared:
+        shapes = [np.shape(blocks[0]) for blocks in pr.inputs]
+        if all(len(sh) == 2 for sh in shapes):
+            per = sum(shapes[0][0] * r * c for r, c in shapes[1:])
+        else:  # another product: at least a pass over its operands
+            per = sum(int(np.prod(sh)) for sh in shapes)
+        total += pr.scheme.w * len(pr.primes) * max(per, 1)
+    return total
+
+
+def _resolve_auto(executor, prepared, faults, options) -> tuple:
+    """``"auto"``: threads for small jobs (no pool to start), processes otherwise.
+
+    Injected kills need processes (a thread is no failure domain), and so do executor
+    options (a pool size)."""
+    if not (isinstance(executor, str) and executor.lower() == "auto"):
+        return executor, ""
+    work = _work(prepared)
+    if options or faults.kill or work > SMALL_JOB_WORK:
+        return "local", ""
+    return "threads", (
+        f"small job ({work:.3g} multiply-adds <= {SMALL_JOB_WORK:.0e}): tasks ran in threads "
+        "of this process, not in a process pool (--executor local forces processes)"
+    )
+
+
+def _pool_size(ex, prepared) -> int:
+    """One process per worker of every group in flight (a sleeping straggler then holds no
+    other task back), but not beyond 64 more than the widest group."""
+    widest = max(p.scheme.w for p in prepared)
+    if not getattr(ex, "concurrent", False):
+        return widest
+    return min(sum(p.scheme.w for p in prepared), max(widest, 64))
+
+
+class _LockedBar:
+    """A progress bar several group threads update."""
+
+    def __init__(self, bar):
+        import threading
+
+        self.bar, self.lock = bar, threading.Lock()
+
+    def update(self, n):
+        with self.lock:
+            self.bar.update(n)
+
+
+def _run_groups(ex, prepared, delays, faults, seed, bar, timeout) -> list:
+    """Every group's (targets, report), all groups in flight at once.
+
+    Each group has its own coordinator thread, which submits the group's w tasks, waits
+    for the results that suffice and decodes them at once: a group's latency no longer
+    includes the groups before it, and the job's is the slowest group's. The first group
+    that fails stops the others (their coordinators give up within a poll interval) and
+    its error is raised. An executor that cannot run groups concurrently (inline) runs
+    them one after the other.
+    """
+    if not getattr(ex, "concurrent", False) or len(prepared) == 1:
+        return [
+            _run_group(ex, pr, gi, delays[gi], faults, seed, bar, timeout)
+            for gi, pr in enumerate(prepared)
+        ]
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    stop = threading.Event()
+    errors: list = []
+    lock = threading.Lock()
+
+    def one(gi):
+        try:
+            return _run_group(ex, prepared[gi], gi, delays[gi], faults, seed, bar, timeout, stop)
+        except BaseException as e:
+            with lock:
+                if not stop.is_set():  # the first failure is the one to report
+                    errors.append(e)
+                stop.set()
+            raise
+
+    with ThreadPoolExecutor(len(prepared), thread_name_prefix="ffcc-group") as pool:
+        futs = [pool.submit(one, gi) for gi in range(len(prepared))]
+        out = []
+        for f in futs:
+            try:
+                out.append(f.result())
+            except BaseException:
+                out.append(None)
+    if errors:
+        raise errors[0]
+    return out
+
+
+def _run_group(ex, pr: _Prepared, gi, delays, faults, seed, bar, timeout, stop=None):
     S0 = pr.scheme
     w, b, s = S0.w, S0.byzantine, S0.stragglers
     t_start = time.perf_counter()
@@ -448,7 +569,6 @@ def _run_group(ex, pr: _Prepared, gi, model, faults, rng, seed, bar, timeout):
         primes=list(pr.primes),
         bound_bits=int(pr.bound).bit_length(),
     )
-    delays = model.sample(w, rng)
     t = time.perf_counter()
     X = [
         [_stack_reduced(blocks, q, gi, c) for c, blocks in enumerate(pr.inputs)] for q in pr.primes
@@ -484,6 +604,12 @@ def _run_group(ex, pr: _Prepared, gi, model, faults, rng, seed, bar, timeout):
 
         def possible(failed):
             return len(failed) <= s
+
+    if stop is not None:  # another group failed: give up at once
+        possible0 = possible
+
+        def possible(failed):
+            return not stop.is_set() and possible0(failed)
 
     out = ex.run_group(job, enough, possible, bar, timeout)
     grep.encode_s = prep_s + job.encode_s
@@ -612,6 +738,8 @@ def run_matmul(
     Ab, Bb, pad = split_inner(Aq, Bq, m)
     group = Group(sch, [Ab, Bb], place=None, name=name, primes=primes)
     own = not isinstance(executor, Executor)
+    faults = faults if faults is not None else Faults()
+    executor, why = _resolve_auto(executor, [_prepare(group, 0)], faults, executor_options)
     ex = make_executor(executor, **(executor_options or {}))
     pool_s = 0.0
     try:
@@ -632,6 +760,8 @@ def run_matmul(
             _t0=t0,
         )
         rep.pool_start_s = pool_s  # 0 when the caller's executor was already running
+        if why:
+            rep.notes.append(why)
         rep.inputs = {
             "A": list(A0.shape),
             "B": list(B0.shape),

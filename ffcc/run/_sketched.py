@@ -63,7 +63,10 @@ def run_sketched(
     A = np.asarray(A)
     B = np.asarray(B)
     sk = grid_crmm(A, B, m, n, q, k, seed)
+    t = time.perf_counter()
     P = make_plan(sk.samples, stragglers, byzantine, verify=verify_plan)
+    t_plan = time.perf_counter()
+    before = {"sketch": t - t0, "plan": t_plan - t}
     Ai, fa = _integers(A, frac_bits)
     Bi, fb = _integers(B, frac_bits)
     bm, bq, bn = A.shape[0] // m, A.shape[1] // q, B.shape[1] // n
@@ -100,6 +103,8 @@ def run_sketched(
     _, rep = run_plan(
         groups, shape=(1, 1), label="sketch+plan", workers_compare=compare, _t0=t0, **run_options
     )
+    rep.timings = {**before, **rep.timings}
+    t_rec = time.perf_counter()
     scale = 2.0 ** -(fa + fb)
     est = np.zeros((A.shape[0], B.shape[1]))
     for (i, j), weights in sk.weights.items():
@@ -116,6 +121,7 @@ def run_sketched(
         "quant_rel_to_float_sketch": float(np.linalg.norm(est - float_est)) / normC,
     }
     rep.errors.update(errs)
+    rep.timings["reconstruct"] = time.perf_counter() - t_rec
     rep.notes.append(
         f"sketch error: relative {errs['rel_error']:.4g} against the exact product; exact "
         f"expectation sqrt(E||C - C^||^2)/||C|| = {errs['sketch_expected_rel_error']:.4g}, "
