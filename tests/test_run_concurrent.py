@@ -107,3 +107,10 @@ def test_main_job_runs_in_threads_with_a_time_breakdown(capsys):
     assert main(argv + ["--kill", "2:3"]) == 0
     assert json.loads(capsys.readouterr().out)["executor"] == "local"
     assert SMALL_JOB_WORK > 0
+
+
+def test_bundled_karate_is_networkx_karate():
+    nx = pytest.importorskip("networkx")
+    G = nx.karate_club_graph()
+    ref = np.rint(nx.to_numpy_array(G, nodelist=list(G.nodes()), weight=None)).astype(np.int64)
+    assert np.array_equal(KARATE, ref) and KARATE.sum() == 2 * 78

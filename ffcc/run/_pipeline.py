@@ -449,12 +449,15 @@ def _check_targets(pr: _Prepared, targets, trials, rng, gi, q) -> bool:
 
 
 # Below this many multiply-adds over all workers (and primes), ``executor="auto"`` runs the
-# tasks in threads of this process instead of starting a process pool (0.5-4 s for one
-# process per worker on the 2-core reference machine). Measured with
-# benchmarks/bench_main_job.py --threshold: in threads, the summed compute of 2e8
-# multiply-adds (int64 field matmul, about 1 G/s on one core) takes as long as the
-# fastest pool start; above it the processes' parallel compute wins.
-SMALL_JOB_WORK = 2 * 10**8
+# tasks in threads of this process instead of starting a process pool. Measured with
+# ``benchmarks/bench_main_job.py --threshold`` on the 2-core reference machine (MatDot
+# m = 4, s = 1, N x N): a fresh pool costs 1.1-1.5 s to start (3.7 s for the main job's 28
+# processes), while threads and an already running pool compute equally fast (the GEMMs
+# release the GIL) from 3e7 to 3e10 multiply-adds, e.g. 2.5 s against 2.4 s at 1.7e10.
+# So below 1e10 (N of about 1700) threads win by the pool start; above it the job takes
+# seconds anyway and processes buy isolation (a worker crash or memory blow-up stays out
+# of the coordinator) for a small share of the time.
+SMALL_JOB_WORK = 10**10
 
 
 def _work(prepared) -> int:
