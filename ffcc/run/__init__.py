@@ -8,7 +8,11 @@ latency, faults and errors.
 * :func:`run_matmul` -- A @ B with MatDot (or any Scheme of the same shape);
   :func:`run_plan` -- a plan given as a list of :class:`Group`.
 * Executors: ``"local"`` (:class:`LocalExecutor`, processes), ``"dask"``
-  (:class:`DaskExecutor`), ``"inline"`` (:class:`InlineExecutor`, in-process).
+  (:class:`DaskExecutor`), ``"threads"`` (:class:`ThreadExecutor`, threads of this
+  process), ``"inline"`` (:class:`InlineExecutor`, one task after the other) and
+  ``"auto"`` (the command's default: threads for small jobs, local processes otherwise).
+  Every group of a plan is in flight at once (except inline); the job's latency is its
+  slowest group's.
 * Faults: straggler models (:class:`ShiftedExponential`, :class:`Pareto`,
   :class:`SlowWorkers`, :class:`TraceReplay`, :func:`parse_model`) and :class:`Faults`
   (kill, raise, corrupt).
@@ -39,7 +43,7 @@ from ._cli import (
 )
 from ._errors import InputError, RunError, TooManyFaults, VerificationFailed, WorkerLost
 from ._exact import choose_primes, freivalds, matdot_scheme, quantization_bound, quantize
-from ._executors import DaskExecutor, InlineExecutor, LocalExecutor
+from ._executors import DaskExecutor, InlineExecutor, LocalExecutor, ThreadExecutor
 from ._faults import (
     Faults,
     NoStragglers,
@@ -78,6 +82,7 @@ __all__ = [
     "LocalExecutor",
     "DaskExecutor",
     "InlineExecutor",
+    "ThreadExecutor",
     # stragglers and faults
     "StragglerModel",
     "NoStragglers",

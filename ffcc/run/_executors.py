@@ -1,6 +1,6 @@
 r"""Engines that run one group of w coded tasks and keep the first results that suffice.
 
-One interface, three engines:
+One interface, four engines:
 
 * :class:`LocalExecutor` (default, no extra dependency): a
   :class:`concurrent.futures.ProcessPoolExecutor` on the ``forkserver`` context. The coded
@@ -14,8 +14,15 @@ One interface, three engines:
   :class:`~distributed.LocalCluster` it starts. At most one task per worker thread is in
   flight (pinned with ``workers=``), so a fast task never queues behind a straggler; a lost
   worker is reported at once as ``KilledWorker`` (``allowed-failures = 0``).
+* :class:`ThreadExecutor`: threads of this process, delays slept for real; for small
+  jobs, where starting processes costs more than the job (``kill`` is recorded only).
 * :class:`InlineExecutor`: runs the tasks one after the other in this process (for
   debugging and fast tests; ``kill`` is recorded, not executed).
+
+Several groups may be in flight at once, each with its own coordinator thread calling
+``run_group`` (engines with ``concurrent = True``): the local pool is shared and replaced
+under a lock after a crash (each group blames its own tasks from the exit codes of the
+pool they ran on), and Dask's worker threads are counted over every group in flight.
 
 Every engine returns per-worker :class:`WorkerEvent` records (status ``ok``, ``raised``,
 ``killed``, ``abandoned`` or, after decoding, ``corrupted-detected``).
@@ -566,10 +573,11 @@ class ThreadExecutor(Executor):
 
     Every task sleeps its injected delay (ending early when its group is abandoned) and
     then computes in a thread, so stragglers and the groups' latencies are real; the
-    kernels release the GIL only partly, which does not matter for the small jobs this
-    engine is for (``run_plan`` picks it below a measured size, see ``SMALL_JOB_WORK``).
-    A ``kill`` fault is recorded as killed without killing anything (a thread is not a
-    failure domain); runs that inject kills use processes.
+    field GEMMs release the GIL, so the threads use every core. ``executor="auto"`` picks
+    this engine below a measured size (``ffcc.run._pipeline.SMALL_JOB_WORK``), where a
+    process pool would cost more to start than the whole job. A ``kill`` fault is
+    recorded as killed without killing anything (a thread is not a failure domain): runs
+    that inject kills use processes.
     """
 
     name = "threads"
