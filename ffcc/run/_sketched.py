@@ -140,7 +140,7 @@ def _plan_and_run(A, B, sk, grid, stragglers, byzantine, frac_bits, verify_plan,
         groups, shape=(1, 1), label="sketch+plan", workers_compare=compare, _t0=t0, **run_options
     )
     if early is not None:
-        rep.pool_start_s = early[0].start_s
+        rep.pool_start_s = before["pool_start_wait"]  # the part of it the run waited for
         rep.executor = early[0].name
         rep.notes.append(
             f"the process pool started in the background while planning ({early[0].start_s:.2f}"
