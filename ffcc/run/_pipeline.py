@@ -381,6 +381,12 @@ def run_plan(
             "what": "every target of every matrix-product group, against its definition "
             "from the inputs",
         }
+    if len(prepared) > 1 and getattr(ex, "concurrent", False):
+        spec = "+".join(f"{p.scheme.w}:{_need(p.scheme)}" for p in prepared)
+        rep.notes.append(
+            f"latency model: every group in flight from 0, the job done at its slowest group's "
+            f"last needed result (`ffcc simulate --plan {spec}` samples it)"
+        )
     if lemma1_bound is not None:
         rep.errors["lemma1_bound"] = float(lemma1_bound)
     if reference is not None:
