@@ -552,11 +552,15 @@ def _run_groups(ex, prepared, delays, faults, seed, bar, timeout) -> list:
     with ThreadPoolExecutor(len(prepared), thread_name_prefix="ffcc-group") as pool:
         futs = [pool.submit(one, gi) for gi in range(len(prepared))]
         out = []
-        for f in futs:
-            try:
-                out.append(f.result())
-            except BaseException:
-                out.append(None)
+        try:
+            for f in futs:
+                try:
+                    out.append(f.result())
+                except Exception:
+                    out.append(None)
+        except BaseException:  # Ctrl-C here: the group threads give up within a poll
+            stop.set()
+            raise
     if errors:
         raise errors[0]
     return out
