@@ -895,6 +895,11 @@ _CATALOG_GRIDS = {
         "s": range(3),
         "merge": (1, 0),
     },
+    "secure-matdot": {"m": (1, 2), "X": (1, 2), "s": range(3)},
+    "gasp-big": {"K": (1, 2), "L": (1, 2), "T": (1, 2), "s": range(3)},
+    "gasp-r": {"K": (1, 2), "L": (1, 2), "T": (1, 2), "r": (1,), "s": range(3)},
+    "polynomial-sharing": {"m": (1, 2), "n": (1, 2), "X": (1,), "s": range(3)},
+    "batch-mds": {"m": (2, 3), "n": (2,), "s": range(3)},
 }
 
 
