@@ -296,3 +296,31 @@ def reduce_limbs(prod, L, n, s, p, acc):
             if v >= pf:
                 v -= pf
             acc[i, j] = v
+
+
+@nb.njit(cache=True)
+def encode_rows(E, X, out, p, every):  # pragma: no cover - compiled
+    """out[j] = sum_l E[j, l] X[l] mod p, reducing every ``every`` products (p < 2^31)."""
+    w, lam = E.shape
+    n = X.shape[1]
+    blk = 4096  # a strip of entries stays in cache across the w output rows
+    for i0 in range(0, n, blk):
+        i1 = min(i0 + blk, n)
+        for j in range(w):
+            for i in range(i0, i1):
+                acc = 0
+                cnt = 0
+                for l in range(lam):
+                    acc += E[j, l] * X[l, i]
+                    cnt += 1
+                    if cnt == every:
+                        acc %= p
+                        cnt = 0
+                out[j, i] = acc % p
+
+
+@nb.njit(cache=True)
+def axpy_mod(acc, y, a, p, reduce):  # pragma: no cover - compiled
+    for i in range(acc.size):
+        v = acc[i] + a * y[i]
+        acc[i] = v % p if reduce else v

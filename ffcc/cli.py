@@ -29,6 +29,23 @@ def _one_line(e: BaseException) -> str:
 
 
 class _Parser(argparse.ArgumentParser):
+    # arguments registered by a heavy module (ffcc.run) are added when the subcommand is
+    # parsed or its help shown, so that `ffcc --help` does not import it
+    populate: Callable | None = None
+
+    def _populate(self):
+        fill, self.populate = self.populate, None
+        if fill is not None:
+            fill(self)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._populate()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self):
+        self._populate()
+        return super().format_help()
+
     def error(self, message):  # argparse's own usage errors: one line, exit 2
         sys.stderr.write(f"ffcc: error: {message} (see ffcc {self.prog.split()[-1]} --help)\n")
         sys.exit(EXIT_USAGE)
@@ -66,10 +83,8 @@ def cmd_verify(args) -> int:
     scheme = load(args.file)
     if args.stragglers is not None or args.byzantine is not None:
         scheme = scheme.with_faults(args.stragglers, args.byzantine)
-    from . import run
-
-    if run.wants_dask(args):
-        rep = run.verify_from_args(scheme, args)
+    if getattr(args, "dask_local", None) or getattr(args, "scheduler", None):
+        rep = _run_module().verify_from_args(scheme, args)
         print(rep.to_json() if args.json else rep.summary())
         return EXIT_FAIL if rep.holds is False else EXIT_OK
     rep = verify(
@@ -354,6 +369,12 @@ def cmd_demo(args) -> int:
 
 
 # -- parser -----------------------------------------------------------------------------
+def _run_module():
+    from . import run
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = _Parser(
         prog="ffcc",
@@ -392,9 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shard", help="check shard i of n rank ranges, written i/n")
     p.add_argument("--count-failures", action="store_true", help="count every failing subset")
     p.add_argument("--seed", type=int, default=0, help="seed for --sample")
-    from .run import add_verify_dask_arguments
-
-    add_verify_dask_arguments(p)
+    p.populate = lambda p: _run_module().add_verify_dask_arguments(p)
 
     p = add(
         "export",
@@ -449,23 +468,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--p", type=int, default=65537, help="field prime for the schemes")
     p.add_argument("--out-dir", help="write the chosen plan's scheme files here")
 
-    from . import run as _run
-
     p = add(
         "run",
-        _run.cmd_run,
+        lambda args: _run_module().cmd_run(args),
         "multiply matrices on real workers with coded computation (the main job)",
         "The whole pipeline on real workers: (sketch with --sketch ->) plan -> encode -> "
         "dispatch -> first R results -> decode -> reconstruct -> report. Exact over GF(p), "
         "several primes and CRT when the range needs it.",
     )
-    _run.add_run_arguments(p)
+    p.populate = lambda p: _run_module().add_run_arguments(p)
     p = add(
         "simulate",
-        _run.cmd_simulate,
+        lambda args: _run_module().cmd_simulate(args),
         "latency percentiles of uncoded, MatDot and planned codes under a straggler model",
     )
-    _run.add_simulate_arguments(p)
+    p.populate = lambda p: _run_module().add_simulate_arguments(p)
 
     p = add(
         "claims",

@@ -44,7 +44,6 @@ deterministically):
 from __future__ import annotations
 
 import numpy as np
-import sympy
 
 try:
     from hypothesis import Phase, find, settings
@@ -57,7 +56,7 @@ except ImportError as e:  # pragma: no cover - hypothesis is a test dependency
         "ffcc.strategies needs hypothesis: pip install 'ffcc[test]' (or hypothesis)"
     ) from e
 
-from .field import MAX_PRIME, PrimeField
+from .field import MAX_PRIME, PrimeField, next_prime, prev_prime
 from .scheme import Scheme
 
 __all__ = [
@@ -175,10 +174,10 @@ def primes(min_value: int = 2, max_value: int = MAX_PRIME) -> SearchStrategy[int
     hi_arg = _check_int(max_value, "max_value")
     if hi_arg > MAX_PRIME:
         raise InvalidArgument(f"max_value = {hi_arg} exceeds MAX_PRIME = {MAX_PRIME} (< 2^63)")
-    lo = int(sympy.nextprime(max(lo_arg, 2) - 1))
+    lo = next_prime(max(lo_arg, 2) - 1)
     if lo > hi_arg:
         raise InvalidArgument(f"there is no prime in [{lo_arg}, {hi_arg}]")
-    hi = int(sympy.prevprime(hi_arg + 1))
+    hi = prev_prime(hi_arg + 1)
     if lo == hi:
         return st.just(lo)
     boundary = sorted({q for q in BOUNDARY_PRIMES if lo <= q <= hi} | {lo, hi})
@@ -198,7 +197,7 @@ def _primes(draw, lo: int, hi: int, boundary: tuple[int, ...]) -> int:
         return boundary[offset % len(boundary)]
     base = 1 << (bits - 1)
     n = min(max(base + offset % base, lo), hi)
-    q = int(sympy.nextprime(n - 1))
+    q = next_prime(n - 1)
     return q if q <= hi else hi
 
 

@@ -35,7 +35,6 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from . import _subsets
 from ._progress import Progress
 from .scheme import Scheme
 
@@ -218,6 +217,8 @@ def verify(
 
 
 def _run_walk(prep, R, w, start, stop, count_failures, progress, rep, label):
+    from . import _subsets  # compiled; imported when a walk runs, not with ffcc
+
     need = prep.G.shape[1] - prep.tstart
     if prep.outside or R < need:
         # fewer rows than the target space's dimension can never decode: every subset fails
@@ -245,6 +246,8 @@ def _run_walk(prep, R, w, start, stop, count_failures, progress, rep, label):
 
 
 def _run_sample(prep, R, w, n, seed, rep):
+    from . import _subsets
+
     rng = np.random.default_rng(seed)
     need = prep.G.shape[1] - prep.tstart
     done = 0
