@@ -86,12 +86,59 @@ def mul_arrays(a, b, p):
     return out
 
 
+@nb.njit(cache=True, inline="always")
+def reduce_small(x, p, pinv):
+    """x mod p for 0 <= x < 2 p^2, p < 2^31, without an integer division (vectorises).
+
+    The float quotient x * (1/p) has relative error below 2^-51, so for x < 2 p^2 it is
+    off from the true quotient by less than 1 and one correction each way suffices."""
+    q = np.int64(float(x) * pinv)
+    r = x - q * p
+    r = r + p if r < 0 else r
+    return r - p if r >= p else r
+
+
+@nb.njit(cache=True)
+def _rref_small(M, p, ncols):
+    # rref_inplace for p < 2^31: row updates a + (p - f) b < 2 p^2, reduced branch-free
+    n, m = M.shape
+    pinv = 1.0 / p
+    pivots = np.empty(min(n, ncols), dtype=np.int64)
+    r = 0
+    for c in range(ncols):
+        if r == n:
+            break
+        piv = -1
+        for i in range(r, n):
+            if M[i, c] != 0:
+                piv = i
+                break
+        if piv < 0:
+            continue
+        if piv != r:
+            for j in range(m):
+                M[r, j], M[piv, j] = M[piv, j], M[r, j]
+        inv = invmod(M[r, c], p)
+        for j in range(c, m):
+            M[r, j] = (M[r, j] * inv) % p
+        for i in range(n):
+            if i != r and M[i, c] != 0:
+                g = p - M[i, c]
+                for j in range(c, m):
+                    M[i, j] = reduce_small(M[i, j] + g * M[r, j], p, pinv)
+        pivots[r] = c
+        r += 1
+    return pivots[:r]
+
+
 @nb.njit(cache=True)
 def rref_inplace(M, p, ncols):
     """Reduced row echelon form of M[:, :ncols] (row ops act on all columns).
 
     Returns the pivot columns; their count is the rank of M[:, :ncols].
     """
+    if p < FAST_LIMIT:
+        return _rref_small(M, p, ncols)
     n, m = M.shape
     pivots = np.empty(min(n, ncols), dtype=np.int64)
     r = 0

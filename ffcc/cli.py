@@ -83,6 +83,8 @@ def cmd_verify(args) -> int:
     scheme = load(args.file)
     if args.stragglers is not None or args.byzantine is not None:
         scheme = scheme.with_faults(args.stragglers, args.byzantine)
+    if args.check_certificate:
+        return _check_certificate(scheme, args)
     if getattr(args, "dask_local", None) or getattr(args, "scheduler", None):
         rep = _run_module().verify_from_args(scheme, args)
         print(rep.to_json() if args.json else rep.summary())
@@ -96,9 +98,37 @@ def cmd_verify(args) -> int:
         threshold=args.threshold,
         seed=args.seed,
         progress=False if args.json else None,
+        certificate=False if args.no_certificate else (True if args.certificate else "auto"),
     )
     print(rep.to_json() if args.json else rep.summary())
+    if args.certificate:
+        if rep.certificate is None:
+            print("no certificate applies to this scheme: nothing written", file=sys.stderr)
+        else:
+            with open(args.certificate, "w") as fh:
+                json.dump(rep.certificate, fh, separators=(",", ":"))
+            print(f"wrote the certificate to {args.certificate}", file=sys.stderr)
     return EXIT_FAIL if rep.holds is False else EXIT_OK
+
+
+def _check_certificate(scheme, args) -> int:
+    """``ffcc verify FILE --check-certificate CERT``: re-check a certificate, exit 0 or 1."""
+    from ._certificate import CertificateError
+    from ._json import parse_json
+    from .verify import check_certificate
+
+    with open(args.check_certificate) as fh:
+        cert = parse_json(fh.read(), f"certificate {args.check_certificate}")
+    try:
+        check_certificate(scheme, cert, args.R)
+    except CertificateError as e:
+        print(f"REJECTED: {_one_line(e)}")
+        return EXIT_FAIL
+    print(
+        f"certificate CHECKS: every {cert['R']}-subset of the {scheme.w} workers of "
+        f"{scheme.name} decodes (evaluation code of degree {cert['degree']})"
+    )
+    return EXIT_OK
 
 
 def cmd_export(args) -> int:
@@ -413,6 +443,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shard", help="check shard i of n rank ranges, written i/n")
     p.add_argument("--count-failures", action="store_true", help="count every failing subset")
     p.add_argument("--seed", type=int, default=0, help="seed for --sample")
+    p.add_argument(
+        "--certificate", metavar="FILE", help="prove without enumeration and write the proof"
+    )
+    p.add_argument("--check-certificate", metavar="FILE", help="re-check a certificate file")
+    p.add_argument("--no-certificate", action="store_true", help="always enumerate")
     p.populate = lambda p: _run_module().add_verify_dask_arguments(p)
 
     p = add(

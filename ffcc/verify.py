@@ -38,7 +38,14 @@ import numpy as np
 from ._progress import Progress
 from .scheme import Scheme
 
-__all__ = ["VerifyReport", "verify", "recovery_threshold", "merge", "prepare"]
+__all__ = [
+    "VerifyReport",
+    "verify",
+    "recovery_threshold",
+    "merge",
+    "prepare",
+    "check_certificate",
+]
 
 _BATCH = 1 << 18
 
@@ -69,6 +76,7 @@ class VerifyReport:
     recovery_threshold: int | None = None
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    certificate: dict | None = field(default=None, repr=False)  # mode "certificate"
 
     @property
     def rate(self) -> float:
@@ -76,6 +84,7 @@ class VerifyReport:
 
     def to_json(self) -> str:
         d = asdict(self)
+        d.pop("certificate")  # large; written apart with `ffcc verify --certificate FILE`
         d["subsets_per_second"] = round(self.rate) if math.isfinite(self.rate) else None
         return json.dumps(d)
 
@@ -94,9 +103,19 @@ class VerifyReport:
                 f"shard of ranks [{self.ranks[0]:,}, {self.ranks[1]:,}) of {self.total:,}: "
                 f"checked {self.checked:,} subsets"
             )
+        elif self.mode == "certificate":
+            N = self.certificate["degree"] if self.certificate else "?"
+            lines.append(
+                f"certificate: evaluation code of degree N = {N} at distinct nodes, "
+                f"R = {self.R} >= N + 1; none of the {_count(self.total)} subsets enumerated"
+            )
         else:
             lines.append(f"checked {self.checked:,} of {self.total:,} {self.R}-subsets")
-        if self.holds is True:
+        if self.holds is True and self.mode == "certificate":
+            lines.append(
+                f"HOLDS (certificate): every {self.R}-subset of the {self.w} workers decodes"
+            )
+        elif self.holds is True:
             lines.append(f"HOLDS: every {self.R}-subset of the {self.w} workers decodes")
         elif self.holds is False:
             lines.append(
@@ -112,8 +131,15 @@ class VerifyReport:
                 f"{self.recovery_threshold}"
             )
         lines.extend(self.notes)
-        lines.append(f"{self.seconds:.3f} s, {self.rate:,.0f} subsets/s")
+        if self.mode == "certificate":
+            lines.append(f"{self.seconds:.3f} s")
+        else:
+            lines.append(f"{self.seconds:.3f} s, {self.rate:,.0f} subsets/s")
         return "\n".join(lines)
+
+
+def _count(n: int) -> str:
+    return f"{n:,}" if n < 10**15 else f"{n:.3e}".replace("e+", " x 10^")
 
 
 @dataclass(frozen=True)
@@ -160,6 +186,7 @@ def verify(
     threshold: bool = False,
     seed=0,
     progress: bool | None = None,
+    certificate: bool | str = "auto",
 ) -> VerifyReport:
     """Check that every R-subset of the scheme's workers decodes every target.
 
@@ -175,18 +202,29 @@ def verify(
         Keep going after the first failure to count all failing subsets.
     threshold:
         Also compute the smallest subset size at which every subset decodes.
+    certificate:
+        Try to prove the claim without enumeration first (:mod:`ffcc._certificate`):
+        True always, False never, "auto" when an exhaustive run has more than
+        ``CERTIFY_ABOVE`` subsets. A certificate is only issued for a scheme that holds;
+        when none applies the subsets are enumerated.
     """
     R = scheme.R if R is None else int(R)
     w = scheme.w
     if not 1 <= R <= w:
         raise ValueError(f"subset size R = {R} must lie in [1, w = {w}]")
     total = math.comb(w, R)
-    prep = prepare(scheme)
     t0 = time.perf_counter()
     rep = VerifyReport(
         scheme.name, scheme.p, w, R, scheme.stragglers, scheme.byzantine,
         "exhaustive", total, 0, 0, None,
     )  # fmt: skip
+    if _wants_certificate(certificate, total, sample, ranks, shard, count_failures):
+        if _certify_into(scheme, R, rep):  # before prepare(): that is a w x prod(basis) rref
+            if threshold:
+                rep.recovery_threshold = recovery_threshold(scheme, progress=progress)
+            rep.seconds = time.perf_counter() - t0
+            return rep
+    prep = prepare(scheme)
     if sample is not None:
         rep.mode = "sampled"
         _run_sample(prep, R, w, int(sample), seed, rep)
@@ -214,6 +252,28 @@ def verify(
         rep.recovery_threshold = recovery_threshold(scheme, prep=prep, progress=progress)
     rep.seconds = time.perf_counter() - t0
     return rep
+
+
+CERTIFY_ABOVE = 100_000  # subsets; below this, enumerating is about as fast as proving
+
+
+def _wants_certificate(certificate, total, sample, ranks, shard, count_failures) -> bool:
+    if certificate is False or sample is not None or ranks is not None or shard is not None:
+        return False
+    if certificate == "auto":
+        return total > CERTIFY_ABOVE and not count_failures
+    return True
+
+
+def _certify_into(scheme, R, rep) -> bool:
+    """Fill ``rep`` from a certificate if one applies; False otherwise."""
+    from ._certificate import certify
+
+    cert = certify(scheme, R)
+    if cert is None:
+        return False
+    rep.mode, rep.holds, rep.certificate = "certificate", True, cert
+    return True
 
 
 def _run_walk(prep, R, w, start, stop, count_failures, progress, rep, label):
@@ -264,6 +324,14 @@ def _run_sample(prep, R, w, n, seed, rep):
         rep.failed += int(bad.size)
         rep.checked += m
         done += m
+
+
+def check_certificate(scheme: Scheme, cert: dict, R: int | None = None) -> bool:
+    """Re-check a certificate written by ``ffcc verify --certificate``; True, or
+    :class:`ffcc._certificate.CertificateError` naming the first false claim."""
+    from ._certificate import check_certificate as check
+
+    return check(scheme, cert, R)
 
 
 def recovery_threshold(scheme: Scheme, *, prep=None, progress=None) -> int | None:
