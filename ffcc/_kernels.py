@@ -347,27 +347,46 @@ def reduce_limbs(prod, L, n, s, p, acc):
 
 @nb.njit(cache=True)
 def encode_rows(E, X, out, p, every):  # pragma: no cover - compiled
-    """out[j] = sum_l E[j, l] X[l] mod p, reducing every ``every`` products (p < 2^31)."""
+    """out[j] = sum_l E[j, l] X[l] mod p, reducing every ``every`` products (p < 2^31).
+
+    Above p = 3072 the reduction is :func:`reduce_wide` (no integer division), so the
+    loop over entries vectorises; ``every`` keeps the running sum below 2^63."""
     w, lam = E.shape
     n = X.shape[1]
+    wide = p > 3072
+    pinv = 1.0 / p
     blk = 4096  # a strip of entries stays in cache across the w output rows
+    acc = np.empty(blk, dtype=np.int64)
     for i0 in range(0, n, blk):
         i1 = min(i0 + blk, n)
         for j in range(w):
-            for i in range(i0, i1):
-                acc = 0
-                cnt = 0
-                for l in range(lam):
-                    acc += E[j, l] * X[l, i]
-                    cnt += 1
-                    if cnt == every:
-                        acc %= p
-                        cnt = 0
-                out[j, i] = acc % p
+            for i in range(i1 - i0):
+                acc[i] = 0
+            cnt = 0
+            for l in range(lam):
+                e = E[j, l]
+                for i in range(i1 - i0):
+                    acc[i] += e * X[l, i0 + i]
+                cnt += 1
+                if cnt == every or l == lam - 1:
+                    cnt = 0
+                    if wide:
+                        for i in range(i1 - i0):
+                            acc[i] = reduce_wide(acc[i], p, pinv)
+                    else:
+                        for i in range(i1 - i0):
+                            acc[i] = acc[i] % p
+            for i in range(i1 - i0):
+                out[j, i0 + i] = acc[i]
 
 
-@nb.njit(cache=True)
-def axpy_mod(acc, y, a, p, reduce):  # pragma: no cover - compiled
-    for i in range(acc.size):
-        v = acc[i] + a * y[i]
-        acc[i] = v % p if reduce else v
+@nb.njit(cache=True, inline="always")
+def reduce_wide(x, p, pinv):
+    """x mod p for 0 <= x < 2^63 and 3072 < p < 2^31, vectorisable (no division).
+
+    float(x) * (1/p) has relative error below 3 * 2^-53, i.e. an absolute error below
+    3 * 2^10 / p < 1 in the quotient, so q is off by at most one either way."""
+    q = np.int64(float(x) * pinv)
+    r = x - q * p
+    r = r + p if r < 0 else r
+    return r - p if r >= p else r

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..field import FAST_LIMIT, PrimeField
 
-__all__ = ["encode_into", "lincomb"]
+__all__ = ["encode_into", "lincomb", "lincomb_many"]
 
 _I64_MAX = (1 << 63) - 1
 
@@ -33,22 +33,18 @@ def encode_into(p: int, E: np.ndarray, X: np.ndarray, out: np.ndarray) -> None:
 
 
 def lincomb(p: int, coeffs, ys, n: int) -> np.ndarray:
-    """``sum_r coeffs[r] * ys[r] mod p`` for flat int64 arrays ys of length n, one pass
-    per term and no stacked copy of the ys."""
-    acc = np.zeros(n, dtype=np.int64)
-    if p < FAST_LIMIT:
-        from .._kernels import axpy_mod as _axpy
+    """``sum_r coeffs[r] * ys[r] mod p`` for flat int64 arrays ys of length n: the fused
+    decoder (:func:`ffcc.codes.polynomial.combine`), which reads every y once, in chunks,
+    with exact float64 limb arithmetic and no stacked copy of the ys."""
+    return lincomb_many(p, np.asarray(coeffs, dtype=np.int64)[None, :], ys, n)[0]
 
-        every, cnt = terms_between_reductions(p), 0
-        for a, y in zip(coeffs, ys, strict=True):
-            cnt += 1
-            red = cnt == every
-            _axpy(acc, y, np.int64(a), np.int64(p), red)
-            cnt = 0 if red else cnt
-        if cnt:
-            np.remainder(acc, p, out=acc)
-        return acc
-    F = PrimeField(p)
-    for a, y in zip(coeffs, ys, strict=True):
-        acc = F.add(acc, F.mul(y, int(a)))
-    return acc
+
+def lincomb_many(p: int, D, ys, n: int) -> np.ndarray:
+    """Every target at once: row t of the result is ``sum_r D[t, r] ys[r] mod p``.
+
+    One pass over the ys for all T targets, where T calls of :func:`lincomb` make T."""
+    from ..codes.polynomial import combine
+
+    if n == 0 or not len(ys):
+        return np.zeros((np.shape(D)[0], n), dtype=np.int64)
+    return combine(PrimeField(p), D, ys)
