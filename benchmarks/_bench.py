@@ -25,21 +25,36 @@ for _var in (
 RESULTS = Path(__file__).with_name("results.json")
 
 
-def interleave(contenders: dict, reps: int, warm: bool = True) -> dict[str, list[float]]:
-    """Run every contender once per round, ``reps`` rounds; seconds per call by name.
+CPU: dict[str, list[float]] = {}  # process CPU seconds of the last interleave() calls
 
-    Interleaving makes a change in machine load hit every contender alike.
+
+def interleave(contenders: dict, reps: int, warm: bool = True) -> dict[str, list[float]]:
+    """Run every contender once per round, ``reps`` rounds; wall seconds per call by name.
+
+    Interleaving makes a change in machine load hit every contender alike. The process
+    CPU time of each call (what an idle core would take, for single-threaded code) goes
+    to :data:`CPU` under the same names.
     """
     if warm:
         for f in contenders.values():
             f()
     times: dict[str, list[float]] = {k: [] for k in contenders}
+    for k in contenders:
+        CPU[k] = []
     for _ in range(reps):
         for name, f in contenders.items():
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             f()
             times[name].append(time.perf_counter() - t0)
+            CPU[name].append(time.process_time() - c0)
     return times
+
+
+def load_average() -> float | None:
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return None
 
 
 def stats(ts: list[float]) -> dict:
@@ -57,5 +72,6 @@ def ratio(num: list[float], den: list[float]) -> dict:
 def record(section: str, data: dict) -> None:
     """Store one benchmark's numbers under ``section`` in benchmarks/results.json."""
     doc = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    doc[section] = {"measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), **data}
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    doc[section] = {"measured": when, "load_average": load_average(), **data}
     RESULTS.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ._kernels import FAST_LIMIT, addmod, invmod, mulmod, reduce_small, submod
+from ._kernels import FAST_LIMIT, addmod, invmod, mulmod, submod
 
 
 @nb.njit(cache=True)
@@ -204,8 +204,8 @@ def mds_zero_minors(P, p, info, rest, maxout):
     """
     nP, D = P.shape
     C = _binomials(max(nP, D))
-    pinv = 1.0 / p
     small = p < FAST_LIMIT
+    every = (9223372036854775807 - p) // (p * p) if small else 1  # acc + every p^2 < 2^63
     full = 0
     for c in range(D):
         full |= np.int64(1) << info[c]
@@ -241,13 +241,23 @@ def mds_zero_minors(P, p, info, rest, maxout):
             row = P[aL]
             for rb in range(CB):
                 acc = 0
-                for i in range(k):
-                    d = prev[base + sub[rb, i]]
-                    if (k - 1 + i) & 1:
-                        d = p - d if d != 0 else 0
-                    if small:
-                        acc = reduce_small(acc + row[Btab[rb, i]] * d, p, pinv)
-                    else:
+                if small:  # sum `every` products < p^2 before one reduction
+                    cnt = 0
+                    for i in range(k):
+                        d = prev[base + sub[rb, i]]
+                        if (k - 1 + i) & 1:
+                            d = p - d
+                        acc += row[Btab[rb, i]] * d
+                        cnt += 1
+                        if cnt == every:
+                            acc %= p
+                            cnt = 0
+                    acc %= p
+                else:
+                    for i in range(k):
+                        d = prev[base + sub[rb, i]]
+                        if (k - 1 + i) & 1:
+                            d = p - d if d != 0 else 0
                         acc = addmod(acc, mulmod(row[Btab[rb, i]], d, p), p)
                 cur[ra * CB + rb] = acc
                 if acc == 0:

@@ -139,7 +139,11 @@ class VerifyReport:
 
 
 def _count(n: int) -> str:
-    return f"{n:,}" if n < 10**15 else f"{n:.3e}".replace("e+", " x 10^")
+    """A subset count for people: 2,035,800 or 2.71 x 10^583 (exact ints, no float)."""
+    if n < 10**15:
+        return f"{n:,}"
+    digits = str(n)
+    return f"{digits[0]}.{digits[1:3]} x 10^{len(digits) - 1}"
 
 
 @dataclass(frozen=True)

@@ -160,3 +160,10 @@ def test_no_certificate_applies_falls_back_to_enumeration():
     assert certify(S) is None
     rep = verify(S, certificate=True)
     assert rep.mode == "exhaustive" and rep.checked >= 1
+
+
+def test_astronomical_counts_print_without_float_overflow():
+    from ffcc.verify import _count
+
+    assert _count(2_035_800) == "2,035,800"
+    assert _count(27 * 10**600 + 1) == "2.70 x 10^601"
