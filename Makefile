@@ -28,8 +28,11 @@ lint: $(BIN)/.installed
 test: lint
 	$(BIN)/python -m pytest
 
+# Every benchmark records its numbers in benchmarks/results.json; report.py then rewrites
+# the README's benchmark table from that file.
 bench: $(BIN)/.installed
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	$(BIN)/python benchmarks/report.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
