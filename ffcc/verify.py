@@ -190,7 +190,7 @@ def verify(
     threshold: bool = False,
     seed=0,
     progress: bool | None = None,
-    certificate: bool | str = "auto",
+    certificate: bool | str = False,
     mds: bool = True,
 ) -> VerifyReport:
     """Check that every R-subset of the scheme's workers decodes every target.
@@ -209,8 +209,9 @@ def verify(
         Also compute the smallest subset size at which every subset decodes.
     certificate:
         Try to prove the claim without enumeration first (:mod:`ffcc._certificate`):
-        True always, False never, "auto" when an exhaustive run has more than
-        ``CERTIFY_ABOVE`` subsets. A certificate is only issued for a scheme that holds;
+        True always, False never (the default: callers that report subset counts keep
+        them), "auto" when an exhaustive run has more than ``CERTIFY_ABOVE`` subsets
+        (what ``ffcc verify`` does). A certificate is only issued for a scheme that holds;
         when none applies the subsets are enumerated.
     mds:
         Use the minors fast path (:func:`ffcc._subsets.mds_zero_minors`) when R equals the
