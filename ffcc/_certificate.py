@@ -146,20 +146,19 @@ def _hankel_apply(F, lam, coeffs):
 
 def _span_witness(F, coeffs, targets, basis, rng):
     """lam (targets x (N + 1)) with sum_t lam_t C_t = T for every target, or None."""
-    dense = _dense_targets(F, targets, basis)
     if len(coeffs) == 2 and all(c.shape[0] <= c.shape[1] for c in coeffs):
-        lam = _witness_two_sided(F, coeffs, dense)
+        lam = _witness_two_sided(F, coeffs, targets, basis)
     else:
         lam = _witness_projected(F, coeffs, targets, rng)
     if lam is None:
         return None
-    for t in range(len(targets)):
-        if not np.array_equal(_hankel_apply(F, lam[t], coeffs), dense[t]):
+    for t, terms in enumerate(targets):
+        if not np.array_equal(_hankel_apply(F, lam[t], coeffs), _dense(F, terms, basis)):
             return None
     return lam
 
 
-def _witness_two_sided(F, coeffs, dense):
+def _witness_two_sided(F, coeffs, targets, basis):
     """d = 2 with F_1, F_2 of full row rank: T = F_1^T H F_2 on the pivot columns I_1, I_2
     gives H = B_1^-T T[I_1, I_2] B_2^-1 (B_c = F_c[:, I_c] square), read along its
     anti-diagonals; unique, so a wrong answer means T is not in the span."""
@@ -171,8 +170,9 @@ def _witness_two_sided(F, coeffs, dense):
         piv.append(I)
         B.append(F.inverse(Fc[:, I]))
     d1, d2 = coeffs[0].shape[0] - 1, coeffs[1].shape[0] - 1
-    lam = np.zeros((dense.shape[0], d1 + d2 + 1), dtype=np.int64)
-    for t, T in enumerate(dense):
+    lam = np.zeros((len(targets), d1 + d2 + 1), dtype=np.int64)
+    for t, terms in enumerate(targets):
+        T = _dense(F, terms, basis)
         H = F.matmul(F.matmul(B[0].T, np.ascontiguousarray(T[np.ix_(piv[0], piv[1])])), B[1])
         lam[t, : d2 + 1] = H[0]
         lam[t, d2 + 1 :] = H[1:, d2]
@@ -207,11 +207,11 @@ def _witness_projected(F, coeffs, targets, rng):
         return None  # inconsistent: some target is not in span{C_t}
 
 
-def _dense_targets(F, targets, basis):
-    T = np.zeros((len(targets),) + tuple(basis), dtype=np.int64)
-    for t, terms in enumerate(targets):
-        for idx, coeff in terms:
-            T[(t, *idx)] = (int(T[(t, *idx)]) + coeff) % F.p
+def _dense(F, terms, basis):
+    """One target as a dense tensor (one at a time: prod(basis) is capped, T times it not)."""
+    T = np.zeros(tuple(basis), dtype=np.int64)
+    for idx, coeff in terms:
+        T[idx] = (int(T[idx]) + coeff) % F.p
     return T
 
 
@@ -312,10 +312,9 @@ def check_certificate(scheme, cert: dict, R: int | None = None) -> bool:
     _need(R >= N + 1, f"R = {R} is below N + 1 = {N + 1}: Vandermonde does not apply")
     _need(math.prod(c.shape[0] for c in coeffs) <= _MAX_DENSE, "too large to check densely")
     lam = _int_matrix(F, cert.get("span"), (len(scheme.targets), N + 1), "span")
-    dense = _dense_targets(F, scheme.targets, scheme.basis)
-    for t in range(len(scheme.targets)):
+    for t, terms in enumerate(scheme.targets):
         _need(
-            np.array_equal(_hankel_apply(F, lam[t], coeffs), dense[t]),
+            np.array_equal(_hankel_apply(F, lam[t], coeffs), _dense(F, terms, scheme.basis)),
             f"target {t} is not sum_t span[t] C_t",
         )
     return True
