@@ -4,7 +4,14 @@ A subset S decodes when every target tensor lies in the span of the workers' ran
 tensors :math:`e_{j,1}\otimes\cdots\otimes e_{j,d}`, :math:`j \in S`. :func:`verify`
 checks **every** subset of size R = w - s - 2b (or of a size you give), walking them in
 lexicographic order in compiled code and reusing the elimination of the common prefix,
-so each step costs about one row insertion.
+so each step costs about one row insertion. When R equals the dimension of the workers'
+span, a subset spans everything iff one D x D minor is non-zero; all minors then follow
+level by level by cofactor expansion (a few multiply-adds per subset, ``mds=True``), with
+the same verdict, count and first failure as the walk.
+
+For evaluation codes a certificate proves the claim for any w without enumeration
+(``certificate=True`` or ``"auto"``; :mod:`ffcc._certificate`, re-checked by
+:func:`check_certificate`); the report then says "HOLDS (certificate)".
 
 For counts too large to finish there are two honest alternatives:
 
