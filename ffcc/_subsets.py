@@ -12,7 +12,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ._kernels import FAST_LIMIT, addmod, invmod, mulmod, submod
+from ._kernels import FAST_LIMIT, addmod, invmod, mulmod, reduce_wide, submod
 
 
 @nb.njit(cache=True)
@@ -27,11 +27,17 @@ def _insert(basis, rowof, v, p, D):
             for j in range(c, D):
                 v[j] = mulmod(v[j], inv, p)
             return c
-        f = v[c]
         row = basis[r]
-        for j in range(c, D):
-            if row[j] != 0:
-                v[j] = submod(v[j], mulmod(f, row[j], p), p)
+        if p < FAST_LIMIT and p > 3072:  # v + (p - f) row < 2^63: one division-free reduction
+            g = p - v[c]
+            pinv = 1.0 / p
+            for j in range(c, D):
+                v[j] = reduce_wide(v[j] + g * row[j], p, pinv)
+        else:
+            f = v[c]
+            for j in range(c, D):
+                if row[j] != 0:
+                    v[j] = submod(v[j], mulmod(f, row[j], p), p)
     return -1
 
 
