@@ -52,6 +52,7 @@ __all__ = [
     "merge",
     "prepare",
     "check_certificate",
+    "verify_resumable",
 ]
 
 _BATCH = 1 << 18
@@ -446,4 +447,78 @@ def merge(reports: list[VerifyReport]) -> VerifyReport:
         out.mode = "shard"
         out.ranks = [0, pos]
         out.notes.append(f"shards cover only ranks [0, {pos}) of {base.total}")
+    return out
+
+
+def _verify_shard(args) -> dict:
+    scheme, R, i, n = args
+    rep = verify(scheme, R, shard=(i, n), progress=False)
+    d = asdict(rep)
+    d.pop("certificate")
+    return d
+
+
+def verify_resumable(
+    scheme: Scheme, ledger, *, shards: int = 64, R: int | None = None, mapper=map
+) -> VerifyReport:
+    """Exhaustive verification in ``shards`` rank ranges, with a ledger that survives a kill.
+
+    Every finished shard is appended to the ledger file (JSON lines, flushed and fsync'ed)
+    before the next one is used; running again with the same ledger skips the shards it
+    records, so a killed run resumes where it stopped. The first line pins the scheme
+    (its SHA-256), R and the shard count: a ledger made for anything else is refused.
+    ``mapper(fn, items)`` runs the shards, e.g. ``executor.map`` of a process pool or a
+    Dask ``client.map`` wrapped to yield results; results are recorded as they arrive.
+    Scheduling stops after a shard that fails.
+    """
+    import os
+    from pathlib import Path
+
+    from ._certificate import scheme_digest
+    from ._errors import InputError
+    from ._json import parse_json
+
+    R = scheme.R if R is None else int(R)
+    if shards < 1:
+        raise InputError(f"shards = {shards} must be at least 1")
+    shards = min(int(shards), max(1, math.comb(scheme.w, R)))  # no empty shards
+    head = {"format": "ffcc-verify-ledger/1", "sha256": scheme_digest(scheme), "R": R,
+            "shards": int(shards), "total": math.comb(scheme.w, R)}  # fmt: skip
+    path = Path(ledger)
+    done: dict[int, dict] = {}
+    if path.exists() and path.stat().st_size:
+        lines = path.read_text().splitlines()
+        got = parse_json(lines[0], f"ledger {path}")
+        if got != head:
+            raise InputError(
+                f"ledger {path} was made for another scheme, R or shard count ({got}); "
+                "use a new ledger file"
+            )
+        for k, line in enumerate(lines[1:], 2):
+            try:
+                entry = parse_json(line, f"ledger {path} line {k}")
+            except InputError:
+                break  # a line cut short by the kill: that shard runs again
+            done[int(entry["shard"])] = entry["report"]
+    else:
+        path.write_text(json.dumps(head) + "\n")
+    todo = [i for i in range(shards) if i not in done]
+    total = head["total"]
+    starts = {(total * i // shards, total * (i + 1) // shards): i for i in todo}
+    failed = any(d["failed"] for d in done.values())
+    if todo and not failed:
+        with path.open("a") as fh:
+            for d in mapper(_verify_shard, [(scheme, R, i, shards) for i in todo]):
+                i = starts[d["ranks"][0], d["ranks"][1]]
+                done[i] = d
+                fh.write(json.dumps({"shard": i, "report": d}) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+                if d["failed"]:
+                    break
+    reports = [VerifyReport(**d) for _, d in sorted(done.items())]
+    out = merge(reports)
+    out.notes.append(f"ledger {path}: {len(done)} of {shards} shards done")
+    if out.holds is None and out.mode == "shard":
+        out.notes.append("run again with the same ledger to resume")
     return out
