@@ -85,6 +85,8 @@ def cmd_verify(args) -> int:
         scheme = scheme.with_faults(args.stragglers, args.byzantine)
     if args.check_certificate:
         return _check_certificate(scheme, args)
+    if args.ledger:
+        return _verify_with_ledger(scheme, args)
     if getattr(args, "dask_local", None) or getattr(args, "scheduler", None):
         rep = _run_module().verify_from_args(scheme, args)
         print(rep.to_json() if args.json else rep.summary())
@@ -108,6 +110,23 @@ def cmd_verify(args) -> int:
             with open(args.certificate, "w") as fh:
                 json.dump(rep.certificate, fh, separators=(",", ":"))
             print(f"wrote the certificate to {args.certificate}", file=sys.stderr)
+    return EXIT_FAIL if rep.holds is False else EXIT_OK
+
+
+def _verify_with_ledger(scheme, args) -> int:
+    """``ffcc verify FILE --ledger L``: sharded, resumable exhaustive verification."""
+    from .verify import verify_resumable
+
+    if args.ledger_workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(args.ledger_workers) as ex:
+            rep = verify_resumable(
+                scheme, args.ledger, shards=args.ledger_shards, R=args.R, mapper=ex.map
+            )
+    else:
+        rep = verify_resumable(scheme, args.ledger, shards=args.ledger_shards, R=args.R)
+    print(rep.to_json() if args.json else rep.summary())
     return EXIT_FAIL if rep.holds is False else EXIT_OK
 
 
@@ -448,6 +467,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--check-certificate", metavar="FILE", help="re-check a certificate file")
     p.add_argument("--no-certificate", action="store_true", help="always enumerate")
+    p.add_argument("--ledger", metavar="FILE", help="enumerate in shards, resumable from FILE")
+    p.add_argument("--ledger-shards", type=int, default=64, help="shards with --ledger (64)")
+    p.add_argument("--ledger-workers", type=int, default=1, help="processes with --ledger (1)")
     p.populate = lambda p: _run_module().add_verify_dask_arguments(p)
 
     p = add(

@@ -69,3 +69,14 @@ def test_a_ledger_for_another_scheme_is_refused(tmp_path):
     with pytest.raises(InputError, match="another scheme"):
         verify_resumable(matdot(2, s=2), led, shards=2)
     assert json.loads(led.read_text().splitlines()[0])["format"] == "ffcc-verify-ledger/1"
+
+
+def test_cli_ledger(tmp_path, capsys):
+    from ffcc.cli import main
+
+    f = tmp_path / "s.json"
+    matdot(3, s=2).save(f)
+    args = ["verify", str(f), "--ledger", str(tmp_path / "l.jsonl"), "--ledger-shards", "4"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "HOLDS" in out and "4 of 4 shards done" in out
