@@ -33,8 +33,11 @@ test: lint
 chaos: $(BIN)/.installed
 	FFCC_SLOW=1 $(BIN)/python -m pytest tests/test_chaos.py tests/test_run_bounded.py
 
+# Every benchmark records its numbers in benchmarks/results.json; report.py then rewrites
+# the README's benchmark table from that file.
 bench: $(BIN)/.installed
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	$(BIN)/python benchmarks/report.py
 
 # ffcc optimize --json on 200+ small sample structures -> README table, docs/optimize-table.json
 optimize-table: $(BIN)/.installed

@@ -29,6 +29,23 @@ def _one_line(e: BaseException) -> str:
 
 
 class _Parser(argparse.ArgumentParser):
+    # arguments registered by a heavy module (ffcc.run) are added when the subcommand is
+    # parsed or its help shown, so that `ffcc --help` does not import it
+    populate: Callable | None = None
+
+    def _populate(self):
+        fill, self.populate = self.populate, None
+        if fill is not None:
+            fill(self)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._populate()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self):
+        self._populate()
+        return super().format_help()
+
     def error(self, message):  # argparse's own usage errors: one line, exit 2
         sys.stderr.write(f"ffcc: error: {message} (see ffcc {self.prog.split()[-1]} --help)\n")
         sys.exit(EXIT_USAGE)
@@ -68,10 +85,12 @@ def cmd_verify(args) -> int:
         scheme = scheme.with_faults(args.stragglers, args.byzantine)
     if args.secrecy is not None and not 0 <= args.secrecy <= scheme.w:
         raise UserError(f"--secrecy {args.secrecy} must lie in [0, w = {scheme.w}]")
-    from . import run
-
-    if run.wants_dask(args):
-        rep = run.verify_from_args(scheme, args)
+    if args.check_certificate:
+        return _check_certificate(scheme, args)
+    if args.ledger:
+        return _verify_with_ledger(scheme, args)
+    if getattr(args, "dask_local", None) or getattr(args, "scheduler", None):
+        rep = _run_module().verify_from_args(scheme, args)
         X = scheme.secrecy if args.secrecy is None else args.secrecy
         if X:
             from .verify import verify_secrecy
@@ -89,9 +108,54 @@ def cmd_verify(args) -> int:
         secrecy=args.secrecy,
         seed=args.seed,
         progress=False if args.json else None,
+        certificate=False if args.no_certificate else (True if args.certificate else "auto"),
     )
     print(rep.to_json() if args.json else rep.summary())
+    if args.certificate:
+        if rep.certificate is None:
+            print("no certificate applies to this scheme: nothing written", file=sys.stderr)
+        else:
+            with open(args.certificate, "w") as fh:
+                json.dump(rep.certificate, fh, separators=(",", ":"))
+            print(f"wrote the certificate to {args.certificate}", file=sys.stderr)
     return EXIT_FAIL if rep.ok is False else EXIT_OK
+
+
+def _verify_with_ledger(scheme, args) -> int:
+    """``ffcc verify FILE --ledger L``: sharded, resumable exhaustive verification."""
+    from .verify import verify_resumable
+
+    if args.ledger_workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(args.ledger_workers) as ex:
+            rep = verify_resumable(
+                scheme, args.ledger, shards=args.ledger_shards, R=args.R, mapper=ex.map
+            )
+    else:
+        rep = verify_resumable(scheme, args.ledger, shards=args.ledger_shards, R=args.R)
+    print(rep.to_json() if args.json else rep.summary())
+    return EXIT_FAIL if rep.holds is False else EXIT_OK
+
+
+def _check_certificate(scheme, args) -> int:
+    """``ffcc verify FILE --check-certificate CERT``: re-check a certificate, exit 0 or 1."""
+    from ._certificate import CertificateError
+    from ._json import parse_json
+    from .verify import check_certificate
+
+    with open(args.check_certificate) as fh:
+        cert = parse_json(fh.read(), f"certificate {args.check_certificate}")
+    try:
+        check_certificate(scheme, cert, args.R)
+    except CertificateError as e:
+        print(f"REJECTED: {_one_line(e)}")
+        return EXIT_FAIL
+    print(
+        f"certificate CHECKS: every {cert['R']}-subset of the {scheme.w} workers of "
+        f"{scheme.name} decodes (evaluation code of degree {cert['degree']})"
+    )
+    return EXIT_OK
 
 
 def cmd_export(args) -> int:
@@ -383,6 +447,12 @@ def cmd_demo(args) -> int:
 
 
 # -- parser -----------------------------------------------------------------------------
+def _run_module():
+    from . import run
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = _Parser(
         prog="ffcc",
@@ -428,9 +498,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="also check that no X colluding workers learn anything about the data "
         "(default: the file's 'secrecy'; 0 skips)",
     )
-    from .run import add_verify_dask_arguments
-
-    add_verify_dask_arguments(p)
+    p.add_argument(
+        "--certificate", metavar="FILE", help="prove without enumeration and write the proof"
+    )
+    p.add_argument("--check-certificate", metavar="FILE", help="re-check a certificate file")
+    p.add_argument("--no-certificate", action="store_true", help="always enumerate")
+    p.add_argument("--ledger", metavar="FILE", help="enumerate in shards, resumable from FILE")
+    p.add_argument("--ledger-shards", type=int, default=64, help="shards with --ledger (64)")
+    p.add_argument("--ledger-workers", type=int, default=1, help="processes with --ledger (1)")
+    p.populate = lambda p: _run_module().add_verify_dask_arguments(p)
 
     p = add(
         "export",
@@ -492,23 +568,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="search each group with ffcc optimize within this budget (default 0: off)",
     )
 
-    from . import run as _run
-
     p = add(
         "run",
-        _run.cmd_run,
+        lambda args: _run_module().cmd_run(args),
         "multiply matrices on real workers with coded computation (the main job)",
         "The whole pipeline on real workers: (sketch with --sketch ->) plan -> encode -> "
         "dispatch -> first R results -> decode -> reconstruct -> report. Exact over GF(p), "
         "several primes and CRT when the range needs it.",
     )
-    _run.add_run_arguments(p)
+    p.populate = lambda p: _run_module().add_run_arguments(p)
     p = add(
         "simulate",
-        _run.cmd_simulate,
+        lambda args: _run_module().cmd_simulate(args),
         "latency percentiles of uncoded, MatDot and planned codes under a straggler model",
     )
-    _run.add_simulate_arguments(p)
+    p.populate = lambda p: _run_module().add_simulate_arguments(p)
 
     p = add(
         "claims",
