@@ -313,6 +313,11 @@ def plan_scheme(P, candidate=None, p: int = P) -> Scheme:
     """The scheme of a :func:`ffcc.plan.plan` candidate (default: the chosen one), every
     group built here from its construction name with the planner's worker count."""
     cand = P.chosen if candidate is None else candidate
+    return groups_scheme(plan_parts(P, cand, p), P.stragglers, P.byzantine, p, name=cand.name)
+
+
+def plan_parts(P, cand, p: int = P) -> list[tuple[Code, int]]:
+    """(independent code, the planner's worker count) for every group of a candidate."""
     parts = []
     for g in cand.groups:
         pairs = P.group_pairs(g)
@@ -322,7 +327,7 @@ def plan_scheme(P, candidate=None, p: int = P) -> Scheme:
             parts += [(group_code([x], "replication", p), each) for x in pairs]
         else:
             parts.append((group_code(pairs, g.construction, p), g.workers))
-    return groups_scheme(parts, P.stragglers, P.byzantine, p, name=cand.name)
+    return parts
 
 
 # ----------------------------------------------------------------------------- graphs
