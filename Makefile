@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test lint bench clean
+.PHONY: run demo test lint bench clean sabotage claims-table
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ lint: $(BIN)/.installed
 
 test: lint
 	$(BIN)/python -m pytest
+
+# every deliberate breakage of tests/test_sabotage.py (CI runs a core set of two per claim)
+sabotage: $(BIN)/.installed
+	FFCC_SLOW=1 $(BIN)/python -m pytest -q tests/test_sabotage.py
 
 bench: $(BIN)/.installed
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
