@@ -40,6 +40,10 @@ _MODULES = (
     "c10_threem",
     "c11_byzantine",
     "c12_sparse_two_stage",
+    "c13_remark_theorem2",
+    "c14_byzantine_locality",
+    "c15_epsilon_valid",
+    "c16_optimal_2k1",
 )
 CLAIMS = [importlib.import_module(f"{__name__}.{name}") for name in _MODULES]
 

@@ -27,6 +27,10 @@ EXPECTED = {
     "C10": "partial",  # 3M: 2/3 w_{k,s} only for s <= 1
     "C11": "holds",  # Byzantine: + 2b, b errors corrected
     "C12": "holds",  # Section IV-B worked examples
+    "C13": "holds",  # remark after Theorem 2: w_{k,s} - 2(v - 1) when s = 1
+    "C14": "holds",  # Byzantine with the locality codes: + 2b
+    "C15": "holds",  # Section III: the pipeline's quadruple is eps-valid
+    "C16": "holds",  # 2k - 1 + s optimal for k products, s = 1 (small fields)
 }
 
 

@@ -161,6 +161,24 @@ def find_cycle_broken(mp):
     mp.setattr(SampleGraph, "find_cycle", find_cycle)
 
 
+def sample_graph_u_inflated(mp):
+    """SampleGraph.u() reports one more than the fewest uses (a wrong u, eq. (3))."""
+    real = SampleGraph.u
+    mp.setattr(SampleGraph, "u", lambda self, *a, **kw: tuple(x + 1 for x in real(self, *a, **kw)))
+
+
+def decoder_corrupted(mp):
+    """Scheme.decoder's first row is off by one in its first entry (a wrong decoding map)."""
+    real = Scheme.decoder
+
+    def decoder(self, workers):
+        D = np.array(real(self, workers), dtype=np.int64, copy=True)
+        D[0, 0] = (D[0, 0] + 1) % self.p
+        return D
+
+    mp.setattr(Scheme, "decoder", decoder)
+
+
 def prob_u_constant(mp):
     """prob_u_at_least answers 1 whatever the samples."""
     real = structure.prob_u_at_least
@@ -268,6 +286,22 @@ SABOTAGE = [
     ("C11", "no error correction", decode_with_errors_ignores_errors, True),
     ("C12", "rank test disabled", rank_test_disabled, True),
     ("C12", "plan: Theorem 1 one worker fewer", plan_theorem1_one_fewer, True),
+    ("C13", "rank test disabled", rank_test_disabled, True),
+    ("C13", "coordinate code: duplicate node", coordinate_code_duplicate_node, True),
+    ("C13", "u() off by one", sample_graph_u_inflated, False),
+    ("C14", "rank test disabled", rank_test_disabled, True),
+    ("C14", "no error correction", decode_with_errors_ignores_errors, True),
+    (
+        "C14",
+        "dependency code: duplicate node",
+        catalog_broken("locality-dependency", _with_duplicate_node),
+        False,
+    ),  # fmt: skip
+    ("C15", "1/p weights removed", estimator_without_weights, True),
+    ("C15", "decoding map corrupted", decoder_corrupted, True),
+    ("C16", "rank test disabled", rank_test_disabled, True),
+    ("C16", "rank test one short", rank_test_one_short, True),
+    ("C16", "matdot: duplicate node", catalog_broken("matdot", _with_duplicate_node), False),
 ]
 
 
