@@ -32,6 +32,12 @@ test: lint
 sabotage: $(BIN)/.installed
 	FFCC_SLOW=1 $(BIN)/python -m pytest -q tests/test_sabotage.py
 
+# the README's claims table, generated from `ffcc claims --full --json` (a few minutes)
+claims-table: $(BIN)/.installed
+	$(BIN)/ffcc claims --full --json > .claims.json || true
+	$(BIN)/python -m proofs._readme README.md < .claims.json
+	rm -f .claims.json
+
 bench: $(BIN)/.installed
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 

@@ -68,6 +68,8 @@ CLAIM = Claim(
     params_full="symbolic in the blocks' entries and p for q<=3, k<=3 (scalar), q=k=2 (2x2), "
     "SOS q<=4; grid_crmm m=n=2, q<=3, k<=3, 6 seeds; 20000 sketches",
     negative="grid_crmm's estimate without the 1/p weights (biased); bound /k_ij^2",
+    symbolic="block entries and probabilities p, per fixed (q, k) listed; norms x, y in "
+    "the SOS identity, per fixed q",
 )
 
 

@@ -45,6 +45,7 @@ CLAIM = Claim(
     params_quick="symbolic k<=3 (det: MatDot k<=3, Lagrange k<=2); exhaustive k<=4, s<=2",
     params_full="symbolic k<=5 (det: MatDot k<=3, Lagrange k<=2); exhaustive k<=7, s<=3",
     negative="the same encoders with 2k-2+s workers",
+    symbolic="worker nodes alpha and Lagrange points beta, per fixed k listed",
 )
 
 

@@ -54,6 +54,7 @@ CLAIM = Claim(
     params_full="symbolic in the nodes beta and coefficients alpha for k<=5; exhaustive "
     "k<=7, s<=3, 8 coefficient draws",
     negative="2k-4+s workers (every k>=3, s); a zero coefficient (every s)",
+    symbolic="nodes beta and dependency coefficients alpha, per fixed k listed",
 )
 
 

@@ -48,6 +48,7 @@ CLAIM = Claim(
     params_quick="symbolic in G (every G >= 1) and s; plan G=1..8; exhaustive G<=3",
     params_full="symbolic in G (every G >= 1) and s; plan G=1..8; exhaustive G<=5",
     negative="'at least 1/7' instead of 1/8; the split with one worker fewer",
+    symbolic="G (every G >= 1), s and the leftover r: symbolic in the claim's own parameters",
 )
 
 

@@ -188,4 +188,9 @@ def run(quick: bool = True) -> Result:
         f"no product shared with the Lagrange group), {n_fewer} classes: {neg.summary()}",
         neg.ok and n_fewer > 0,
         tm.seconds,
+        {
+            "finding": "the vertices are the (m+n)q blocks, but samples never join different "
+            "inner indices, so q(m+n-1)+1 samples already force a cycle and a forest of "
+            "q(m+n-1) exists for every grid checked: (m+n)q is tight only for q = 1"
+        },
     )

@@ -57,6 +57,7 @@ CLAIM = Claim(
     params_full="symbolic in k, v, u1, u2; multigraphs <= 6 samples on <= 3+3, v <= 3; "
     "grid_crmm (1,1,3), (1,2,2), (2,2,2), (2,2,3), 12 seeds",
     negative="one worker fewer (s = 1) where u1 = u2 = v and dim V = D+1",
+    symbolic="k, v, u1, u2 (the arithmetic step, all values)",
 )
 
 

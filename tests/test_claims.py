@@ -77,3 +77,23 @@ def test_only_selects_and_rejects_unknown():
         proofs.run_all(only=["C99"], progress=False)
     (r,) = proofs.run_all(only=["c06"], progress=False)
     assert r.id == "C06"
+
+
+def test_threshold_below_the_degree_bound_depends_on_the_nodes():
+    """K_{3,3} with Theorem 1's vanishing-product code: degree bound D + 1 = 13, span
+    dimension 9, and 9 workers decode at some nodes but not at others. The rank is
+    recomputed with an elimination independent of ffcc.field."""
+    from proofs._build import make_scheme, vanishing_code
+    from proofs.c16_optimal_2k1 import _rank
+
+    pairs = [(("A", i), ("B", j)) for i in range(3) for j in range(3)]
+    code = vanishing_code(pairs)
+    assert (code.D + 1, code.span_dimension()) == (13, 9)
+    bad = [4734, 9114, 40516, 40485, 29172, 8323, 8686, 136, 44609]
+    good = list(range(1000, 1009))
+    for nodes, rank in ((bad, 8), (good, 9)):
+        assert len(set(nodes)) == 9
+        S = make_scheme(code.workers(nodes), code.targets)
+        assert _rank(S.worker_tensors().tolist(), S.p) == rank
+        assert S.field.rank(S.worker_tensors()) == rank
+        assert S.decodes(list(range(9))) == (rank == 9)
