@@ -18,6 +18,7 @@ from . import matdot as _matdot  # noqa: F401
 from . import polynomial as _polynomial  # noqa: F401
 from . import threem as _threem  # noqa: F401
 from ._catalog import CATALOG, Construction, build, register
+from ._symbolic import SymbolicForm, symbolic_form
 from .lagrange import LagrangeScheme
 from .matdot import matdot_workers
 from .polynomial import entangled_for_grid, entangled_polynomial, polydot, polynomial_code
@@ -26,6 +27,7 @@ __all__ = [
     "CATALOG",
     "Construction",
     "LagrangeScheme",
+    "SymbolicForm",
     "build",
     "entangled_for_grid",
     "entangled_polynomial",
@@ -33,4 +35,5 @@ __all__ = [
     "polydot",
     "polynomial_code",
     "register",
+    "symbolic_form",
 ]
