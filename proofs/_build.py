@@ -275,6 +275,31 @@ def one_dependency_code(coeffs: Sequence[int], betas=None, p: int = P) -> Code:
     return Code("one-dependency", polys, targets, 2 * (k - 2), p)
 
 
+# ----------------------------------------------------------------------------- the catalog
+
+
+def catalog_agrees(name: str, params: dict, own: Scheme) -> str | None:
+    """None when the catalog's construction ``name`` verifies like ``own`` (the proof's
+    independent code with the same workers and s): same worker count, same verdict, same
+    smallest R (computed exhaustively), and the numeric scheme is its symbolic form
+    (``ffcc.codes.symbolic_form``) at its nodes. Otherwise what differs."""
+    from ffcc import codes
+    from ffcc.verify import recovery_threshold, verify
+
+    S = codes.build(name, **params)
+    if S.w != own.w:
+        return f"{name} {params}: {S.w} workers, the independent code {own.w}"
+    mine, theirs = verify(own).holds, verify(S).holds
+    if mine != theirs:
+        return f"{name} {params}: verdict {theirs}, the independent code {mine}"
+    rm, rt = recovery_threshold(own), recovery_threshold(S)
+    if rm != rt:
+        return f"{name} {params}: smallest R {rt}, the independent code {rm}"
+    if not codes.symbolic_form(name, **params).check(S):
+        return f"{name} {params}: the numeric scheme is not its symbolic form at its nodes"
+    return None
+
+
 # ----------------------------------------------------------------------------- groups
 
 

@@ -146,11 +146,12 @@ class SymbolicForm:
             return False
         for pt in self.parts:
             degs = pt.degrees()
+            coeffs = [{l: _coeffs_mod(poly, p) for l, poly in pc.items()} for pc in pt.polys]
             for j, (a, b) in zip(pt.workers, pt.nodes, strict=True):
-                for c, pc in enumerate(pt.polys):
+                for c, pc in enumerate(coeffs):
                     want = [0] * self.basis[c]
-                    for l, poly in pc.items():
-                        want[l] = _homogeneous(poly, a, b, degs[c], p)
+                    for l, cs in pc.items():
+                        want[l] = _homogeneous(cs, a, b, degs[c], p)
                     got = [int(v) % p for v in scheme.E[c][j]]
                     if not _proportional(want, got, p):
                         return False
@@ -200,12 +201,13 @@ class SymbolicForm:
 
 def _mod(q, p: int) -> int:
     """A rational (possibly with sympy's I, mapped to a root of -1 mod p) mod p."""
-    q = sp.nsimplify(q)
+    q = sp.expand(q)
+    if q.is_Rational:
+        return _ratmod(q, p)
     re, im = q.as_real_imag()
     out = _ratmod(sp.Rational(re), p)
     if im != 0:
-        i = _sqrt_minus_one(p)
-        out = (out + _ratmod(sp.Rational(im), p) * i) % p
+        out = (out + _ratmod(sp.Rational(im), p) * _sqrt_minus_one(p)) % p
     return out
 
 
@@ -221,13 +223,18 @@ def _sqrt_minus_one(p: int) -> int:
     return pow(int(PrimeField(p).primitive_element), (p - 1) // 4, p)
 
 
-def _homogeneous(poly, a: int, b: int, deg: int, p: int) -> int:
-    """a^deg poly(b / a), computed from the coefficients (works at a = 0)."""
+def _coeffs_mod(poly, p: int) -> list[int]:
+    """Coefficients (lowest degree first) of a polynomial in z, mod p."""
     P = sp.Poly(sp.expand(poly), Z)
-    total = 0
+    out = [0] * (P.degree() + 1)
     for (e,), cf in P.terms():
-        total += _mod(cf, p) * pow(a, deg - e, p) * pow(b, e, p)
-    return total % p
+        out[e] = _mod(cf, p)
+    return out
+
+
+def _homogeneous(coeffs: Sequence[int], a: int, b: int, deg: int, p: int) -> int:
+    """a^deg poly(b / a) from the coefficients mod p (works at a = 0, the point at infinity)."""
+    return sum(c * pow(a, deg - e, p) * pow(b, e, p) for e, c in enumerate(coeffs)) % p
 
 
 def _proportional(u: Sequence[int], v: Sequence[int], p: int) -> bool:
