@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test lint bench clean sabotage claims-table
+.PHONY: run demo test lint bench clean sabotage claims-table mutate
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ test: lint
 # every deliberate breakage of tests/test_sabotage.py (CI runs a core set of two per claim)
 sabotage: $(BIN)/.installed
 	FFCC_SLOW=1 $(BIN)/python -m pytest -q tests/test_sabotage.py
+
+# mutation testing of the listed modules with each module's own tests (hours; not in CI);
+# MODULES="ffcc/_json.py ffcc/codes/matdot.py" picks some. Results: mutation-results.jsonl
+MODULES ?=
+mutate: $(BIN)/.installed
+	$(BIN)/python tools/mutate.py $(if $(MODULES),--modules $(MODULES),)
 
 # the README's claims table, generated from `ffcc claims --full --json` (a few minutes)
 claims-table: $(BIN)/.installed

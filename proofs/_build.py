@@ -289,6 +289,10 @@ def catalog_agrees(name: str, params: dict, own: Scheme) -> str | None:
     S = codes.build(name, **params)
     if S.w != own.w:
         return f"{name} {params}: {S.w} workers, the independent code {own.w}"
+    entry = codes.CATALOG[name]
+    promised = entry.workers(**{**entry.defaults, **params})
+    if promised != S.w:
+        return f"{name} {params}: the catalog's formula promises {promised} workers, built {S.w}"
     mine, theirs = verify(own).holds, verify(S).holds
     if mine != theirs:
         return f"{name} {params}: verdict {theirs}, the independent code {mine}"

@@ -39,7 +39,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from ffcc import PrimeField, Scheme
+from ffcc import PrimeField, Scheme, codes
 from ffcc import scheme as scheme_mod
 from ffcc.verify import verify
 
@@ -198,6 +198,8 @@ def run(quick: bool = True) -> Result:
                         )
                         rep = verify(S)
                         where = f"threem K={K} s={s} {targets} {layout}"
+                        promised = codes.CATALOG["threem"].workers(K, s, targets, layout)
+                        exported.require(promised == S.w, f"{where}: formula {promised}, {S.w}")
                         exported.require(rep.holds, f"{where}: {rep.first_failure}")
                         if rep.holds:
                             ws.append(S.w)

@@ -227,6 +227,24 @@ def complex_encoder_shifted(mp):
     mp.setattr(threem, "_complex_encoder", enc)
 
 
+def threem_formula_k2s(mp):
+    """threem_workers promises K(2 + s) for the per-block layout instead of K(3 + s)."""
+    real = threem.threem_workers
+
+    def workers(K, s=0, targets="complex", layout="auto"):
+        w = real(K, s, targets, layout)
+        return K * (2 + s) if w == K * (3 + s) and layout == "blocks" else w
+
+    mp.setattr(threem, "threem_workers", workers)
+
+
+def matdot_formula_short(mp):
+    """matdot_workers promises 2k - 2 + s (one worker fewer than the code has)."""
+    from ffcc.codes import matdot
+
+    mp.setattr(matdot, "matdot_workers", lambda k, s=0: 2 * k - 2 + s)
+
+
 def sampling_uniform(mp):
     """grid_crmm samples uniformly (norms ignored); the weights stay consistent."""
     mp.setattr(sketch, "_ratio_to_max", lambda x, axis: np.ones_like(x))
@@ -262,7 +280,7 @@ SABOTAGE = [
     ),  # fmt: skip
     ("C04", "rank test disabled", rank_test_disabled, True),
     ("C04", "coordinate code: duplicate node", coordinate_code_duplicate_node, True),
-    ("C04", "vanishing polynomials broken", vanishing_polynomials_broken, False),
+    ("C04", "vanishing polynomials broken", vanishing_polynomials_broken, True),
     ("C05", "rank test disabled", rank_test_disabled, True),
     ("C05", "coordinate code: duplicate node", coordinate_code_duplicate_node, True),
     ("C05", "plan: Theorem 1 one worker fewer", plan_theorem1_one_fewer, False),
@@ -282,6 +300,8 @@ SABOTAGE = [
     ("C10", "rank test disabled", rank_test_disabled, True),
     ("C10", "pencil points duplicated", pencil_points_duplicated, True),
     ("C10", "global encoder: repeated node", complex_encoder_shifted, False),
+    ("C10", "blocks formula K(2+s)", threem_formula_k2s, False),
+    ("C02", "matdot formula 2k-2+s", matdot_formula_short, False),
     ("C11", "rank test disabled", rank_test_disabled, True),
     ("C11", "no error correction", decode_with_errors_ignores_errors, True),
     ("C12", "rank test disabled", rank_test_disabled, True),
