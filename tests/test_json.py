@@ -38,6 +38,8 @@ def test_depth_still_counts_after_strings_and_escapes():
 def test_closing_brackets_reduce_the_depth():
     flat = "[" + ",".join(["[[[]]]"] * 40) + "]"  # many siblings, depth 4
     assert len(parse_json(flat, "f")) == 40
+    with pytest.raises(InputError, match="deeper"):  # a closed sibling does not hide a level
+        parse_json("[[]," + "[" * 64 + "]" * 64 + "]", "f")
 
 
 def test_duplicate_keys_are_refused_with_their_line():
@@ -46,6 +48,8 @@ def test_duplicate_keys_are_refused_with_their_line():
     with pytest.raises(InputError, match=r"duplicate key 'b'"):
         parse_json('{"x": {"b": 1, "b": 1}}', "f")
     assert parse_json('{"a": 1, "b": {"a": 2}}', "f") == {"a": 1, "b": {"a": 2}}
+    with pytest.raises(InputError, match=r"duplicate key 'a' \(line 4\)"):  # leading newline
+        parse_json('\n{\n"a": 1,\n"a": 2}', "f")
 
 
 def test_invalid_json_names_line_and_column():

@@ -157,10 +157,11 @@ _KEY_AT_0 = "a JSON object starts with '{', so a key is never found at offset 0"
 EQUIVALENT: dict[tuple[str, int, str], str] = {
     ("ffcc/_json.py", 85, "GtE -> Gt"): _KEY_AT_0,
     ("ffcc/_json.py", 85, "0 -> 1"): _KEY_AT_0,
-    ("ffcc/_json.py", 85, "1 -> 2"): "text[first + 1] is the key's first character (or the "
-    "closing quote of an empty key, followed by ':'), never the start of the key's quote",
+    ("ffcc/_json.py", 85, "1 -> 2"): "first + 2: text[first + 1] is the key's first character "
+    "(or an empty key's closing quote, then ':'), never a quote opening the key; -1 -> -2: "
+    "any negative means 'not found'",
     ("ffcc/_json.py", 86, "GtE -> Gt"): "second > first >= 1 whenever it is found",
-    ("ffcc/_json.py", 86, "0 -> 1"): "second > first >= 1 whenever it is found",
+    ("ffcc/_json.py", 42, "Gt -> GtE"): "depth == best sets best to the same value",
 }
 
 
