@@ -152,16 +152,19 @@ def run_module(module: str, limit: int | None, timeout: float, out) -> dict:
     return counts
 
 
-# Survivors argued equivalent (same observable behaviour), keyed by (module, line, mutation).
-_KEY_AT_0 = "a JSON object starts with '{', so a key is never found at offset 0"
-EQUIVALENT: dict[tuple[str, int, str], str] = {
-    ("ffcc/_json.py", 85, "GtE -> Gt"): _KEY_AT_0,
-    ("ffcc/_json.py", 85, "0 -> 1"): _KEY_AT_0,
-    ("ffcc/_json.py", 85, "1 -> 2"): "first + 2: text[first + 1] is the key's first character "
-    "(or an empty key's closing quote, then ':'), never a quote opening the key; -1 -> -2: "
-    "any negative means 'not found'",
-    ("ffcc/_json.py", 86, "GtE -> Gt"): "second > first >= 1 whenever it is found",
-    ("ffcc/_json.py", 42, "Gt -> GtE"): "depth == best sets best to the same value",
+# Survivors argued equivalent (same observable behaviour), keyed by (module, mutant index);
+# an index is stable while the module's source is unchanged (the report shows line and change).
+_KEY_AT_0 = "a duplicate key lies inside an object, after its '{', never at offset 0"
+_FOUND = "second > first >= 1 whenever the key is found twice"
+EQUIVALENT: dict[tuple[str, int], str] = {
+    ("ffcc/_json.py", 4): _KEY_AT_0,  # first >= 0 -> first > 0
+    ("ffcc/_json.py", 5): _FOUND,  # second >= 0 -> second > 0
+    ("ffcc/_json.py", 8): _KEY_AT_0,  # first >= 0 -> first >= 1
+    ("ffcc/_json.py", 10): "-1 -> -2: any negative 'second' means not found",
+    ("ffcc/_json.py", 11): _FOUND,  # second >= 0 -> second >= 1
+    ("ffcc/_json.py", 17): "find from first + 2: text[first + 1] is the key's first character "
+    "(or an empty key's closing quote, then ':'), never the quote that opens the key again",
+    ("ffcc/_json.py", 22): "depth > best -> depth >= best: sets best to the value it has",
 }
 
 
@@ -177,7 +180,7 @@ def report(path: str) -> str:
         if r["status"] in ("killed", "timeout"):
             c["killed"] += 1
             continue
-        why = EQUIVALENT.get((r["module"], r["line"], r["mutation"]))
+        why = EQUIVALENT.get((r["module"], r["index"]))
         c["equiv" if why else "survived"] += 1
         survivors.append((r, why))
     lines = ["| module | mutants | killed | equivalent | survived | killed of non-equivalent |",
