@@ -64,7 +64,7 @@ CLAIM = Claim(
     "average of grid_crmm sketches",
     method="symbolic + exhaustive (library estimator, every outcome) + statistical",
     params_quick="symbolic in the blocks' entries and p for q<=3, k<=2 (scalar), q=k=2 "
-    "(2x2); grid_crmm m=n=2, q<=3, k<=2, 2 seeds; 2000 sketches",
+    "(2x2); grid_crmm m=n=2, q<=3, k<=2, 2 seeds; 800 sketches",
     params_full="symbolic in the blocks' entries and p for q<=3, k<=3 (scalar), q=k=2 (2x2), "
     "SOS q<=4; grid_crmm m=n=2, q<=3, k<=3, 6 seeds; 20000 sketches",
     negative="grid_crmm's estimate without the 1/p weights (biased); bound /k_ij^2",
@@ -365,7 +365,7 @@ def run(quick: bool = True) -> Result:
             f"sketch.expected_sq_error <= lemma1_bound; sampled with the norm-proportional p); "
             f"largest E/bound = {worst:.3f} (1.000 is the Cauchy-Schwarz-tight case)"
         )
-        runs = 2000 if quick else 20000
+        runs = 800 if quick else 20000
         err, tol = _statistical(runs, seed=5)
         ex.require(err <= tol, f"statistical: ||avg - C||^2 = {err:.4g} > {tol:.4g}")
         details.append(
