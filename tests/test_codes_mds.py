@@ -530,3 +530,9 @@ def test_matdot_defaults_and_bad_m():
     for bad in (0, -1, True, 2.0):
         with pytest.raises(SchemeError, match="m must be a positive integer"):
             matdot(bad)
+    S = build("matdot")  # the catalog's defaults: m = 4, s = 1
+    assert (S.basis, S.w, S.stragglers) == ((4, 4), 8, 1)
+    with pytest.raises(
+        SchemeError, match=r"weight 1 is 0 mod 65537; drop that pair instead \(m = 2\)"
+    ):
+        matdot(3, weights=[1, 0, 2])
