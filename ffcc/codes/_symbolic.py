@@ -14,7 +14,9 @@ polynomial, the targets as functionals of h, the worker nodes, and
 symbols :math:`\alpha_1, \dots, \alpha_{D+1}` (Lagrange interpolation). Coefficients are
 exact rationals (with :math:`i = \sqrt{-1}` for 3M); :meth:`SymbolicForm.check` confirms
 that the numeric :class:`~ffcc.scheme.Scheme` the catalog builds is this form evaluated at
-its nodes, and that h's functionals are the scheme's targets.
+its nodes, and that h's functionals are the scheme's targets. The numeric builders (numpy,
+in the construction modules) are a separate implementation, not generated from this form;
+``check`` and ``tests/test_symbolic.py`` tie the two together over a grid of parameters.
 
 >>> from ffcc.codes import symbolic_form
 >>> f = symbolic_form("matdot", m=2, s=1)
@@ -492,10 +494,3 @@ def symbolic_form(name: str, **params) -> SymbolicForm:
         raise SchemeError(f"no symbolic form for {name!r}")
     full = {**entry.defaults, **params}
     return _FORMS[name](**full)
-
-
-def all_forms_check(names: Sequence[str] | None = None) -> dict[str, bool]:
-    """``check`` of every catalog construction at its default parameters."""
-    from ._catalog import CATALOG
-
-    return {n: symbolic_form(n).check(symbolic_form(n).scheme()) for n in (names or CATALOG)}
