@@ -9,9 +9,11 @@ multiplies :math:`\sum_l a_{jl} X_l` by :math:`\sum_l b_{jl} Y_l`); a set of wor
 when the span of their tensors contains every target. Two target sets: the k independent
 products :math:`X_iY_i` (:math:`e_i \otimes e_i`, as Lagrange codes them) and MatDot's inner
 product :math:`\sum_i X_iY_i`. With s = 1 the claim says that no w = 2k - 2 + s workers
-have every (w - s)-subset decoding. (With s = 0 it is false: k workers compute the k
-products uncoded, and the inner product has tensor rank k -- the optimality needs s >= 1,
-as for 3M in C10.)
+have every (w - s)-subset decoding. The search covers workers with pairwise
+non-proportional tensors (scaling a worker changes nothing; schemes with two proportional
+workers are not searched). With s = 0 the claim is false: k workers compute the k products
+uncoded, and the inner product has tensor rank k -- the optimality needs s >= 1, as for 3M
+in C10.
 
 Checked (exhaustive over every set of rank-one tensors up to scale, GF(q) for small q):
 
@@ -49,7 +51,8 @@ CLAIM = Claim(
     where="Sec. I; [10], [11]",
     paper="MatDot uses w_{k,s} = 2k-1+s workers, which Yu et al. showed is optimal for an "
     "arbitrary k matrix products",
-    statement="s = 1: no 2k-1 rank-one tensors over GF(q) have every (2k-2)-subset spanning "
+    statement="s = 1: no 2k-1 pairwise non-proportional rank-one tensors over GF(q) have every "
+    "(2k-2)-subset spanning "
     "the targets (k independent products; the inner product), exhaustively; 2k workers "
     "suffice (catalog matdot/lagrange)",
     method="exhaustive (every linear scheme up to scale)",
