@@ -55,7 +55,7 @@ CLAIM = Claim(
     "(2k-2)-subset spanning "
     "the targets (k independent products; the inner product), exhaustively; 2k workers "
     "suffice (catalog matdot/lagrange)",
-    method="exhaustive (every linear scheme up to scale)",
+    method="exhaustive (every linear scheme with non-proportional workers)",
     params_quick="numeric: k=2 over GF(2), GF(3), GF(5); k=3 over GF(2); s=1",
     params_full="numeric: k=2 over GF(2), GF(3), GF(5), GF(7); k=3 over GF(2); s=1 "
     "(k=3 over GF(3) and k>=4 not tractable)",
