@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test lint bench chaos clean optimize-table strategies-readme
+.PHONY: run demo test lint bench chaos clean optimize-table strategies-readme sabotage claims-table mutate
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,22 @@ chaos: $(BIN)/.installed
 
 # Every benchmark records its numbers in benchmarks/results.json; report.py then rewrites
 # the README's benchmark table from that file.
+# every deliberate breakage of tests/test_sabotage.py (CI runs a core set of two per claim)
+sabotage: $(BIN)/.installed
+	FFCC_SLOW=1 $(BIN)/python -m pytest -q tests/test_sabotage.py
+
+# mutation testing of the listed modules with each module's own tests (hours; not in CI);
+# MODULES="ffcc/_json.py ffcc/codes/matdot.py" picks some. Results: mutation-results.jsonl
+MODULES ?=
+mutate: $(BIN)/.installed
+	$(BIN)/python tools/mutate.py $(if $(MODULES),--modules $(MODULES),)
+
+# the README's claims table, generated from `ffcc claims --full --json` (a few minutes)
+claims-table: $(BIN)/.installed
+	$(BIN)/ffcc claims --full --json > .claims.json || true
+	$(BIN)/python -m proofs._readme README.md < .claims.json
+	rm -f .claims.json
+
 bench: $(BIN)/.installed
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 	$(BIN)/python benchmarks/report.py

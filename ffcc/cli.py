@@ -158,6 +158,18 @@ def _check_certificate(scheme, args) -> int:
     return EXIT_OK
 
 
+def cmd_show(args) -> int:
+    from . import codes
+
+    if args.name not in codes.CATALOG:
+        raise UserError(f"unknown construction {args.name!r}; see `ffcc codes --names`")
+    form = codes.symbolic_form(args.name, **parse_params(args.param))
+    print(form)
+    same = form.check(form.scheme())
+    print(f"  the catalog's numeric scheme is this form at its nodes (mod p): {same}")
+    return EXIT_OK if same else EXIT_FAIL
+
+
 def cmd_export(args) -> int:
     from . import codes
 
@@ -519,6 +531,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--param", "-p", action="append", help="a parameter, key=value (repeatable)")
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     p.add_argument("--compact", action="store_true", help="write one line of JSON")
+
+    p = add(
+        "show",
+        cmd_show,
+        "print the symbolic form of a catalogued construction",
+        "Print construction NAME symbolically (sympy): encoder polynomials in z, the product "
+        "polynomial h, the targets as functionals of h, the worker nodes and the decoding "
+        "map in node symbols; then check the numeric scheme against it.",
+    )
+    p.add_argument("name", help="construction name")
+    p.add_argument("--param", "-p", action="append", help="a parameter, key=value (repeatable)")
 
     def sketch_args(p):
         p.add_argument("--A", help="A as a .npy file (allow_pickle=False)")
