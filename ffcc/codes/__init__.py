@@ -20,8 +20,8 @@ from . import polynomial as _polynomial  # noqa: F401
 from . import secure as _secure  # noqa: F401
 from . import threem as _threem  # noqa: F401
 from ._catalog import CATALOG, Construction, build, register
-from .batch import batch_mds, separate_outputs
 from ._symbolic import SymbolicForm, symbolic_form
+from .batch import batch_mds, separate_outputs
 from .lagrange import LagrangeScheme
 from .matdot import matdot_workers
 from .ntt import at_roots_of_unity, ntt_decode
