@@ -45,8 +45,31 @@ def rank_test_disabled(mp):
     def check_list(G, p, tstart, subsets):
         return np.ones(subsets.shape[0], dtype=bool)
 
+    def walk_groups(G, starts, p, R, tstart, start, count, stop_at_first):
+        return count, 0, -np.ones(R, dtype=np.int64)
+
+    def mds_zero_minors(P, p, info, rest, maxout):  # the fast path: no minor vanishes
+        return 0, np.zeros(0, dtype=np.int64), 1
+
     mp.setattr(_subsets, "walk", walk)
+    mp.setattr(_subsets, "walk_groups", walk_groups)
     mp.setattr(_subsets, "check_list", check_list)
+    mp.setattr(_subsets, "mds_zero_minors", mds_zero_minors)
+
+
+def secrecy_rank_test_disabled(mp):
+    """Batched ranks all 0: rank[D | M] = rank M always, every subset looks secure."""
+    from ffcc.field import PrimeField
+
+    mp.setattr(PrimeField, "batched_rank", lambda self, M: np.zeros(len(M), dtype=np.int64))
+
+
+def optimize_catalog_only(mp):
+    """ffcc.optimize's own searches find nothing: only the catalog's codes are left."""
+    from ffcc import optimize
+
+    for name in ("_local", "_exponents", "_support"):
+        mp.setattr(optimize, name, lambda *a, **k: iter(()))
 
 
 def rank_test_one_short(mp):
@@ -202,7 +225,7 @@ def decode_with_errors_ignores_errors(mp):
 
     def decode_with_errors(self, results, max_errors=None):
         keep = dict(list(results.items())[: self.R])
-        return self.decode(keep), []
+        return self._decode_erasures(keep), []
 
     mp.setattr(Scheme, "decode_with_errors", decode_with_errors)
 
@@ -322,6 +345,10 @@ SABOTAGE = [
     ("C16", "rank test disabled", rank_test_disabled, True),
     ("C16", "rank test one short", rank_test_one_short, True),
     ("C16", "matdot: duplicate node", catalog_broken("matdot", _with_duplicate_node), False),
+    ("C17", "rank test disabled", rank_test_disabled, True),
+    ("C17", "secrecy rank test disabled", secrecy_rank_test_disabled, True),
+    ("C18", "rank test disabled", rank_test_disabled, True),
+    ("C18", "optimize: catalog only", optimize_catalog_only, True),
 ]
 
 
