@@ -48,7 +48,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ffcc.structure import prob_u_at_least
+from ffcc.theorem2 import prob_u_at_least
 
 from ._framework import Check, Claim, Result, timer
 
