@@ -376,7 +376,7 @@ def test_draw_writes_png(tmp_path):
     out = tmp_path / "graph.png"
     ax = g.draw(path=out, highlight=g.find_cycle())
     assert out.exists() and out.stat().st_size > 0
-    assert ax.get_title() == "k=9, (u1, u2)=(2, 2)"
+    assert ax.get_title() == "sample graph: 9 samples, 8 distinct pairs, (u1, u2) = (2, 2)"
 
 
 def test_docstring_examples_run():
