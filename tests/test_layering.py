@@ -14,6 +14,7 @@ an entry that no longer occurs fails :func:`test_allowed_list_has_no_stale_entri
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,6 +124,7 @@ class _Imports(ast.NodeVisitor):
             self.generic_visit(node)
 
 
+@functools.cache
 def import_graph() -> dict[str, list[tuple[str, int, bool]]]:
     """``{module: [(imported module, line, at module level), ...]}``."""
     mods = _modules()
