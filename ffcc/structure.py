@@ -46,7 +46,14 @@ __all__ = [
 
 
 class Component(NamedTuple):
-    """A connected component: its sample indices and its left/right basis elements."""
+    """A connected component: its sample indices and its left/right basis elements.
+
+    Example:
+
+        >>> from ffcc.structure import SampleGraph
+        >>> SampleGraph([(0, 0), (1, 0), (5, 7)]).components()[0]
+        Component(samples=(0, 1), left=(0, 1), right=(0,))
+    """
 
     samples: tuple[int, ...]
     left: tuple
@@ -54,7 +61,14 @@ class Component(NamedTuple):
 
 
 class Cover(NamedTuple):
-    """Disjoint groups of sample indices, each with ``u1, u2 >= v``, and the samples left over."""
+    """Disjoint groups of sample indices, each with ``u1, u2 >= v``, and the samples left over.
+
+    Example (a repeated pair is a group; the lone sample is left over):
+
+        >>> from ffcc.structure import SampleGraph
+        >>> SampleGraph([(0, 0), (0, 0), (1, 1)]).dense_cover()
+        Cover(groups=((0, 1),), leftover=(2,))
+    """
 
     groups: tuple[tuple[int, ...], ...]
     leftover: tuple[int, ...]
@@ -100,6 +114,18 @@ class SampleGraph:
 
     @property
     def samples(self) -> tuple[tuple[Hashable, Hashable], ...]:
+        """The samples as given: ``(left id, right id)`` pairs, repeats kept, in order.
+
+        Example (the graph used in the examples below: a 4-cycle, a repeated pair and a
+        pendant sample):
+
+            >>> from ffcc.structure import SampleGraph
+            >>> g = SampleGraph([(0, 0), (0, 1), (1, 1), (1, 0), (2, 2), (2, 2), (3, 2)])
+            >>> g.samples[4:]
+            ((2, 2), (2, 2), (3, 2))
+            >>> g.k, g.left, g.right, len(g.edges), g.multiplicities[(2, 2)]
+            (7, (0, 1, 2, 3), (0, 1, 2), 6, 2)
+        """
         return self._samples
 
     @property
@@ -158,6 +184,13 @@ class SampleGraph:
         :math:`u_j` is the minimum, over the basis elements of coordinate :math:`j` *used by
         the considered samples*, of how many of those samples use it. An empty subset gives
         ``(0, 0)``.
+
+        Example (left block 3 is used once; the 4-cycle alone has every block used twice):
+
+            >>> from ffcc.structure import SampleGraph
+            >>> g = SampleGraph([(0, 0), (0, 1), (1, 1), (1, 0), (2, 2), (2, 2), (3, 2)])
+            >>> g.u(), g.u([0, 1, 2, 3]), g.u([])
+            ((1, 2), (2, 2), (0, 0))
         """
         idx = self._subset(subset)
         if not idx:
@@ -167,7 +200,17 @@ class SampleGraph:
         return (min(cl.values()), min(cr.values()))
 
     def components(self, subset: Iterable[int] | None = None) -> list[Component]:
-        """Connected components of the (sub)graph, ordered by their smallest sample index."""
+        """Connected components of the (sub)graph, ordered by their smallest sample index.
+
+        Example:
+
+            >>> from ffcc.structure import SampleGraph
+            >>> g = SampleGraph([(0, 0), (0, 1), (1, 1), (1, 0), (2, 2), (2, 2), (3, 2)])
+            >>> [c.samples for c in g.components()]
+            [(0, 1, 2, 3), (4, 5, 6)]
+            >>> g.components([4, 6])[0].left
+            (2, 3)
+        """
         idx = self._subset(subset)
         parent: dict[int, int] = {}
 
@@ -209,6 +252,15 @@ class SampleGraph:
         samples on ``t >= 2`` distinct left and ``t`` distinct right elements, each used exactly
         twice, so again :math:`u_1 = u_2 = 2`. Theorem 3: if the number of distinct pairs is at
         least the number of vertices, a forest is impossible and a cycle is always found.
+
+        Example:
+
+            >>> from ffcc.structure import SampleGraph
+            >>> g = SampleGraph([(0, 0), (0, 1), (1, 1), (1, 0), (2, 2), (2, 2), (3, 2)])
+            >>> g.find_cycle()  # the repeated pair
+            (4, 5)
+            >>> sorted(g.find_cycle([0, 1, 2, 3])), g.find_cycle([0, 1, 6])
+            ([0, 1, 2, 3], None)
         """
         idx = self._subset(subset)
         first: dict[tuple[int, int], int] = {}
@@ -255,6 +307,13 @@ class SampleGraph:
         Many small groups suit few stragglers; :meth:`k_core_groups` gives maximal coverage with
         few large groups instead. Groups are sorted tuples of sample indices, ordered by
         discovery.
+
+        Example (shortest cycle first: the repeated pair, then the 4-cycle):
+
+            >>> from ffcc.structure import SampleGraph
+            >>> g = SampleGraph([(0, 0), (0, 1), (1, 1), (1, 0), (2, 2), (2, 2), (3, 2)])
+            >>> g.dense_cover()
+            Cover(groups=((4, 5), (0, 1, 2, 3)), leftover=(6,))
         """
         remaining = set(range(self.k))
         groups: list[list[int]] = []
@@ -280,6 +339,13 @@ class SampleGraph:
         Unlike :meth:`dense_cover` it does not absorb leftover paths (which never changes a
         worker count) and does not insist on a globally shortest cycle, so it scales to
         tens of thousands of samples.
+
+        Example:
+
+            >>> from ffcc.structure import SampleGraph
+            >>> g = SampleGraph([(0, 0), (0, 1), (1, 1), (1, 0), (2, 2), (2, 2), (3, 2)])
+            >>> g.cycle_packing()
+            Cover(groups=((4, 5), (0, 1, 2, 3)), leftover=(6,))
         """
         idx = self._subset(subset)
         groups: list[tuple[int, ...]] = []
@@ -367,6 +433,15 @@ class SampleGraph:
         The ``v``-core (repeatedly drop samples touching a basis element used fewer than ``v``
         times) is the largest set of samples with minimum degree ``v``; any set with
         :math:`u_1, u_2 \ge v` lies inside it, so this covers as many samples as possible.
+
+        Example (sample 6 touches left block 3 only once, so it leaves the 2-core):
+
+            >>> from ffcc.structure import SampleGraph
+            >>> g = SampleGraph([(0, 0), (0, 1), (1, 1), (1, 0), (2, 2), (2, 2), (3, 2)])
+            >>> g.k_core_groups(2)
+            Cover(groups=((0, 1, 2, 3), (4, 5)), leftover=(6,))
+            >>> g.k_core_groups(3).groups
+            ()
         """
         if not isinstance(v, Integral) or isinstance(v, bool) or v < 1:
             raise ValueError(f"v must be a positive int, got {v!r}")

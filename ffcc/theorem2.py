@@ -57,6 +57,15 @@ class UProbability:
 
     ``value`` is an exact ``Fraction`` when ``method == "exact"``; for ``"monte-carlo"`` it is
     the empirical frequency over ``n_samples`` runs and ``ci`` is the 99% Wilson score interval.
+
+    Example (one pair of probability 1: after 2 draws it has been drawn twice, surely):
+
+        >>> from ffcc.theorem2 import prob_u_at_least
+        >>> prob_u_at_least({("a", "x"): 1}, k=2, v=2)
+        UProbability(value=Fraction(1, 1), method='exact', ci=None, n_samples=None)
+        >>> mc = prob_u_at_least({("a", "x"): 1}, k=2, v=2, method="monte-carlo", mc_samples=10)
+        >>> mc.value, mc.n_samples
+        (1.0, 10)
     """
 
     value: Fraction | float
@@ -252,6 +261,12 @@ def theorem2_bound(delta: float, r: float, v: int, gamma: float) -> float:
     Valid after :math:`k' = v\gamma r\ln r` samples (see :func:`theorem2_parameters`). ``delta``
     is accepted for symmetry with the theorem's statement and checked (``r >= 1/delta``); the
     bound itself depends on ``r``, ``v`` and ``gamma`` only. It may be negative (vacuous).
+
+    Example (:math:`1 - 2 / 10^{2-1}`):
+
+        >>> from ffcc.theorem2 import theorem2_bound
+        >>> round(theorem2_bound(delta=0.1, r=10, v=2, gamma=2), 12)
+        0.8
     """
     if not 0 < delta <= 1:
         raise ValueError(f"delta must be in (0, 1], got {delta!r}")
@@ -265,6 +280,17 @@ def theorem2_bound(delta: float, r: float, v: int, gamma: float) -> float:
 
 
 class Theorem2Parameters(NamedTuple):
+    r"""What :func:`theorem2_parameters` returns: the smallest nonzero pair probability
+    ``delta``, ``r``, the sample count ``k_prime`` :math:`= v\gamma r\ln r`, ``k`` its
+    ceiling, and the lower ``bound`` on :math:`\mathbb P[u_1 \ge v, u_2 \ge v]`.
+
+    Example:
+
+        >>> from ffcc.theorem2 import theorem2_parameters
+        >>> theorem2_parameters({(0, 0): 1, (1, 1): 1}, v=1, gamma=2).k  # r = 4: 8 ln 4 = 11.09
+        12
+    """
+
     delta: Fraction
     r: float
     k_prime: float
@@ -292,6 +318,14 @@ def theorem2_parameters(
     :math:`\delta \ge 1/r` and there are at most :math:`r` of them, which is what the
     coupon-collector union bound needs. Without ``m, n, q`` the actual number of basis
     elements with positive probability is used in place of :math:`(m+n)q`.
+
+    Example (uniform over the 4 pairs of a 2 x 2 grid: :math:`\delta = 1/4`, :math:`r = 4`):
+
+        >>> from fractions import Fraction as F
+        >>> from ffcc.theorem2 import theorem2_parameters
+        >>> t = theorem2_parameters([[F(1, 4)] * 2] * 2, v=1, gamma=2)
+        >>> t.delta, t.r, round(t.k_prime, 4), t.k, t.bound  # k' = 8 ln 4
+        (Fraction(1, 4), 4.0, 11.0904, 12, 0.75)
     """
     pairs, probs = _pair_distribution(pair_probs)
     delta = min(probs)
