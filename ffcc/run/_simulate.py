@@ -55,7 +55,15 @@ PERCENTILES = (50, 95, 99)
 @dataclass(frozen=True)
 class LatencyConfig:
     """How a configuration finishes: ``kind`` is ``"coded"`` (groups of (w, R)) or
-    ``"uncoded"`` (one entry (k, r): k products, r replicas each)."""
+    ``"uncoded"`` (one entry (k, r): k products, r replicas each).
+
+    ``work`` scales every latency (the relative amount of computation per worker). Build
+    one with :func:`uncoded`, :func:`coded`, :func:`plan_config` or :func:`parse_config`.
+
+    >>> from ffcc.run import plan_config
+    >>> plan_config([(5, 4), (4, 3)])
+    LatencyConfig(name='plan 4/5+3/4', kind='coded', groups=((5, 4), (4, 3)), work=1.0)
+    """
 
     name: str
     kind: str
@@ -64,6 +72,12 @@ class LatencyConfig:
 
     @property
     def workers(self) -> int:
+        """Workers used: k * r uncoded, the sum of the groups' w coded.
+
+        >>> from ffcc.run import plan_config, uncoded
+        >>> uncoded(4, 2).workers, plan_config([(5, 4), (4, 3)]).workers
+        (8, 9)
+        """
         if self.kind == "uncoded":
             k, r = self.groups[0]
             return k * r
@@ -77,18 +91,36 @@ def _pos(x, what) -> int:
 
 
 def uncoded(k: int, replicas: int = 1, name: str | None = None, work: float = 1.0):
-    """k products computed without coding, each on ``replicas`` workers."""
+    r"""k products computed without coding, each on ``replicas`` workers.
+
+    The run ends when every product has one finished replica:
+    :math:`\max_{i \le k} \min_{j \le r} L_{ij}`.
+
+    >>> from ffcc.run import uncoded
+    >>> uncoded(4, 2)
+    LatencyConfig(name='uncoded x2', kind='uncoded', groups=((4, 2),), work=1.0)
+    """
     k, r = _pos(k, "k"), _pos(replicas, "replicas")
     return LatencyConfig(name or f"uncoded x{r}", "uncoded", ((k, r),), float(work))
 
 
 def coded(w: int, R: int, name: str | None = None, work: float = 1.0):
-    """One coded group: w workers, any R suffice."""
+    """One coded group: w workers, any R suffice (it ends at the R-th order statistic).
+
+    >>> from ffcc.run import coded
+    >>> coded(9, 7), coded(9, 7, "MatDot").name
+    (LatencyConfig(name='coded 7/9', kind='coded', groups=((9, 7),), work=1.0), 'MatDot')
+    """
     return plan_config([(w, R)], name or f"coded {R}/{w}", work)
 
 
 def plan_config(groups: Sequence[tuple[int, int]], name: str | None = None, work: float = 1.0):
-    """Several coded groups (w_g, R_g); the plan finishes with its slowest group."""
+    """Several coded groups (w_g, R_g); the plan finishes with its slowest group.
+
+    >>> from ffcc.run import plan_config
+    >>> plan_config([(5, 4), (4, 3)], "plan").groups
+    ((5, 4), (4, 3))
+    """
     gs = []
     for w, R in groups:
         w, R = _pos(w, "w"), _pos(R, "R")
@@ -102,7 +134,16 @@ def plan_config(groups: Sequence[tuple[int, int]], name: str | None = None, work
 
 
 def parse_config(spec: str) -> LatencyConfig:
-    """``uncoded:K`` / ``uncoded:KxR``; ``NAME=W:R`` (coded); ``NAME=W1:R1+W2:R2`` (plan)."""
+    """``uncoded:K`` / ``uncoded:KxR``; ``NAME=W:R`` (coded); ``NAME=W1:R1+W2:R2`` (plan).
+
+    The syntax of ``ffcc simulate --config``.
+
+    >>> from ffcc.run import parse_config
+    >>> parse_config("uncoded:4x2").workers, parse_config("MatDot=9:7").name
+    (8, 'MatDot')
+    >>> parse_config("plan=5:4+4:3").groups
+    ((5, 4), (4, 3))
+    """
     s = spec.strip()
     if s.lower().startswith("uncoded:"):
         body = s.split(":", 1)[1]
@@ -152,7 +193,21 @@ def _cdf_config(cfg: LatencyConfig, model, t: float) -> float:
 
 def exact_quantile(cfg: LatencyConfig, model: StragglerModel, q: float) -> float | None:
     """The q-quantile of the configuration's latency for i.i.d. workers (None when the
-    model has no closed-form CDF, e.g. a trace or a fixed set of slow workers)."""
+    model has no closed-form CDF, e.g. a trace or a fixed set of slow workers).
+
+    Bisection on the closed-form CDF of the module docstring.
+
+    Example (delays 1 + Exp(1): the faster of 2 workers is 1 + Exp(2), whose 0.75-quantile
+    is 1 + ln 4 / 2; all 3 of 3 finish by t with probability (1 - e^{1-t})^3):
+
+    >>> import math
+    >>> from ffcc.run import ShiftedExponential, coded, exact_quantile
+    >>> m = ShiftedExponential(1.0, 1.0)
+    >>> round(exact_quantile(coded(2, 1), m, 0.75), 9) == round(1 + math.log(4) / 2, 9)
+    True
+    >>> round(exact_quantile(coded(3, 3), m, 0.5), 9) == round(1 - math.log(1 - 0.5 ** (1 / 3)), 9)
+    True
+    """
     if not (hasattr(model, "cdf") and hasattr(model, "quantile")):
         return None
     lo, hi = float(model.quantile(0.0)) * cfg.work, float(model.quantile(0.5)) * cfg.work
@@ -173,7 +228,17 @@ def exact_quantile(cfg: LatencyConfig, model: StragglerModel, q: float) -> float
 
 @dataclass
 class SimulationResult:
-    """Sampled latencies ``samples[name]`` (one per run) for every configuration."""
+    """Sampled latencies ``samples[name]`` (one per run) for every configuration.
+
+    ``exact[name]`` holds the closed-form percentiles when the model has them.
+
+    >>> from ffcc.run import ShiftedExponential, coded, simulate
+    >>> res = simulate([coded(3, 2, "c")], ShiftedExponential(1.0, 1.0), runs=4, progress=False)
+    >>> res.samples["c"].shape, round(res.exact["c"][50], 4)
+    ((4,), 1.6931)
+    >>> print(res.summary().splitlines()[0])
+    latency over 4 runs, model ShiftedExponential(shift=1.0, rate=1.0) (seed 0)
+    """
 
     model: str
     runs: int
@@ -183,11 +248,13 @@ class SimulationResult:
     exact: dict = field(default_factory=dict)  # name -> {percentile: closed form}
 
     def percentiles(self, qs: Sequence[float] = PERCENTILES) -> dict:
+        """``{name: {q: sampled q-th percentile}}``, by default for q = 50, 95, 99."""
         return {
             name: {q: float(np.percentile(v, q)) for q in qs} for name, v in self.samples.items()
         }
 
     def to_dict(self) -> dict:
+        """Model, runs, seed, configurations, sampled and closed-form percentiles, means."""
         return {
             "model": self.model,
             "runs": self.runs,
@@ -210,9 +277,11 @@ class SimulationResult:
         }
 
     def to_json(self, indent: int | None = None) -> str:
+        """:meth:`to_dict` as JSON text."""
         return json.dumps(self.to_dict(), indent=indent)
 
     def summary(self) -> str:
+        """The percentile table printed by ``ffcc simulate``, closed forms beneath."""
         pc = self.percentiles()
         width = max(12, *(len(c.name) for c in self.configs))
         head = f"{'configuration':<{width}} {'workers':>7} " + " ".join(
@@ -246,6 +315,14 @@ def simulate(
 
     Each configuration draws its own workers' latencies from one seeded generator. With
     ``exact`` (default), the closed-form percentiles are added when the model has a CDF.
+    ``model`` is a model or a :func:`parse_model` spec such as ``"exp:0.05,20"``; nothing
+    sleeps. ``progress`` shows a bar (None: on a terminal, for long runs).
+
+    >>> from ffcc.run import coded, simulate, uncoded
+    >>> res = simulate([uncoded(4), coded(6, 4)], "exp:1,1", runs=500, seed=0, progress=False)
+    >>> p = res.percentiles()
+    >>> p["coded 4/6"][95] < p["uncoded x1"][95]  # 2 spare workers cut the tail
+    True
     """
     model = parse_model(model)
     runs = _pos(runs, "runs")
