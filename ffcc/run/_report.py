@@ -49,9 +49,11 @@ class GroupReport:
     condition: float | None = None  # real-valued path: cond of the decoding matrix
 
     def count(self, status: str) -> int:
+        """How many of the group's workers ended with ``status`` (e.g. ``"ok"``)."""
         return sum(1 for e in self.events if e.status == status)
 
     def to_dict(self) -> dict:
+        """The group's fields, worker events as dicts."""
         d = asdict(self)
         d["events"] = [e.to_dict() if isinstance(e, WorkerEvent) else e for e in self.events]
         return d
@@ -81,6 +83,16 @@ class RunReport:
     against the exact product), ``lemma1_bound`` (given by the planner),
     ``quant_max_abs``, ``quant_rel_fro`` and ``quant_bound`` (the exact path's only error:
     quantization), and ``real_*`` entries for the floating-point comparison.
+
+    >>> import numpy as np
+    >>> from ffcc.run import Faults, run_matmul
+    >>> A, B = np.arange(12).reshape(3, 4), np.arange(8).reshape(4, 2)
+    >>> C, rep = run_matmul(A, B, m=2, stragglers=1, byzantine=1, executor="inline",
+    ...                     faults=Faults(corrupt=[2]), progress=False)
+    >>> rep.workers_used, rep.liars, rep.event_counts()["corrupted-detected"]  # 2m - 1 + s + 2b
+    (6, [(0, 2)], 1)
+    >>> rep.groups[0].name, rep.groups[0].count("ok")
+    ('matdot-m2', 4)
     """
 
     label: str = "run"
@@ -100,30 +112,37 @@ class RunReport:
     # -- derived ---------------------------------------------------------------------
     @property
     def exact_groups(self) -> list:
+        """The groups computed exactly over GF(p) (not the real-valued comparison)."""
         return [g for g in self.groups if g.kind == "field"]
 
     @property
     def workers_used(self) -> int:
+        """Workers of the exact groups, summed."""
         return sum(g.w for g in self.exact_groups)
 
     @property
     def time_to_R_s(self) -> float | None:
+        """Summed time to each exact group's R-th useful result (None if one never got it)."""
         ts = [g.time_to_R_s for g in self.exact_groups]
         return None if not ts or any(t is None for t in ts) else sum(ts)
 
     @property
     def decode_s(self) -> float:
+        """Decoding time of the exact groups, summed."""
         return sum(g.decode_s for g in self.exact_groups)
 
     @property
     def encode_s(self) -> float:
+        """Encoding time of the exact groups, summed."""
         return sum(g.encode_s for g in self.exact_groups)
 
     @property
     def liars(self) -> list:
+        """``(group, worker)`` of every worker whose wrong result was corrected."""
         return [(g.index, j) for g in self.groups for j in g.liars]
 
     def event_counts(self) -> dict:
+        """``{status: workers}`` over the exact groups, every status listed."""
         out = {}
         for st in (OK, RAISED, KILLED, ABANDONED, CORRUPTED):
             out[st] = sum(g.count(st) for g in self.exact_groups)
@@ -131,6 +150,7 @@ class RunReport:
 
     # -- output ----------------------------------------------------------------------
     def to_dict(self) -> dict:
+        """Every field and derived total, JSON-ready (non-finite floats as strings)."""
         d = asdict(self)
         d["groups"] = [g.to_dict() for g in self.groups]
         d["workers_used"] = self.workers_used
@@ -142,9 +162,11 @@ class RunReport:
         return _jsonable(d)
 
     def to_json(self, indent: int | None = None) -> str:
+        """:meth:`to_dict` as JSON text (what ``ffcc run --json`` prints)."""
         return json.dumps(self.to_dict(), indent=indent)
 
     def summary(self) -> str:
+        """The text report ``ffcc run`` prints: totals, then one block per group."""
         L = [
             f"run {self.label} on {self.executor}: {len(self.groups)} groups, "
             f"total {self.total_s:.3f} s"
