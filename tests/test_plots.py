@@ -5,6 +5,8 @@
 tests read the Axes back: titles, tick labels, legend texts, and where lines and bars are.
 """
 
+from types import SimpleNamespace
+
 import pytest
 
 pytest.importorskip("matplotlib")
@@ -16,7 +18,6 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from ffcc.cli import main  # noqa: E402
 from ffcc.run import (  # noqa: E402
-    RunReport,
     ShiftedExponential,
     SlowWorkers,
     coded,
@@ -26,8 +27,6 @@ from ffcc.run import (  # noqa: E402
     simulate,
     uncoded,
 )
-from ffcc.run._executors import WorkerEvent  # noqa: E402
-from ffcc.run._report import GroupReport  # noqa: E402
 from ffcc.structure import SampleGraph  # noqa: E402
 
 
@@ -162,19 +161,17 @@ def test_cli_plan_draw_names_the_chosen_groups(tmp_path, capsys, monkeypatch):
 
 
 def _report():
-    """Two groups; times in seconds from each group's dispatch."""
-    g0 = GroupReport(0, "matdot-m2", 3, 2, 1, 0, 2, "field", start_s=2.5, time_to_R_s=0.4)
-    g0.events = [
-        WorkerEvent(0, 0, "ok", started=0.1, finished=0.3),
-        WorkerEvent(0, 1, "killed", finished=0.05),
-        WorkerEvent(0, 2, "ok", started=0.2, finished=0.4),
-    ]
-    g1 = GroupReport(1, "lagrange[5]", 2, 1, 1, 0, 1, "field", start_s=3.5, time_to_R_s=0.25)
-    g1.events = [
-        WorkerEvent(1, 0, "ok", started=0.05, finished=0.25),
-        WorkerEvent(1, 1, "abandoned", finished=0.25),
-    ]
-    return RunReport(label="t", executor="local", pool_start_s=2.0, groups=[g0, g1])
+    """Two groups; times in seconds from each group's dispatch. Plain namespaces with the
+    fields a RunReport, its GroupReports and their WorkerEvents have."""
+
+    def event(worker, status, started=None, finished=None):
+        return SimpleNamespace(worker=worker, status=status, started=started, finished=finished)
+
+    g0 = SimpleNamespace(index=0, name="matdot-m2", start_s=2.5, time_to_R_s=0.4)
+    g0.events = [event(0, "ok", 0.1, 0.3), event(1, "killed", None, 0.05), event(2, "ok", 0.2, 0.4)]
+    g1 = SimpleNamespace(index=1, name="lagrange[5]", start_s=3.5, time_to_R_s=0.25)
+    g1.events = [event(0, "ok", 0.05, 0.25), event(1, "abandoned", None, 0.25)]
+    return SimpleNamespace(label="t", executor="local", pool_start_s=2.0, groups=[g0, g1])
 
 
 def test_plot_latency_rows_by_construction_time_from_dispatch():
