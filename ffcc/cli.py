@@ -351,7 +351,11 @@ def cmd_plan(args) -> int:
     if args.draw:
         from .structure import SampleGraph
 
-        SampleGraph(P.products).draw(args.draw)
+        named = {
+            f"group {i}: {g.construction}, {g.workers} workers": g.products
+            for i, g in enumerate(P.chosen.groups)
+        }
+        SampleGraph(P.products).draw(args.draw, groups=named)
         P.notes.append(f"wrote {args.draw}")
     print(P.to_json() if args.json else P.summary())
     return EXIT_OK

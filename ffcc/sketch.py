@@ -217,6 +217,22 @@ class GridSketch:
         expected_sq_error: ``m x n`` array of exact
             :math:`\mathbb{E}\|\hat C_{i,j}-C_{i,j}\|_F^2` (computed on first access; costs as
             much as the exact product).
+
+    Example (:math:`C = [1\ 2][3\ 4]^T = 11`; the inner blocks have norm products 3 and 8,
+    so :math:`p = (3/11, 8/11)`, and each draw gets weight :math:`1/(k p_\iota)`):
+
+        >>> import numpy as np
+        >>> from ffcc.sketch import grid_crmm
+        >>> sk = grid_crmm(np.array([[1.0, 2.0]]), np.array([[3.0], [4.0]]), 1, 1, 2, k=2, rng=0)
+        >>> sk
+        GridSketch(m=1, n=1, q=2, samples=2, skipped=[])
+        >>> (11 * sk.probabilities[0, 0]).tolist(), sk.multiplicities[(0, 0)]
+        ([3.0, 8.0], {0: 1, 1: 1})
+        >>> from fractions import Fraction
+        >>> [Fraction(2 * w).limit_denominator(99) for w in sk.weights[(0, 0)].values()]  # 1/p
+        [Fraction(11, 3), Fraction(11, 8)]
+        >>> sk.samples  # ((i, iota), (iota, j)) per draw
+        (((0, 1), (1, 0)), ((0, 0), (0, 0)))
     """
 
     m: int
@@ -242,7 +258,16 @@ class GridSketch:
 
     @property
     def num_samples(self) -> int:
-        """Number of drawn samples (skipped blocks contribute none)."""
+        """Number of drawn samples (skipped blocks contribute none).
+
+        Example (block (1, 1) of the product is exactly zero, so it draws nothing):
+
+            >>> import numpy as np
+            >>> from ffcc.sketch import grid_crmm
+            >>> A = np.array([[1.0, 1.0], [0.0, 0.0]])
+            >>> grid_crmm(A, np.eye(2), m=2, n=2, q=2, k=3, rng=0).num_samples
+            6
+        """
         return len(self.samples)
 
     def _blocks(self):
@@ -252,7 +277,16 @@ class GridSketch:
         return A4, B4, Lb, Mb
 
     def estimate(self) -> np.ndarray:
-        r"""The float64 estimate :math:`\hat C` (``L x M``), built from the sampled blocks only."""
+        r"""The float64 estimate :math:`\hat C` (``L x M``), built from the sampled blocks only.
+
+        Example (:math:`A = B = I_2`, one draw: :math:`p = (1/2, 1/2)`, so the estimate is
+        twice one of the two rank-one terms):
+
+            >>> import numpy as np
+            >>> from ffcc.sketch import grid_crmm
+            >>> grid_crmm(np.eye(2), np.eye(2), m=1, n=1, q=2, k=1, rng=0).estimate().tolist()
+            [[0.0, 0.0], [0.0, 2.0]]
+        """
         Lb, Nb, Mb = self.A.shape[0] // self.m, self.A.shape[1] // self.q, self.B.shape[1] // self.n
         out = np.zeros((self.A.shape[0], self.B.shape[1]))
         for (i, j), w in self.weights.items():
@@ -269,7 +303,18 @@ class GridSketch:
     @cached_property
     def expected_sq_error(self) -> np.ndarray:
         r"""``m x n`` exact :math:`\mathbb{E}\|\hat C_{i,j}-C_{i,j}\|_F^2` (see
-        :func:`expected_sq_error`); 0 for skipped blocks. Cached after the first access."""
+        :func:`expected_sq_error`); 0 for skipped blocks. Cached after the first access.
+
+        Example (:math:`A = B = I_2`, one draw: either estimate is off by
+        :math:`\|\mathrm{diag}(1, -1)\|_F^2 = 2`; Lemma 1 bounds it by
+        :math:`\|A\|_F^2\|B\|_F^2 / k = 4`):
+
+            >>> import numpy as np
+            >>> from ffcc.sketch import grid_crmm
+            >>> sk = grid_crmm(np.eye(2), np.eye(2), m=1, n=1, q=2, k=1, rng=0)
+            >>> sk.expected_sq_error.round(9).tolist(), sk.lemma1_bound.round(9).tolist()
+            ([[2.0]], [[4.0]])
+        """
         A4, B4, _, _ = self._blocks()
         out = np.zeros((self.m, self.n))
         for i in range(self.m):

@@ -21,7 +21,7 @@ Reading (stated because the paper is terse):
   all blocks or only the sampled ones -- eq. (3) is read over);
 * *pooled reading*: :math:`k'` i.i.d. draws from the pooled pair distribution
   (block (i, j) uniform, then :math:`\iota`), with :math:`\delta` the smallest pooled pair
-  probability; computed with ``ffcc.structure.prob_u_at_least``;
+  probability; computed with ``ffcc.theorem2.prob_u_at_least``;
 * *literal reading*: :math:`k'` samples **in all**, split as evenly as possible over the
   mn output blocks of Grid CR-MM, with the paper's :math:`\delta` (per block);
 * the proof's ":math:`1/n^{\gamma-1}`" is read as :math:`1/r^{\gamma-1}` (per round, after
@@ -51,7 +51,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ffcc import structure
+from ffcc import theorem2
 
 from ._framework import Check, Claim, Result, timer
 
@@ -250,7 +250,7 @@ def run(quick: bool = True) -> Result:
                         Pn = exact_per_block(a, b, kstar, v)
                         neg_zero.require(Pn == 0, f"{where}: P = {Pn} after {kstar} samples")
                         if m == n == 1:
-                            lib0 = structure.prob_u_at_least(
+                            lib0 = theorem2.prob_u_at_least(
                                 _pooled_pairs(a, b), kstar, v, method="exact"
                             ).value
                             neg_zero.require(lib0 == 0, f"{where}: library P = {lib0} at k*")
@@ -262,12 +262,12 @@ def run(quick: bool = True) -> Result:
                                 literal.append((float(Pl) - bound, where, float(Pl), bound))
                         if m == n == 1:  # one block: the pooled reading coincides
                             pairs = _pooled_pairs(a, b)
-                            lib = structure.prob_u_at_least(pairs, k, v, method="exact").value
+                            lib = theorem2.prob_u_at_least(pairs, k, v, method="exact").value
                             consistency.require(lib == P, f"{where}: library {lib} != {P}")
                         # pooled reading (k' i.i.d. draws from the pooled pair distribution)
                         _, rp, kpp, kpool = _parameters(a, b, v, gamma, pooled=True)
                         if kpool <= (50 if quick else 100) and 1 < m * n and m * n * q <= 8:
-                            Pp = structure.prob_u_at_least(
+                            Pp = theorem2.prob_u_at_least(
                                 _pooled_pairs(a, b), kpool, v, method="exact"
                             )
                             bp = 1 - v / rp ** (gamma - 1)
@@ -294,7 +294,7 @@ def run(quick: bool = True) -> Result:
             f"samples at every point (largest: {need[1]})"
         )
         details.append(
-            "exact DP equals ffcc.structure.prob_u_at_least where the readings coincide "
+            "exact DP equals ffcc.theorem2.prob_u_at_least where the readings coincide "
             f"(m = n = 1): {consistency.summary()}"
         )
         if not quick:

@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 
 import proofs
-from ffcc import Scheme, _subsets, codes, plan, sketch, structure
+from ffcc import Scheme, _subsets, codes, plan, sketch, theorem2
 from ffcc.codes import locality, threem
 from ffcc.structure import SampleGraph
 
@@ -204,19 +204,19 @@ def decoder_corrupted(mp):
 
 def prob_u_constant(mp):
     """prob_u_at_least answers 1 whatever the samples."""
-    real = structure.prob_u_at_least
+    real = theorem2.prob_u_at_least
 
     def prob(*a, **kw):
         r = real(*a, **kw)
         return dataclasses.replace(r, value=type(r.value)(1))
 
-    mp.setattr(structure, "prob_u_at_least", prob)
+    mp.setattr(theorem2, "prob_u_at_least", prob)
 
 
 def prob_u_v_off_by_one(mp):
     """prob_u_at_least counts 'at least v - 1' instead of 'at least v'."""
-    real = structure.prob_u_at_least
-    mp.setattr(structure, "prob_u_at_least", lambda pairs, k, v, **kw: real(pairs, k, v - 1, **kw)
+    real = theorem2.prob_u_at_least
+    mp.setattr(theorem2, "prob_u_at_least", lambda pairs, k, v, **kw: real(pairs, k, v - 1, **kw)
                if v > 1 else real(pairs, k + 1, v, **kw))  # fmt: skip
 
 

@@ -168,7 +168,7 @@ def cmd_run(args) -> int:
     if args.output:
         np.save(args.output, C, allow_pickle=C.dtype == object)
     if args.plot:
-        plot_latency(rep, args.plot)
+        rep.notes.append(f"wrote {plot_latency(rep, args.plot)}")
     print(rep.to_json() if args.json else rep.summary())
     _warn_unchecked(rep)
     return 0
@@ -216,7 +216,7 @@ def _run_sketched(args, A, B, executor, opts) -> int:
     if args.output:
         np.save(args.output, C)
     if args.plot:
-        plot_latency(rep, args.plot)
+        rep.notes.append(f"wrote {plot_latency(rep, args.plot)}")
     print(rep.to_json() if args.json else rep.summary())
     _warn_unchecked(rep)
     return 0

@@ -36,6 +36,20 @@ def load_matrix(path) -> np.ndarray:
 
     Refuses object arrays, non-numeric dtypes, NaN or Inf, and anything not 2-D, with a
     message saying what was found.
+
+    >>> import pathlib, tempfile
+    >>> import numpy as np
+    >>> from ffcc.run import InputError, load_matrix
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "A.npy"
+    >>> np.save(path, np.arange(6).reshape(2, 3))
+    >>> load_matrix(path).tolist()
+    [[0, 1, 2], [3, 4, 5]]
+    >>> np.save(path, np.arange(3))
+    >>> try:
+    ...     load_matrix(path)
+    ... except InputError as e:
+    ...     print(str(e).split(" holds ")[1])
+    a 1-D array of shape (3,); expected a matrix
     """
     p = Path(path)
     try:
@@ -68,7 +82,18 @@ def random_matrix(
     n: int, m: int | None = None, *, low: int = -8, high: int = 8, seed=0, dtype: str = "int"
 ) -> np.ndarray:
     """A seeded n x m matrix: integers in [low, high] (``dtype="int"``), or floats
-    uniform in [low, high) (``dtype="float"``)."""
+    uniform in [low, high) (``dtype="float"``). ``m`` defaults to ``n``.
+
+    >>> import numpy as np
+    >>> from ffcc.run import random_matrix
+    >>> A = random_matrix(3, seed=1)
+    >>> A.shape, A.dtype, bool((A >= -8).all() and (A <= 8).all())
+    ((3, 3), dtype('int64'), True)
+    >>> bool((random_matrix(3, seed=1) == A).all())  # the seed fixes it
+    True
+    >>> random_matrix(2, 4, low=0, high=1, dtype="float").dtype
+    dtype('float64')
+    """
     m = n if m is None else m
     rng = np.random.default_rng(seed)
     if dtype == "int":
@@ -83,6 +108,11 @@ def graph_matrix(name: str = "karate", weighted: bool = False) -> np.ndarray:
 
     ``A @ A`` counts 2-paths. Names: karate, les-miserables, florentine, davis.
     networkx is the optional extra ``graphs``.
+
+    >>> from ffcc.run import graph_matrix
+    >>> A = graph_matrix("florentine")  # 15 Florentine families, 20 marriage ties
+    >>> A.shape, int(A.sum()) // 2, bool((A == A.T).all())
+    ((15, 15), 20, True)
     """
     key = name.lower().replace("_", "-")
     if key not in GRAPHS:
