@@ -357,7 +357,7 @@ def grid_crmm(A, B, m: int, n: int, q: int, k, rng) -> GridSketch:
     L, N = A.shape
     M = B.shape[1]
     _check_divides(L, m, f"A has {L} rows", "m", "A")
-    _check_divides(N, q, f"the inner dimension N={N} (A's columns, B's rows) is", "q", "A and B")
+    _check_divides(N, q, f"the inner dimension N={N} (A's columns, B's rows)", "q", "A and B")
     _check_divides(M, n, f"B has {M} columns", "n", "B")
     kk = _k_matrix(k, m, n)
     kk.flags.writeable = False
