@@ -99,19 +99,19 @@ def cmd_verify(args) -> int:
         count, seconds = estimate_seconds(scheme, R)
         parallel = (args.dask_local or 1) if dask else 1
         seconds /= parallel
-        if not args.json:
-            print(
-                f"verify: {count:,} subsets of size {R}; estimated {_duration(seconds)}"
-                + (f" on {parallel} workers" if parallel > 1 else ""),
-                file=sys.stderr,
-            )
         if seconds > args.budget and not args.force:
             from ._errors import ResourceError
 
             raise ResourceError(
-                f"checking all {count:,} subsets of size {R} would take about "
+                f"checking all {_count(count)} subsets of size {R} would take about "
                 f"{_duration(seconds)} (budget {_duration(args.budget)}); use --sample N, "
                 "--shard i/n, --budget SECONDS or --force"
+            )
+        if not args.json:
+            print(
+                f"verify: {_count(count)} subsets of size {R}; estimated {_duration(seconds)}"
+                + (f" on {parallel} workers" if parallel > 1 else ""),
+                file=sys.stderr,
             )
     if dask:
         rep = run.verify_from_args(scheme, args)
@@ -131,7 +131,16 @@ def cmd_verify(args) -> int:
     return EXIT_FAIL if rep.holds is False else EXIT_OK
 
 
+def _count(n: int) -> str:
+    """21 -> '21'; C(199, 99) -> '4.53e+58' (exact digits only while they are readable)."""
+    from decimal import Decimal
+
+    return f"{n:,}" if n < 10**15 else format(Decimal(n), ".3g")
+
+
 def _duration(seconds: float) -> str:
+    if not math.isfinite(seconds) or seconds > 1e300:
+        return "longer than the age of the universe"
     if seconds < 120:
         return f"{seconds:.1f} s"
     if seconds < 7200:
@@ -657,11 +666,14 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = ap.parse_known_args(argv)
     if extra:  # name the subcommand's help, not the top level's
         ap.subparsers[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
-    if args.memory_budget is not None:
-        from ._resources import ENV, parse_bytes
+    from ._resources import ENV
 
-        os.environ[ENV] = str(parse_bytes(args.memory_budget, "--memory-budget"))
+    budget_before = os.environ.get(ENV)
     try:
+        if args.memory_budget is not None:
+            from ._resources import parse_bytes
+
+            os.environ[ENV] = str(parse_bytes(args.memory_budget, "--memory-budget"))
         code = args.fn(args)
         sys.stdout.flush()  # a closed pipe raises here, inside the handler below
         return code
@@ -677,6 +689,11 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(line, file=sys.stderr)
         return code
+    finally:  # main() may run in-process (tests): leave the environment as it was
+        if budget_before is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = budget_before
 
 
 def _classify(e: BaseException) -> tuple[int, str]:

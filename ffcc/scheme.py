@@ -522,6 +522,8 @@ def from_dict(obj) -> Scheme:
     if not isinstance(params, dict):
         raise SchemeError("scheme file: 'params' must be an object")
     name = obj.get("name", "scheme")
+    if not isinstance(name, str):
+        raise SchemeError(f"scheme file: 'name' must be a string, got {name!r:.60}")
     try:
         return Scheme(
             p,

@@ -185,6 +185,8 @@ def estimate_seconds(scheme: Scheme, R: int | None = None, *, probe: float = 0.0
         if n >= count or elapsed >= probe:
             break
         n *= 8 if elapsed < probe / 20 else 2
+    if count.bit_length() > 1000:  # beyond a float; any budget refuses it anyway
+        return count, math.inf
     return count, count * elapsed / max(n, 1)
 
 

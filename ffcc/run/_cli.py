@@ -88,7 +88,7 @@ def add_run_arguments(p) -> None:
         metavar="NAME=W",
         help="worker count of another scheme for the report (repeatable)",
     )
-    out.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    out.add_argument("--seed", type=NAT, default=0, help="random seed (default 0)")
     out.add_argument("--json", action="store_true", help="print the report as JSON")
     out.add_argument("--plot", metavar="PNG", help="write the worker latency plot")
     out.add_argument("--output", "-o", metavar="C.npy", help="save the product")
@@ -302,7 +302,7 @@ def add_simulate_arguments(p) -> None:
         metavar="SPEC",
         help="uncoded:KxR, NAME=W:R or NAME=W1:R1+W2:R2 (repeatable)",
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=NAT, default=0, help="random seed (default 0)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--plot", metavar="PNG", help="write the latency CDF plot")
 
