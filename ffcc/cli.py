@@ -165,6 +165,10 @@ def cmd_export(args) -> int:
     if unknown:
         known = ", ".join(sorted(entry.defaults))
         raise UserError(f"{args.name} takes --param {known}; not {', '.join(unknown)}")
+    for key, val in params.items():
+        default = entry.defaults[key]
+        if isinstance(default, int) and not isinstance(default, bool) and isinstance(val, str):
+            raise UserError(f"--param {key}={val}: {key} takes an integer (default {default})")
     with _input_boundary(f"export {args.name}"):
         w = int(entry.workers(**{**entry.defaults, **params}))
     # every construction has basis sizes below ~2w: coefficients and tensors are O(w^2)

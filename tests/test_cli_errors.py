@@ -379,7 +379,7 @@ def test_memory_budget_guards_verify_and_export(scheme_file, capsys, monkeypatch
         (["export", "nope"], "unknown construction"),
         (["export", "matdot", "-p", "q=3"], "takes --param"),
         (["export", "matdot", "-p", "m"], "key=value"),
-        (["export", "matdot", "-p", "m=x"], "export matdot"),
+        (["export", "matdot", "-p", "m=x"], "--param m=x: m takes an integer"),
         (["export", "matdot", "-p", "m=-2"], ""),
     ],
 )

@@ -321,9 +321,11 @@ def cmd_simulate(args) -> int:
     configs += [parse_config(c) for c in args.config or []]
     if not configs:
         raise InputError("nothing to simulate: give --k K, --plan or --config")
+    model = parse_model(args.model)
+    check_indices(None, model, [max(c.workers for c in configs)])
     res = simulate(
         configs,
-        parse_model(args.model),
+        model,
         runs=args.runs,
         seed=args.seed,
         progress=False if args.json else None,

@@ -37,7 +37,7 @@ from .._errors import ResourceError
 from .._progress import Progress
 from .._resources import check_memory
 from ._errors import InputError
-from ._faults import StragglerModel, parse_model
+from ._faults import SlowWorkers, StragglerModel, parse_model
 
 __all__ = [
     "LatencyConfig",
@@ -128,14 +128,21 @@ def parse_config(spec: str) -> LatencyConfig:
     return plan_config(groups, name)
 
 
+def _draw(model: StragglerModel, runs: int, w: int, rng) -> np.ndarray:
+    """(runs, w) latencies; a model of fixed slow workers slows the same workers each run."""
+    if isinstance(model, SlowWorkers):
+        return np.tile(model.sample(w, rng), (runs, 1))
+    return model.sample(runs * w, rng).reshape(runs, w)
+
+
 def _sample(cfg: LatencyConfig, model: StragglerModel, runs: int, rng) -> np.ndarray:
     if cfg.kind == "uncoded":
         k, r = cfg.groups[0]
-        L = model.sample(runs * k * r, rng).reshape(runs, k, r) * cfg.work
+        L = _draw(model, runs, k * r, rng).reshape(runs, k, r) * cfg.work
         return L.min(axis=2).max(axis=1)
     out = np.full(runs, -np.inf)
     for w, R in cfg.groups:
-        L = model.sample(runs * w, rng).reshape(runs, w) * cfg.work
+        L = _draw(model, runs, w, rng) * cfg.work
         out = np.maximum(out, np.partition(L, R - 1, axis=1)[:, R - 1])
     return out
 
