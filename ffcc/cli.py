@@ -277,6 +277,14 @@ def _input_matrices(args):
 def _sketch(args):
     from .sketch import grid_crmm
 
+    from .run._cli import check_samples
+
+    check_samples(args.m * args.n * args.k, "-m, -n and -k")
+    if getattr(args, "draw", None):
+        from pathlib import Path
+
+        if not Path(args.draw).resolve().parent.is_dir():
+            raise UserError(f"--draw {args.draw}: the directory does not exist")
     A, B = _input_matrices(args)
     with _input_boundary("sketch"):
         return grid_crmm(A, B, args.m, args.n, args.q, args.k, args.seed)

@@ -385,3 +385,39 @@ def test_memory_budget_guards_verify_and_export(scheme_file, capsys, monkeypatch
 )
 def test_export_params_checked(capsys, argv, fragment):
     refused(capsys, *argv, fragment=fragment)
+
+
+# -- found by the fuzz suite and by hand -------------------------------------------------
+def test_sketched_run_grid_not_dividing_is_input_error(capsys):
+    # karate has 34 members: q = 3 does not divide 34 (was exit 3, a ValueError)
+    refused(capsys, "run", "--graph", "karate", "--sketch", "--grid", "2,2,3", fragment="q=3")
+
+
+def test_sketch_sample_count_bounded(capsys):
+    # 4 x 4 output blocks x k = 10^8 samples each: 1.6e9 samples (used to run without end)
+    refused(capsys, "sketch", "-k", "100000000", fragment="1,600,000,000 samples")
+    refused(capsys, "run", "--random", "8", "--sketch", "--k", "10000000", fragment="samples")
+
+
+@pytest.mark.parametrize("item", ["=3", "a=0", "a=", "a=b"])
+def test_compare_items_checked(capsys, item):
+    refused(capsys, "run", "--random", "8", "--compare", item, fragment="NAME=WORKERS")
+
+
+def test_output_directory_checked_before_the_run(tmp_path, capsys):
+    missing = tmp_path / "no" / "C.npy"
+    refused(capsys, "run", "--random", "8", "-o", missing, fragment="does not exist")
+    refused(capsys, "run", "--random", "8", "--plot", missing, fragment="does not exist")
+    refused(capsys, "sketch", "--draw", missing, fragment="does not exist")
+
+
+def test_simulate_slow_workers_are_slow_in_every_run(capsys):
+    # worker 0 always takes 5 s, the others 0 s: waiting for all 3 takes 5 s in every run,
+    # waiting for 2 of 3 takes 0 s (it was slow in the first run only)
+    code, out, _ = cli(
+        capsys, "simulate", "--model", "slow:0@5", "--config", "a=3:3", "--config", "b=3:2",
+        "--runs", "50", "--json",
+    )  # fmt: skip
+    p = json.loads(out)["percentiles"]
+    assert code == 0 and p["a"]["p50"] == 5.0 and p["b"]["p99"] == 0.0
+    refused(capsys, "simulate", "--model", "slow:3@5", "--config", "a=3:3", fragment="only 3")

@@ -323,7 +323,8 @@ ARG_CASES = [
     (["run", "--random", "8"], "--raise", _bad_fault_lists()),
     (["run", "--random", "8"], "--corrupt", _bad_fault_lists()),
     (["run", "--random", "8"], "--primes", st.sampled_from(["x", "1", "0", "2**61", "7,", "-5"])),
-    (["run", "--random", "8"], "--compare", st.sampled_from(["x", "a=", "a=b", "=3"])),
+    (["run", "--random", "8"], "--compare", st.sampled_from(["x", "a=", "a=b", "=3", "a=0"])),
+    (["run", "--random", "8"], "-o", st.sampled_from(["/no/such/dir/C.npy", str(OK_NPY.parent)])),
     (["run", "--random", "8", "--sketch"], "--grid", st.sampled_from(["2,2", "0,1,1", "a,b,c"])),
     (["run", "--random", "8", "--sketch"], "--k", _ints_below(1)),
     (["run"], "--random", st.one_of(_ints_below(1), st.integers(10**6, 10**12).map(str))),
@@ -351,7 +352,7 @@ ARG_CASES = [
     (["sketch"], "--size", st.one_of(_ints_below(1), st.integers(10**6, 10**9).map(str))),
     (["sketch"], "-m", _ints_below(1)),
     (["sketch"], "-q", _ints_below(1)),
-    (["sketch"], "-k", _ints_below(1)),
+    (["sketch"], "-k", st.one_of(_ints_below(1), st.integers(62501, 10**12).map(str))),
     (["sketch", "--size", "10"], "-m", st.sampled_from(["3", "4", "7"])),  # 10 % m != 0
     (["plan"], "--byzantine", _ints_below(0)),
     (["export", "matdot"], "--param", st.sampled_from(["m", "q=1", "m=x", "m=-1", "m=10**6"])),

@@ -102,8 +102,8 @@ def _compare(items) -> dict:
             out[k.strip()] = int(v)
         except ValueError:
             raise InputError(f"--compare {it!r} must look like NAME=WORKERS") from None
-        if not eq:
-            raise InputError(f"--compare {it!r} must look like NAME=WORKERS")
+        if not eq or not k.strip() or out[k.strip()] < 1:
+            raise InputError(f"--compare {it!r} must look like NAME=WORKERS, WORKERS >= 1")
     return out
 
 
@@ -136,12 +136,31 @@ def _inputs(args):
     return A, B
 
 
+MAX_SKETCH_SAMPLES = 10**6  # m * n * k: beyond this, sketching and planning take minutes
+
+
+def check_samples(n: int, what: str) -> None:
+    """Refuse a sketch of more than :data:`MAX_SKETCH_SAMPLES` samples."""
+    if n > MAX_SKETCH_SAMPLES:
+        from .._errors import ResourceError
+
+        raise ResourceError(
+            f"{what} ask for {n:,} samples (m * n * k); at most {MAX_SKETCH_SAMPLES:,}: "
+            "lower k or the grid"
+        )
+
+
 def _check_output(args) -> None:
-    """-o must not overwrite an input (a failed or partial run would destroy it)."""
-    if not args.output:
-        return
+    """-o must not overwrite an input (a failed or partial run would destroy it) and
+    output directories must exist before the run, not after it."""
     from pathlib import Path
 
+    for flag in ("output", "plot"):
+        target = getattr(args, flag, None)
+        if target and not Path(target).resolve().parent.is_dir():
+            raise InputError(f"--{flag} {target}: the directory does not exist")
+    if not args.output:
+        return
     out = Path(args.output).resolve()
     for flag in ("a_path", "b_path", "scheme"):
         src = getattr(args, flag, None)
@@ -260,6 +279,7 @@ def _run_sketched(args, A, B, executor, opts, model, faults) -> int:
         grid = ()
     if len(grid) != 3 or min(grid) < 1:
         raise InputError(f"--grid {args.grid!r} must be three positive integers M,N,Q, e.g. 2,2,16")
+    check_samples(grid[0] * grid[1] * args.k, "--grid M,N and --k")
     try:
         C, rep, _ = run_sketched(
             A,
