@@ -275,9 +275,8 @@ def _input_matrices(args):
 
 
 def _sketch(args):
-    from .sketch import grid_crmm
-
     from .run._cli import check_samples
+    from .sketch import grid_crmm
 
     check_samples(args.m * args.n * args.k, "-m, -n and -k")
     if getattr(args, "draw", None):
