@@ -677,6 +677,7 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = ap.parse_known_args(argv)
     if extra:  # name the subcommand's help, not the top level's
         ap.subparsers[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    _refuse_dash_dash_values(ap, args)
     from ._resources import ENV
 
     budget_before = os.environ.get(ENV)
@@ -705,6 +706,17 @@ def main(argv: list[str] | None = None) -> int:
             os.environ.pop(ENV, None)
         else:
             os.environ[ENV] = budget_before
+
+
+def _refuse_dash_dash_values(ap, args) -> None:
+    """argparse turns ``--m=--`` into the value ``[]`` (it strips the ``--``); refuse it."""
+    sub = ap.subparsers[args.command]
+    for action in sub._actions:
+        val = getattr(args, action.dest, None)
+        if action.option_strings and action.nargs is None and isinstance(val, list):
+            if val == [] or [] in val:
+                flag = "/".join(action.option_strings)
+                sub.error(f"argument {flag}: expected one value, got '--'")
 
 
 def _classify(e: BaseException) -> tuple[int, str]:

@@ -15,6 +15,7 @@ Example
 from __future__ import annotations
 
 import math
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -181,7 +182,7 @@ def _load_bigint(p: Path) -> np.ndarray:
             residues = z["residues"]
     except InputError:
         raise
-    except (ValueError, OSError, EOFError, KeyError) as e:
+    except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile) as e:
         raise InputError(f"{what} that cannot be read: {' '.join(str(e).split())}") from None
     qs = [int(q) for q in moduli]
     from sympy import isprime
