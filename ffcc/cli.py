@@ -275,15 +275,11 @@ def _input_matrices(args):
 
 
 def _sketch(args):
-    from .run._cli import check_samples
+    from .run._cli import check_picture, check_samples
     from .sketch import grid_crmm
 
     check_samples(args.m * args.n * args.k, "-m, -n and -k")
-    if getattr(args, "draw", None):
-        from pathlib import Path
-
-        if not Path(args.draw).resolve().parent.is_dir():
-            raise UserError(f"--draw {args.draw}: the directory does not exist")
+    check_picture(getattr(args, "draw", None), "--draw")
     A, B = _input_matrices(args)
     with _input_boundary("sketch"):
         return grid_crmm(A, B, args.m, args.n, args.q, args.k, args.seed)

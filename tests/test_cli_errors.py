@@ -427,6 +427,9 @@ def test_output_directory_checked_before_the_run(tmp_path, capsys):
     refused(capsys, "run", "--random", "8", "-o", missing, fragment="does not exist")
     refused(capsys, "run", "--random", "8", "--plot", missing, fragment="does not exist")
     refused(capsys, "sketch", "--draw", missing, fragment="does not exist")
+    for argv in (["sketch", "--draw"], ["simulate", "--k", "4", "--plot"], ["run", "--random",
+                 "8", "--plot"]):  # fmt: skip
+        refused(capsys, *argv, tmp_path / "x.xyz", fragment="unknown picture format")
 
 
 def test_simulate_slow_workers_are_slow_in_every_run(capsys):

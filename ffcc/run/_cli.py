@@ -60,7 +60,7 @@ def add_run_arguments(p) -> None:
     code.add_argument("--byzantine", "-b", type=NAT, default=0, help="liars b (default 0)")
     code.add_argument("--scheme", metavar="FILE", help="a scheme file with basis (m, m) instead")
     code.add_argument(
-        "--frac-bits", type=int_at_least(0, 62), help="fixed-point fraction bits for floats (20)"
+        "--frac-bits", type=int_at_least(0, 60), help="fixed-point fraction bits for floats (20)"
     )
     code.add_argument("--primes", help="comma-separated primes instead of the automatic choice")
     eng = p.add_argument_group("workers")
@@ -150,15 +150,35 @@ def check_samples(n: int, what: str) -> None:
         )
 
 
+def check_picture(path, flag: str) -> None:
+    """A picture to write later: its directory must exist and matplotlib must know its
+    format (checked now, not after minutes of work)."""
+    if not path:
+        return
+    from pathlib import Path
+
+    p = Path(path)
+    if not p.resolve().parent.is_dir():
+        raise InputError(f"{flag} {path}: the directory does not exist")
+    if p.suffix:
+        try:
+            from matplotlib.backend_bases import FigureCanvasBase
+        except ImportError:
+            raise InputError(f"{flag} needs matplotlib: pip install 'ffcc[plot]'") from None
+        known = FigureCanvasBase.get_supported_filetypes()
+        if p.suffix[1:].lower() not in known:
+            raise InputError(f"{flag} {path}: unknown picture format; use one of "
+                             f"{', '.join(sorted(known))}")  # fmt: skip
+
+
 def _check_output(args) -> None:
     """-o must not overwrite an input (a failed or partial run would destroy it) and
     output directories must exist before the run, not after it."""
     from pathlib import Path
 
-    for flag in ("output", "plot"):
-        target = getattr(args, flag, None)
-        if target and not Path(target).resolve().parent.is_dir():
-            raise InputError(f"--{flag} {target}: the directory does not exist")
+    if args.output and not Path(args.output).resolve().parent.is_dir():
+        raise InputError(f"--output {args.output}: the directory does not exist")
+    check_picture(args.plot, "--plot")
     if not args.output:
         return
     out = Path(args.output).resolve()
@@ -341,6 +361,7 @@ def cmd_simulate(args) -> int:
     configs += [parse_config(c) for c in args.config or []]
     if not configs:
         raise InputError("nothing to simulate: give --k K, --plan or --config")
+    check_picture(args.plot, "--plot")
     model = parse_model(args.model)
     check_indices(None, model, [max(c.workers for c in configs)])
     res = simulate(
