@@ -77,20 +77,15 @@ VERIFY_BUDGET_S = 600.0  # refuse an exhaustive check estimated longer, unless -
 
 
 def cmd_verify(args) -> int:
-    from ._resources import check_memory
-    from .scheme import load
-    from .verify import estimate_seconds, tensor_bytes, verify
+    from .run._cli import load_scheme
+    from .verify import estimate_seconds, verify
 
-    scheme = load(args.file)
+    scheme = load_scheme(args.file)
     if args.stragglers is not None or args.byzantine is not None:
         scheme = scheme.with_faults(args.stragglers, args.byzantine)
     R = scheme.R if args.R is None else args.R
     if R > scheme.w:
         raise UserError(f"--R {R}: the scheme has only {scheme.w} workers; choose R <= {scheme.w}")
-    check_memory(
-        tensor_bytes(scheme),
-        f"the worker tensors of {scheme.w} workers x {math.prod(scheme.basis):,} coordinates",
-    )
     shard = _parse_shard(args.shard) if args.shard else None
     from . import run
 

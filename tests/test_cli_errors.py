@@ -367,14 +367,18 @@ def test_verify_huge_subset_count_refused_quickly(tmp_path, capsys):
     refused(capsys, "verify", f, fragment="checking all 4.53e+58 subsets of size 99")
 
 
-def test_memory_budget_guards_verify_and_export(scheme_file, capsys, monkeypatch):
-    # worker tensors of 7 workers x 9 coordinates, four int64 copies: 2016 bytes
-    monkeypatch.setenv("FFCC_MEMORY_BUDGET", "2000")
-    refused(capsys, "verify", scheme_file, fragment="would need about 2.0 KiB")
-    monkeypatch.setenv("FFCC_MEMORY_BUDGET", "2100")
-    assert cli(capsys, "verify", scheme_file)[0] == 0
+def test_memory_budget_guards_verify_and_export(tmp_path, capsys, monkeypatch):
+    f = tmp_path / "m10.json"
+    build("matdot", m=10, s=1).save(f)
+    assert 16 * f.stat().st_size < 50_000  # parsing fits, the tensors do not:
+    # worker tensors of w = 20 workers x m^2 = 100 coordinates, four int64 copies: 64000 B
+    monkeypatch.setenv("FFCC_MEMORY_BUDGET", "50000")
+    refused(capsys, "verify", f, fragment="would need about 62.5 KiB")
+    refused(capsys, "run", "--random", "20", "--scheme", f, fragment="62.5 KiB")
+    monkeypatch.setenv("FFCC_MEMORY_BUDGET", "64000")
+    assert cli(capsys, "verify", f)[0] == 0
     monkeypatch.delenv("FFCC_MEMORY_BUDGET")
-    refused(capsys, "--memory-budget", "1K", "verify", scheme_file, fragment="budget is 1.0 KiB")
+    refused(capsys, "--memory-budget", "1K", "verify", f, fragment="parsing the scheme file")
     refused(capsys, "--memory-budget", "lots", "codes", fragment="--memory-budget")
     # 2 * 10^5 workers: O(w^2) coefficients are refused before building
     refused(capsys, "export", "matdot", "-p", "m=100000", fragment="export matdot with 200,000")

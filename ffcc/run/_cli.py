@@ -15,6 +15,7 @@ which the main CLI prints as a usage error (exit 2).
 
 from __future__ import annotations
 
+import math
 import sys
 
 from .._argtypes import int_at_least, positive_float
@@ -150,6 +151,29 @@ def check_samples(n: int, what: str) -> None:
         )
 
 
+def load_scheme(path):
+    """A scheme file, refused up front when parsing it or forming its worker tensors (as
+    verifying and decoding do) would exceed the memory budget."""
+    import os
+
+    from .._resources import check_memory
+    from ..scheme import load
+    from ..verify import tensor_bytes
+
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        size = 0  # load() says what is wrong with the path
+    check_memory(16 * size, f"parsing the scheme file {path} ({size:,} bytes)")  # Python ints
+    scheme = load(path)
+    check_memory(
+        tensor_bytes(scheme),
+        f"the worker tensors of {path} ({scheme.w:,} workers x {math.prod(scheme.basis):,} "
+        "coordinates)",
+    )
+    return scheme
+
+
 def check_picture(path, flag: str) -> None:
     """A picture to write later: its directory must exist and matplotlib must know its
     format (checked now, not after minutes of work)."""
@@ -229,11 +253,7 @@ def cmd_run(args) -> int:
         return _run_sketched(args, A, B, executor, opts, model, faults)
     scheme = None
     if args.scheme:
-        from ..scheme import load
-        from ..verify import tensor_bytes
-
-        scheme = load(args.scheme)
-        check_memory(tensor_bytes(scheme), f"scheme {args.scheme} ({scheme.w} workers)")
+        scheme = load_scheme(args.scheme)
         w = scheme.w
     else:
         m, s, b = args.m, args.stragglers, args.byzantine
