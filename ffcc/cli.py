@@ -77,9 +77,10 @@ VERIFY_BUDGET_S = 600.0  # refuse an exhaustive check estimated longer, unless -
 
 
 def cmd_verify(args) -> int:
-    from .run._cli import load_scheme
+    from .run._cli import check_scheduler, load_scheme
     from .verify import estimate_seconds, verify
 
+    check_scheduler(args.scheduler)
     scheme = load_scheme(args.file)
     if args.stragglers is not None or args.byzantine is not None:
         scheme = scheme.with_faults(args.stragglers, args.byzantine)

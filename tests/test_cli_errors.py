@@ -446,3 +446,10 @@ def test_simulate_slow_workers_are_slow_in_every_run(capsys):
     p = json.loads(out)["percentiles"]
     assert code == 0 and p["a"]["p50"] == 5.0 and p["b"]["p99"] == 0.0
     refused(capsys, "simulate", "--model", "slow:3@5", "--config", "a=3:3", fragment="only 3")
+
+
+@pytest.mark.parametrize("addr", ["tcp://127.0.0.1:9", "127.0.0.1:x", "tcp://host"])
+def test_scheduler_address_checked(scheme_file, capsys, addr):
+    # port 9 (discard) has no listener here: refused at once (was 30 s, then exit 3)
+    refused(capsys, "run", "--random", "8", "--scheduler", addr, fragment="--scheduler")
+    refused(capsys, "verify", scheme_file, "--scheduler", addr, fragment="--scheduler")

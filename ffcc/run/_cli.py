@@ -174,6 +174,28 @@ def load_scheme(path):
     return scheme
 
 
+def check_scheduler(addr: str | None, timeout: float = 3.0) -> None:
+    """A TCP scheduler address must parse and accept a connection: a wrong address is the
+    user's input (exit 2), not 30 seconds of retries ending in an OSError."""
+    if not addr:
+        return
+    import socket
+
+    proto, sep, rest = addr.rpartition("://")
+    if sep and proto not in ("tcp", "tls"):
+        return  # inproc://, ucx://, ...: left to Dask
+    host, colon, port = rest.rpartition(":")
+    if not colon or not port.isdigit() or not 0 < int(port) < 65536:
+        raise InputError(f"--scheduler {addr!r} must look like tcp://HOST:PORT")
+    try:
+        socket.create_connection((host.strip("[]") or "localhost", int(port)), timeout).close()
+    except OSError as e:
+        raise InputError(
+            f"--scheduler {addr}: cannot connect ({e.strerror or e}); is `dask scheduler` "
+            "running there?"
+        ) from None
+
+
 def check_picture(path, flag: str) -> None:
     """A picture to write later: its directory must exist and matplotlib must know its
     format (checked now, not after minutes of work)."""
@@ -230,7 +252,10 @@ def _executor_options(args):
         executor = "dask"
     if args.processes and executor != "local":
         raise InputError("--processes sizes the local pool; it does not apply to Dask")
+    if args.dask_local and args.scheduler:
+        raise InputError("give --dask-local N (start a cluster) or --scheduler ADDR, not both")
     if executor == "dask":
+        check_scheduler(args.scheduler)
         return executor, {"scheduler": args.scheduler, "n_workers": args.dask_local or 2}
     if executor == "local" and args.processes:
         return executor, {"processes": args.processes}
