@@ -48,6 +48,8 @@ from numbers import Integral
 
 import numpy as np
 
+from ._errors import InputError
+
 __all__ = [
     "GridSketch",
     "block_crmm",
@@ -77,7 +79,7 @@ def _pos_int(x, name: str) -> int:
     if not isinstance(x, Integral) or isinstance(x, bool):
         raise TypeError(f"{name} must be a positive int, got {x!r}")
     if x < 1:
-        raise ValueError(f"{name} must be a positive int, got {x}")
+        raise InputError(f"{name} must be a positive int, got {x}")
     return int(x)
 
 
@@ -85,16 +87,16 @@ def _real_matrix(X, name: str) -> np.ndarray:
     """Read-only float64 copy of ``X`` (the caller's array is never touched)."""
     arr = np.asarray(X)
     if arr.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D matrix, got an array with {arr.ndim} dimensions")
+        raise InputError(f"{name} must be a 2-D matrix, got an array with {arr.ndim} dimensions")
     if arr.size == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape})")
+        raise InputError(f"{name} is empty (shape {arr.shape})")
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
     out = np.array(arr, dtype=np.float64, copy=True)
     finite = np.isfinite(out)
     if not finite.all():
         bad = tuple(int(t) for t in np.argwhere(~finite)[0])
-        raise ValueError(
+        raise InputError(
             f"{name} contains NaN or Inf (first at entry {bad}); sketches need finite input"
         )
     out.flags.writeable = False
@@ -103,7 +105,7 @@ def _real_matrix(X, name: str) -> np.ndarray:
 
 def _check_inner(A: np.ndarray, B: np.ndarray) -> None:
     if A.shape[1] != B.shape[0]:
-        raise ValueError(
+        raise InputError(
             f"inner dimensions differ: A is {A.shape[0]}x{A.shape[1]} but B is "
             f"{B.shape[0]}x{B.shape[1]} (A's columns must equal B's rows)"
         )
@@ -111,7 +113,7 @@ def _check_inner(A: np.ndarray, B: np.ndarray) -> None:
 
 def _check_divides(size: int, parts: int, what: str, letter: str, matrix: str) -> None:
     if size % parts:
-        raise ValueError(
+        raise InputError(
             f"{what}, not divisible by {letter}={parts}; "
             f"pad {matrix} or choose {letter} dividing {size}"
         )
@@ -127,7 +129,7 @@ def _block_norms(X4: np.ndarray, axes: tuple[int, int]) -> np.ndarray:
     safe = np.where(s > 0, s, 1.0)
     norms = (np.sqrt(np.sum((X4 / safe) ** 2, axis=axes, keepdims=True)) * s).squeeze(axes)
     if not np.isfinite(norms).all():
-        raise ValueError("block Frobenius norms overflow float64; rescale the inputs")
+        raise InputError("block Frobenius norms overflow float64; rescale the inputs")
     return norms
 
 
@@ -343,11 +345,11 @@ def _k_matrix(k, m: int, n: int) -> np.ndarray:
         return np.full((m, n), int(k), dtype=np.int64)
     arr = np.asarray(k)
     if arr.shape != (m, n):
-        raise ValueError(f"k must be an int or an m x n = {m}x{n} array, got shape {arr.shape}")
+        raise InputError(f"k must be an int or an m x n = {m}x{n} array, got shape {arr.shape}")
     if arr.dtype.kind not in "iu":
         raise TypeError(f"k must hold integers, got dtype {arr.dtype}")
     if (arr < 1).any():
-        raise ValueError("every k[i, j] must be >= 1")
+        raise InputError("every k[i, j] must be >= 1")
     return arr.astype(np.int64)
 
 
@@ -402,7 +404,7 @@ def grid_crmm(A, B, m: int, n: int, q: int, k, rng) -> GridSketch:
     L, N = A.shape
     M = B.shape[1]
     _check_divides(L, m, f"A has {L} rows", "m", "A")
-    _check_divides(N, q, f"the inner dimension N={N} (A's columns, B's rows) is", "q", "A and B")
+    _check_divides(N, q, f"the inner dimension N={N} (A's columns, B's rows)", "q", "A and B")
     _check_divides(M, n, f"B has {M} columns", "n", "B")
     kk = _k_matrix(k, m, n)
     kk.flags.writeable = False

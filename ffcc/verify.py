@@ -49,6 +49,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from ._errors import InputError
 from ._progress import Progress
 from .scheme import Scheme
 
@@ -62,6 +63,9 @@ __all__ = [
     "prepare",
     "check_certificate",
     "verify_resumable",
+    "subset_count",
+    "estimate_seconds",
+    "tensor_bytes",
 ]
 
 _BATCH = 1 << 18
@@ -210,6 +214,47 @@ def _prepare_rows(scheme: Scheme) -> Prepared:
     return Prepared(np.ascontiguousarray(Gp), D - t, scheme.p, ())
 
 
+def subset_count(scheme: Scheme, R: int | None = None) -> int:
+    """C(w, R): the subsets an exhaustive :func:`verify` checks (R defaults to w - s - 2b).
+
+    >>> from ffcc.codes import build
+    >>> subset_count(build("matdot", m=3, s=2))  # w = 2m - 1 + s = 7 workers, R = 5
+    21
+    """
+    R = scheme.R if R is None else int(R)
+    if not 1 <= R <= scheme.w:
+        raise InputError(f"subset size R = {R} must lie in [1, w = {scheme.w}]")
+    return math.comb(scheme.w, R)
+
+
+def tensor_bytes(scheme: Scheme) -> int:
+    """Bytes :func:`prepare` allocates: the w x prod(basis) worker tensors (int64) and
+    their temporaries, about four copies. Check it before verifying a large scheme."""
+    return 4 * 8 * scheme.w * math.prod(scheme.basis)
+
+
+def estimate_seconds(scheme: Scheme, R: int | None = None, *, probe: float = 0.05):
+    """(count, seconds): :func:`subset_count` and the time an exhaustive walk would take
+    at the rate measured on its first subsets (for about ``probe`` seconds)."""
+    count = subset_count(scheme, R)
+    R = scheme.R if R is None else int(R)
+    prep = prepare(scheme)
+    rep = VerifyReport("", scheme.p, scheme.w, R, 0, 0, "shard", count, 0, 0, None)
+    _run_walk(prep, R, scheme.w, 0, min(count, 2), True, False, rep, "")  # compile, warm up
+    n, elapsed = 16, 0.0
+    while True:
+        n = min(n, count)
+        t = time.perf_counter()
+        _run_walk(prep, R, scheme.w, 0, n, True, False, rep, "")
+        elapsed = time.perf_counter() - t
+        if n >= count or elapsed >= probe:
+            break
+        n *= 8 if elapsed < probe / 20 else 2
+    if count.bit_length() > 1000:  # beyond a float; any budget refuses it anyway
+        return count, math.inf
+    return count, count * elapsed / max(n, 1)
+
+
 def _witness(scheme: Scheme, subset) -> int | None:
     missing = scheme.missing_targets(subset)
     return missing[0] if missing else None
@@ -250,7 +295,8 @@ def verify(
     certificate:
         Try to prove the claim without enumeration first (:mod:`ffcc._certificate`):
         True always, False never (the default: callers that report subset counts keep
-        them), "auto" when an exhaustive run has more than ``CERTIFY_ABOVE`` subsets
+        them), a certificate dict issued before (re-checked by :func:`check_certificate`
+        before it counts), "auto" when an exhaustive run has more than ``CERTIFY_ABOVE`` subsets
         (what ``ffcc verify`` does). A certificate is only issued for a scheme that holds;
         when none applies the subsets are enumerated.
     mds:
@@ -260,7 +306,7 @@ def verify(
     R = scheme.R if R is None else int(R)
     w = scheme.w
     if not 1 <= R <= w:
-        raise ValueError(f"subset size R = {R} must lie in [1, w = {w}]")
+        raise InputError(f"subset size R = {R} must lie in [1, w = {w}]")
     total = math.comb(w, R)
     t0 = time.perf_counter()
     rep = VerifyReport(
@@ -270,7 +316,7 @@ def verify(
     certified = (
         scheme.outputs is None  # a certificate speaks of one product per worker
         and _wants_certificate(certificate, total, sample, ranks, shard, count_failures)
-        and _certify_into(scheme, R, rep)  # before prepare(): a w x prod(basis) rref
+        and _certify_into(scheme, R, rep, certificate)  # before prepare(): a w x prod(basis) rref
     )
     prep = None if certified else prepare(scheme)
     if certified:
@@ -282,11 +328,11 @@ def verify(
         if shard is not None:
             i, n = shard
             if not 0 <= i < n:
-                raise ValueError(f"shard index {i} must lie in [0, {n})")
+                raise InputError(f"shard index {i} must lie in [0, {n})")
             ranks = (total * i // n, total * (i + 1) // n)
         start, stop = (0, total) if ranks is None else (int(ranks[0]), int(ranks[1]))
         if not 0 <= start <= stop <= total:
-            raise ValueError(f"rank range [{start}, {stop}) must lie within [0, {total}]")
+            raise InputError(f"rank range [{start}, {stop}) must lie within [0, {total}]")
         if ranks is not None:
             rep.mode = "shard"
             rep.ranks = [start, stop]
@@ -317,16 +363,22 @@ CERTIFY_ABOVE = 100_000  # subsets; below this, enumerating is about as fast as 
 def _wants_certificate(certificate, total, sample, ranks, shard, count_failures) -> bool:
     if certificate is False or sample is not None or ranks is not None or shard is not None:
         return False
+    if isinstance(certificate, dict):  # issued already (ffcc verify): use it
+        return True
     if certificate == "auto":
         return total > CERTIFY_ABOVE and not count_failures
     return True
 
 
-def _certify_into(scheme, R, rep) -> bool:
+def _certify_into(scheme, R, rep, certificate=None) -> bool:
     """Fill ``rep`` from a certificate if one applies; False otherwise."""
     from ._certificate import certify
 
-    cert = certify(scheme, R)
+    if isinstance(certificate, dict):  # issued elsewhere: re-checked independently first
+        check_certificate(scheme, certificate, R)
+        cert = certificate
+    else:
+        cert = certify(scheme, R)
     if cert is None:
         return False
     rep.mode, rep.holds, rep.certificate = "certificate", True, cert
@@ -416,8 +468,9 @@ def _run_sample(prep, R, w, n, seed, rep):
     rng = np.random.default_rng(seed)
     need = prep.G.shape[1] - prep.tstart
     done = 0
+    batch = max(1, min(_BATCH, (1 << 24) // w))  # rng.random((m, w)) stays near 128 MiB
     while done < n:
-        m = min(_BATCH, n - done)
+        m = min(batch, n - done)
         subsets = np.sort(np.argsort(rng.random((m, w)), axis=1)[:, :R], axis=1)
         if prep.outside or (R < need and prep.starts is None):
             ok = np.zeros(m, dtype=bool)

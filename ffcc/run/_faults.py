@@ -372,6 +372,8 @@ def parse_model(spec: str | StragglerModel | None) -> StragglerModel:
             ws = [int(x) for x in who.split(",") if x.strip()]
         except ValueError:
             raise InputError(f"straggler model {s!r}: worker indices must be integers") from None
+        if not ws:
+            raise InputError(f"straggler model {s!r}: name the slow workers, e.g. slow:0,3@2.5")
         return SlowWorkers(tuple(ws), _floats(delay, 1, s)[0])
     if kind in ("trace", "trace-shuffle"):
         if not rest:
@@ -486,3 +488,30 @@ class Faults:
             return sorted((list(x) if isinstance(x, tuple) else x for x in s), key=str)
 
         return {"kill": lst(self.kill), "raise": lst(self.raises), "corrupt": lst(self.corrupt)}
+
+
+def check_indices(faults: Faults | None, model: StragglerModel | None, widths) -> None:
+    """Refuse fault or slow-worker indices that name no worker: a plain index j must be
+    below the largest group's w, a pair (g, j) needs group g and j below its w."""
+    widths = [int(w) for w in widths]
+    top = max(widths, default=0)
+    named = []
+    if faults:
+        for flag, items in (("--kill", faults.kill), ("--raise", faults.raises),
+                            ("--corrupt", faults.corrupt)):  # fmt: skip
+            named += [(flag, it) for it in items]
+    if isinstance(model, SlowWorkers):
+        named += [("--model slow", j) for j in model.workers]
+    for flag, it in sorted(named, key=str):
+        if isinstance(it, tuple):
+            g, j = it
+            if g >= len(widths) or j >= widths[g]:
+                raise InputError(
+                    f"{flag} {g}:{j}: the plan has {len(widths)} groups"
+                    + (f" and group {g} has {widths[g]} workers" if g < len(widths) else "")
+                    + "; name an existing group:worker"
+                )
+        elif it >= top:
+            raise InputError(
+                f"{flag} {it}: there are only {top} workers (0..{top - 1}); name one of them"
+            )

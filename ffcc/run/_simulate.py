@@ -25,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -33,9 +34,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._errors import ResourceError
 from .._progress import Progress
+from .._resources import check_memory
 from ._errors import InputError
-from ._faults import StragglerModel, parse_model
+from ._faults import SlowWorkers, StragglerModel, parse_model
 
 __all__ = [
     "LatencyConfig",
@@ -50,6 +53,7 @@ __all__ = [
 ]
 
 PERCENTILES = (50, 95, 99)
+MAX_DRAWS = 2 * 10**9  # latencies one simulate call may sample (tens of seconds)
 
 
 @dataclass(frozen=True)
@@ -166,21 +170,42 @@ def parse_config(spec: str) -> LatencyConfig:
     return plan_config(groups, name)
 
 
+def _draw(model: StragglerModel, runs: int, w: int, rng) -> np.ndarray:
+    """(runs, w) latencies; a model of fixed slow workers slows the same workers each run."""
+    if isinstance(model, SlowWorkers):
+        return np.tile(model.sample(w, rng), (runs, 1))
+    return model.sample(runs * w, rng).reshape(runs, w)
+
+
 def _sample(cfg: LatencyConfig, model: StragglerModel, runs: int, rng) -> np.ndarray:
     if cfg.kind == "uncoded":
         k, r = cfg.groups[0]
-        L = model.sample(runs * k * r, rng).reshape(runs, k, r) * cfg.work
+        L = _draw(model, runs, k * r, rng).reshape(runs, k, r) * cfg.work
         return L.min(axis=2).max(axis=1)
     out = np.full(runs, -np.inf)
     for w, R in cfg.groups:
-        L = model.sample(runs * w, rng).reshape(runs, w) * cfg.work
+        L = _draw(model, runs, w, rng) * cfg.work
         out = np.maximum(out, np.partition(L, R - 1, axis=1)[:, R - 1])
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def _log_comb(w: int, R: int) -> tuple[np.ndarray, np.ndarray]:
+    i = np.arange(R, w + 1, dtype=np.float64)
+    lg = np.array([math.lgamma(v + 1.0) for v in range(w + 1)])
+    return i, lg[w] - lg[R:] - lg[w - R :: -1]
+
+
 def _binom_tail(w: int, R: int, u: float) -> float:
-    """P(Bin(w, u) >= R)."""
-    return float(sum(math.comb(w, i) * u**i * (1 - u) ** (w - i) for i in range(R, w + 1)))
+    """P(Bin(w, u) >= R), summed in log space (C(w, i) overflows a float for w > 1000)."""
+    if R <= 0 or u >= 1.0:
+        return 1.0
+    if u <= 0.0:
+        return 0.0
+    i, logc = _log_comb(w, R)
+    logs = logc + i * math.log(u) + (w - i) * math.log1p(-u)
+    top = float(logs.max())
+    return min(1.0, math.exp(top) * float(np.exp(logs - top).sum()))
 
 
 def _cdf_config(cfg: LatencyConfig, model, t: float) -> float:
@@ -332,9 +357,21 @@ def simulate(
     names = [c.name for c in configs]
     if len(set(names)) != len(names):
         raise InputError(f"configuration names must differ: {names}")
+    step = max(1, min(runs, 1000))
+    widest = max(c.workers for c in configs)
+    check_memory(
+        step * widest * 8 * 3 + runs * len(configs) * 8,
+        f"simulating {widest:,} workers x {step} runs per batch",
+        fix="use fewer workers or --runs",
+    )
+    draws = runs * sum(c.workers for c in configs)
+    if draws > MAX_DRAWS:
+        raise ResourceError(
+            f"simulate would draw {draws:,} latencies (limit {MAX_DRAWS:,}, minutes of work); "
+            "use fewer workers or --runs"
+        )
     rng = np.random.default_rng(seed)
     chunks = {c.name: [] for c in configs}
-    step = max(1, min(runs, 1000))
     with Progress(runs, "simulate", progress) as bar:
         done = 0
         while done < runs:

@@ -21,6 +21,7 @@ import numpy as np
 
 from ._errors import InputError
 from ._exact import quantize
+from ._faults import check_indices
 from ._pipeline import Group, _finish, run_plan
 
 __all__ = ["run_sketched"]
@@ -97,6 +98,8 @@ def run_sketched(
     if not groups:
         raise InputError("the sketch sampled no products (A or B is zero)")
     compare = {"plan": P.chosen.workers, "MatDot": P.baseline_workers, "uncoded": P.k}
+    widths = [g.workers for g in P.chosen.groups]
+    check_indices(run_options.get("faults"), run_options.get("straggler_model"), widths)
     _, rep = run_plan(
         groups, shape=(1, 1), label="sketch+plan", workers_compare=compare, _t0=t0, **run_options
     )
