@@ -629,12 +629,22 @@ def _run_module():
     return run
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ffcc")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = _Parser(
         prog="ffcc",
         description="Exact finite-field toolkit for compression-informed coded computing.",
     )
     ap.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    ap.add_argument("--version", action="version", version=f"ffcc {_version()}")
     ap.add_argument(
         "--memory-budget",
         metavar="SIZE",
