@@ -6,7 +6,11 @@ polynomial :math:`a_{c,l}(z)`, the worker at node :math:`x` multiplies the encod
 polynomial :math:`h = \prod_c u_c`, and every target is a fixed linear functional of h (a
 coefficient, or a value at a node :math:`\beta`, divided by a scale). The per-block 3M
 layout is K such codes side by side, each on its own workers, with nodes on the projective
-line (a worker at :math:`(a, b)` evaluates the homogenised polynomial).
+line (a worker at :math:`(a, b)` evaluates the homogenised polynomial). The secure codes
+add uniformly random masks as their own inputs :math:`R_1, \dots` (of A) and
+:math:`S_1, \dots` (of B); :meth:`SymbolicForm.mask_exponents` lists the coefficients of h
+they reach, disjoint from the ones the targets read. A worker returning several products
+(``batch-mds``) has one part per output, all at the same nodes.
 
 :func:`symbolic_form` returns a :class:`SymbolicForm`: the encoder polynomials, the product
 polynomial, the targets as functionals of h, the worker nodes, and
@@ -26,6 +30,9 @@ in the construction modules) are a separate implementation, not generated from t
 X0_0*X1_0 + X0_1*X1_1
 >>> f.check(f.scheme())
 True
+>>> g = symbolic_form("secure-matdot", m=2, X=1)
+>>> g.parts[0].encoders[0], g.mask_exponents()  # AB = [z^1] h, masks only at z^2..z^4
+(R_1*z**2 + X0_0 + X0_1*z, [2, 3, 4])
 """
 
 from __future__ import annotations
@@ -243,7 +250,9 @@ class SymbolicForm:
         lines += [f"  {n}" for n in self.notes]
         several = max(self.outputs) > 1
         for i, pt in enumerate(self.parts):
-            head = f"output {pt.output}: " if several else f"part {i}: " if len(self.parts) > 1 else ""
+            head = (
+                f"output {pt.output}: " if several else f"part {i}: " if len(self.parts) > 1 else ""
+            )
             for c, u in enumerate(pt.encoders):
                 lines.append(f"  {head}u{c + 1}(z) = {u}")
             prod = "*".join(f"u{c + 1}(z)" for c in range(len(pt.encoders)))
