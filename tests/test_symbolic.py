@@ -9,6 +9,7 @@ import sympy as sp
 
 from ffcc import PrimeField, Scheme, codes
 from ffcc.cli import main
+from ffcc.scheme import SchemeError
 
 CASES = [
     ("matdot", {"m": 3, "s": 0}),
@@ -220,3 +221,10 @@ def test_show_prints_a_secure_form_and_a_batch_form(capsys):
     assert main(["show", "batch-mds", "--param", "n=3"]) == 0
     out = capsys.readouterr().out
     assert "output 2: u2(z) = X1_2" in out and "each worker returns 3 products" in out
+
+
+def test_a_masked_form_refuses_nodes_its_code_refuses():
+    with pytest.raises(SchemeError, match="N = 5"):
+        codes.symbolic_form("secure-matdot", nodes="1,2,3")
+    with pytest.raises(SchemeError, match="s = 0, not 1"):
+        codes.symbolic_form("secure-matdot", nodes="1,2,3,4,5")

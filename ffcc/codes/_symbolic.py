@@ -594,6 +594,11 @@ def _masked(name, params, alpha, beta, X, targets, s, p, nodes, note):
         if isinstance(nodes, str):
             nodes = [v for v in nodes.replace(" ", "").split(",") if v]
         xs = [int(v) % p for v in nodes]
+        if len(set(xs)) != len(xs) or 0 in xs or len(xs) < N:
+            raise SchemeError(f"{name}: needs >= N = {N} distinct non-zero nodes, got {xs}")
+        if s is not None and s != len(xs) - N:
+            raise SchemeError(f"{name}: {len(xs)} nodes for N = {N} workers give s = "
+                              f"{len(xs) - N}, not {s}")  # fmt: skip
     part = Part(polys, tuple(range(len(xs))), tuple((1, x) for x in xs), ins)
     tg = tuple((0, ((1, "coeff", e),)) for e in targets)
     random = (tuple(range(kA, kA + X)), tuple(range(kB, kB + X)))
