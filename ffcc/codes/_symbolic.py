@@ -6,7 +6,11 @@ polynomial :math:`a_{c,l}(z)`, the worker at node :math:`x` multiplies the encod
 polynomial :math:`h = \prod_c u_c`, and every target is a fixed linear functional of h (a
 coefficient, or a value at a node :math:`\beta`, divided by a scale). The per-block 3M
 layout is K such codes side by side, each on its own workers, with nodes on the projective
-line (a worker at :math:`(a, b)` evaluates the homogenised polynomial).
+line (a worker at :math:`(a, b)` evaluates the homogenised polynomial). The secure codes
+add uniformly random masks as their own inputs :math:`R_1, \dots` (of A) and
+:math:`S_1, \dots` (of B); :meth:`SymbolicForm.mask_exponents` lists the coefficients of h
+they reach, disjoint from the ones the targets read. A worker returning several products
+(``batch-mds``) has one part per output, all at the same nodes.
 
 :func:`symbolic_form` returns a :class:`SymbolicForm`: the encoder polynomials, the product
 polynomial, the targets as functionals of h, the worker nodes, and
@@ -26,6 +30,9 @@ in the construction modules) are a separate implementation, not generated from t
 X0_0*X1_0 + X0_1*X1_1
 >>> f.check(f.scheme())
 True
+>>> g = symbolic_form("secure-matdot", m=2, X=1)
+>>> g.parts[0].encoders[0], g.mask_exponents()  # AB = [z^1] h, masks only at z^2..z^4
+(R_1*z**2 + X0_0 + X0_1*z, [2, 3, 4])
 """
 
 from __future__ import annotations
@@ -46,12 +53,14 @@ Z = sp.Symbol("z")
 class Part:
     """One evaluation code: ``polys[c]`` maps basis index l of coordinate c to
     :math:`a_{c,l}(z)`; ``workers`` are its worker indices in the scheme and ``nodes`` their
-    projective nodes (a, b) (affine node x is (1, x))."""
+    projective nodes (a, b) (affine node x is (1, x)); ``output`` is which of each worker's
+    products it is (workers returning several products have one part per output)."""
 
     polys: tuple[dict, ...]
     workers: tuple[int, ...]
     nodes: tuple[tuple[int, int], ...]
     inputs: tuple[tuple[sp.Symbol, ...], ...]
+    output: int = 0
 
     @property
     def encoders(self) -> tuple:
@@ -72,6 +81,12 @@ class Part:
     def degrees(self) -> list[int]:
         return [max(sp.Poly(a, Z).degree() for a in pc.values()) for pc in self.polys]
 
+    @property
+    def support(self) -> list[int]:
+        """The exponents of z that h can reach (non-zero coefficient): N = len(support)
+        answers determine h, through a Vandermonde matrix with these columns."""
+        return sorted(e for (e,), cf in sp.Poly(self.product, Z).terms() if cf != 0)
+
 
 @dataclass(frozen=True)
 class SymbolicForm:
@@ -79,7 +94,10 @@ class SymbolicForm:
 
     ``targets[t]`` is ``(part, ((weight, kind, at), ...))``: target t is
     :math:`\\sum \\text{weight} \\cdot F(h)` with F the coefficient of :math:`z^{at}`
-    (``kind = "coeff"``) or the value :math:`h(at)` (``kind = "value"``)."""
+    (``kind = "coeff"``) or the value :math:`h(at)` (``kind = "value"``). ``random[c]`` are
+    the basis indices of coordinate c that hold uniformly random masks (their symbols are
+    ``R_1..`` and ``S_1..``), and ``secrecy`` the X colluding workers they hide the data
+    from."""
 
     name: str
     params: dict
@@ -88,6 +106,8 @@ class SymbolicForm:
     targets: tuple
     stragglers: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    random: tuple[tuple[int, ...], ...] = ()
+    secrecy: int = 0
 
     @property
     def z(self):
@@ -95,7 +115,29 @@ class SymbolicForm:
 
     @property
     def w(self) -> int:
-        return sum(len(pt.workers) for pt in self.parts)
+        return len({j for pt in self.parts for j in pt.workers})
+
+    @property
+    def outputs(self) -> tuple[int, ...]:
+        """Products per worker (one part per output)."""
+        count = dict.fromkeys(sorted({j for pt in self.parts for j in pt.workers}), 0)
+        for pt in self.parts:
+            for j in pt.workers:
+                count[j] += 1
+        return tuple(count.values())
+
+    @property
+    def masks(self) -> list:
+        """The mask symbols (R_1.., S_1..)."""
+        X = self.parts[0].inputs
+        return [X[c][l] for c, r in enumerate(self.random) for l in r]
+
+    def mask_exponents(self, part: int = 0) -> list[int]:
+        """The exponents of h whose coefficient involves a mask: the targets' coefficients
+        must lie elsewhere (``check`` confirms the targets are mask-free)."""
+        masks = set(self.masks)
+        P = sp.Poly(self.parts[part].product, Z)
+        return sorted(e for (e,), cf in P.terms() if cf.free_symbols & masks)
 
     def scheme(self) -> Scheme:
         """The numeric scheme the catalog builds for the same parameters."""
@@ -115,10 +157,17 @@ class SymbolicForm:
         return out
 
     def decoder(self, part: int = 0) -> tuple[tuple, list]:
-        """The decoding map of one part from any D + 1 answers: (alpha symbols, one
-        expression per target of that part in the answers ``h_1..h_{D+1}`` and the node
-        symbols), by Lagrange interpolation of h."""
+        """The decoding map of one part from any N answers: (alpha symbols, one
+        expression per target of that part in the answers ``h_1..h_N`` and the node
+        symbols). When h reaches every exponent 0..D (N = D + 1) it is Lagrange
+        interpolation; when its support has gaps (GASP) it is Cramer's rule on the
+        generalised Vandermonde matrix :math:`(\\alpha_k^e)_{k, e \\in \\text{support}}`,
+        returned as unevaluated determinants (``.doit()`` after substituting nodes)."""
         D = self.parts[part].degree
+        support = self.parts[part].support
+        coeffs_only = all(k == "coeff" for pt, ts in self.targets if pt == part for _, k, _ in ts)
+        if support != list(range(D + 1)) and coeffs_only:
+            return self._cramer(part, support)
         al = sp.symbols(f"alpha1:{D + 2}")
         hv = sp.symbols(f"h1:{D + 2}")
         num = [
@@ -137,24 +186,52 @@ class SymbolicForm:
             out.append(expr)
         return al, out
 
+    def _cramer(self, part: int, support: list[int]) -> tuple[tuple, list]:
+        N = len(support)
+        al = sp.symbols(f"alpha1:{N + 1}")
+        hv = sp.Matrix(sp.symbols(f"h1:{N + 1}"))
+        V = sp.Matrix(N, N, lambda k, e: al[k] ** support[e])
+        out = []
+        for pt, terms in self.targets:
+            if pt != part:
+                continue
+            expr = 0
+            for weight, kind, at in terms:
+                if kind != "coeff":
+                    raise SchemeError("a gapped support is decoded for coefficient targets only")
+                col = support.index(at)
+                Vh = V.copy()
+                Vh[:, col] = hv
+                expr += weight * sp.Determinant(sp.ImmutableMatrix(Vh))
+            out.append(expr / sp.Determinant(sp.ImmutableMatrix(V)))
+        return al, out
+
     def check(self, scheme: Scheme) -> bool:
         """True when ``scheme`` is this form evaluated at its nodes (every worker's
         coefficients, up to one non-zero scale per worker and coordinate) and h's
-        functionals are exactly its targets, all mod p."""
+        functionals are exactly its targets, all mod p; also that the scheme declares the
+        same outputs per worker, mask inputs and secrecy X."""
         p = scheme.p
         if tuple(scheme.basis) != self.basis or scheme.w != self.w:
             return False
         if len(scheme.targets) != len(self.targets):
             return False
+        if tuple(scheme.outputs or (1,) * scheme.w) != self.outputs:
+            return False
+        if tuple(scheme.random) != (self.random or ((),) * len(self.basis)):
+            return False
+        if scheme.secrecy != self.secrecy:
+            return False
         for pt in self.parts:
             degs = pt.degrees()
             coeffs = [{l: _coeffs_mod(poly, p) for l, poly in pc.items()} for pc in pt.polys]
             for j, (a, b) in zip(pt.workers, pt.nodes, strict=True):
+                row = scheme.output_rows([j])[pt.output]
                 for c, pc in enumerate(coeffs):
                     want = [0] * self.basis[c]
                     for l, cs in pc.items():
                         want[l] = _homogeneous(cs, a, b, degs[c], p)
-                    got = [int(v) % p for v in scheme.E[c][j]]
+                    got = [int(v) % p for v in scheme.E[c][row]]
                     if not _proportional(want, got, p):
                         return False
         X = self.parts[0].inputs
@@ -171,32 +248,67 @@ class SymbolicForm:
     def __str__(self) -> str:
         lines = [f"{self.name} {self.params}: {self.w} workers, s = {self.stragglers}"]
         lines += [f"  {n}" for n in self.notes]
+        several = max(self.outputs) > 1
         for i, pt in enumerate(self.parts):
-            head = f"part {i}: " if len(self.parts) > 1 else ""
+            head = (
+                f"output {pt.output}: " if several else f"part {i}: " if len(self.parts) > 1 else ""
+            )
             for c, u in enumerate(pt.encoders):
                 lines.append(f"  {head}u{c + 1}(z) = {u}")
             prod = "*".join(f"u{c + 1}(z)" for c in range(len(pt.encoders)))
-            lines.append(f"  {head}h(z) = {prod}, degree {pt.degree}")
+            h = f"h_{pt.output}" if several else "h"
+            lines.append(f"  {head}{h}(z) = {prod}, degree {pt.degree}")
             nodes = [b if a == 1 else ("oo" if a == 0 else f"{b}/{a}") for a, b in pt.nodes]
             lines.append(f"  {head}worker nodes: {nodes}")
+        if several:
+            lines.append(f"  each worker returns {max(self.outputs)} products (one per output), "
+                         "and fails as a unit")  # fmt: skip
         for t, ((part, terms), val) in enumerate(
             zip(self.targets, self.target_values(), strict=True)
         ):
+            h = f"h_{self.parts[part].output}" if several else "h"
             func = " + ".join(
-                f"({w})*" + (f"[z^{at}]h" if kind == "coeff" else f"h({at})")
+                f"({w})*" + (f"[z^{at}]{h}" if kind == "coeff" else f"{h}({at})")
                 for w, kind, at in terms
             )
-            where = f" (part {part})" if len(self.parts) > 1 else ""
+            where = ""
+            if len(self.parts) > 1:
+                where = f" (output {self.parts[part].output})" if several else f" (part {part})"
             lines.append(f"  target {t}{where}: {func} = {val}")
-        D = self.parts[0].degree
-        lines.append(
-            f"  decoding: from any {D + 1} answers h(alpha_1..alpha_{D + 1}) of a part, "
-            "h = sum_j h(alpha_j) prod_(i != j) (z - alpha_i)/(alpha_j - alpha_i) and each "
-            "target is its functional of h"
-        )
+        if self.masks:
+            carry = sorted({at for pt, ts in self.targets if pt == 0 for _, k, at in ts})
+            touched = self.mask_exponents(0)
+            lines.append(
+                f"  masks {', '.join(map(str, self.masks))} (uniformly random) reach h at "
+                f"z^{touched}; the targets read z^{carry}: "
+                + ("disjoint" if not set(carry) & set(touched) else "NOT disjoint")
+            )
+            lines.append(
+                f"  {self.secrecy}-security: for any {self.secrecy} workers, the matrices "
+                "(x_k^e) (k over them, e over one side's mask exponents) must be invertible; "
+                "then their shares are uniform (`ffcc verify` checks every subset)"
+            )
+        pt0 = self.parts[0]
+        D, support = pt0.degree, pt0.support
+        if support == list(range(D + 1)):
+            of = "workers, per output h = h_o (below: output 0)," if several else "answers"
+            lines.append(
+                f"  decoding: from any {D + 1} {of} h(alpha_1..alpha_{D + 1}) of a part, "
+                "h = sum_j h(alpha_j) prod_(i != j) (z - alpha_i)/(alpha_j - alpha_i) and each "
+                "target is its functional of h"
+            )
+        else:
+            N = len(support)
+            lines.append(
+                f"  decoding: h reaches the N = {N} exponents {support} only; from any {N} "
+                f"answers h(alpha_1..alpha_{N}), the coefficients are V^-1 (h(alpha_k))_k with "
+                "the generalised Vandermonde V = (alpha_k^e), e over those exponents (Cramer's "
+                "rule in decoder(); V can be singular at particular nodes mod p)"
+            )
         if D + 1 <= 3 and all(a == 1 for pt in self.parts for a, _ in pt.nodes):
             al, exprs = self.decoder(0)
-            for t, e in enumerate(exprs):
+            ids = [t for t, (pt, _) in enumerate(self.targets) if pt == 0]
+            for t, e in zip(ids, exprs, strict=True):
                 lines.append(f"    target {t} = {sp.simplify(e)}")
         return "\n".join(lines)
 
@@ -465,6 +577,91 @@ def _threem(K, s, targets, layout, p):
     return SymbolicForm("threem", params, (2 * K, 2 * K), (part,), tuple(tg), s, (note,))
 
 
+def _masked(name, params, alpha, beta, X, targets, s, p, nodes, note):
+    """A secure code: A's data blocks X0_i then masks R_1..R_X at exponents ``alpha``, B's
+    data X1_j then masks S_1..S_X at ``beta``; ``targets`` are exponents of h (or lists
+    of them, summed); w = N + s workers at nodes 1..w, or at the given ``nodes``."""
+    kA, kB = len(alpha) - X, len(beta) - X
+    ins = (
+        tuple(sp.symbols(f"X0_0:{kA}")) + tuple(sp.symbols(f"R_1:{X + 1}")),
+        tuple(sp.symbols(f"X1_0:{kB}")) + tuple(sp.symbols(f"S_1:{X + 1}")),
+    )
+    polys = ({l: Z**e for l, e in enumerate(alpha)}, {l: Z**e for l, e in enumerate(beta)})
+    N = len(Part(polys, (), (), ins).support)
+    if nodes is None:
+        xs = list(range(1, N + (s or 0) + 1))
+    else:
+        if isinstance(nodes, str):
+            nodes = [v for v in nodes.replace(" ", "").split(",") if v]
+        xs = [int(v) % p for v in nodes]
+        if len(set(xs)) != len(xs) or 0 in xs or len(xs) < N:
+            raise SchemeError(f"{name}: needs >= N = {N} distinct non-zero nodes, got {xs}")
+        if s is not None and s != len(xs) - N:
+            raise SchemeError(f"{name}: {len(xs)} nodes for N = {N} workers give s = "
+                              f"{len(xs) - N}, not {s}")  # fmt: skip
+    part = Part(polys, tuple(range(len(xs))), tuple((1, x) for x in xs), ins)
+    tg = tuple((0, ((1, "coeff", e),)) for e in targets)
+    random = (tuple(range(kA, kA + X)), tuple(range(kB, kB + X)))
+    return SymbolicForm(name, params, (kA + X, kB + X), (part,), tg, len(xs) - N, (note,),
+                        random, X)  # fmt: skip
+
+
+def _secure_matdot(m, X, s, p, nodes):
+    params = {"m": m, "X": X, "s": s, "p": p, "nodes": nodes}
+    note = ("A_i -> z^i, R_t -> z^(m+t-1); B_i -> z^(m-1-i), S_t -> z^(m+t-1) (t = 1..X); "
+            "AB = sum_i A_i B_i = [z^(m-1)] h, masks reach only z^m and above")  # fmt: skip
+    alpha = [*range(m), *(m + t for t in range(X))]
+    beta = [*(m - 1 - i for i in range(m)), *(m + t for t in range(X))]
+    return _masked("secure-matdot", params, alpha, beta, X, [m - 1], s, p, nodes, note)
+
+
+def _gasp(K, L, T, s, p, nodes, r=None):
+    params = {"K": K, "L": L, "T": T, "s": s, "p": p, "nodes": nodes}
+    if r is None:
+        name, masks_a, where = "gasp-big", [K * L + t for t in range(T)], "KL + t - 1"
+    else:
+        if not 1 <= r <= min(K, T):
+            raise SchemeError(f"gasp-r: r must lie in [1, min(K, T) = {min(K, T)}], got {r}")
+        params = {"K": K, "L": L, "T": T, "s": s, "r": r, "p": p, "nodes": nodes}
+        name, where = "gasp-r", "KL + rK floor((t-1)/r) + (t-1) mod r"
+        masks_a = [K * L + (t // r) * r * K + t % r for t in range(T)]
+    alpha = [*range(K), *masks_a]
+    beta = [*(K * l for l in range(L)), *(K * L + t for t in range(T))]
+    note = (f"A_k -> z^k, R_t -> z^({where}); B_l -> z^(K l), S_t -> z^(KL + t - 1); "
+            "A_k B_l = [z^(k + K l)] h, an exponent below KL that no mask reaches")  # fmt: skip
+    tg = [k + K * l for k in range(K) for l in range(L)]
+    return _masked(name, params, alpha, beta, T, tg, s, p, nodes, note)
+
+
+def _gasp_r(K, L, T, s, r, p, nodes):
+    return _gasp(K, L, T, s, p, nodes, r=r)
+
+
+def _polynomial_sharing(m, n, X, s, p, nodes):
+    params = {"m": m, "n": n, "X": X, "s": s, "p": p, "nodes": nodes}
+    q = m + X
+    alpha = [*range(m), *(m + t for t in range(X))]
+    beta = [*(q * j for j in range(n)), *(n * q + t for t in range(X))]
+    note = (f"q = m + X = {q}: A_i -> z^i, R_t -> z^(m+t-1); B_j -> z^(q j), "
+            "S_t -> z^(nq+t-1); A_i B_j = [z^(i + q j)] h (residue i < m mod q), R_t B_j at "
+            "residues >= m, S_t terms at nq and above")  # fmt: skip
+    tg = [i + q * j for i in range(m) for j in range(n)]
+    return _masked("polynomial-sharing", params, alpha, beta, X, tg, s, p, nodes, note)
+
+
+def _batch_mds(m, n, s, p):
+    params = {"m": m, "n": n, "s": s, "p": p}
+    X = _inputs([m, n])
+    w = m + s
+    nodes = tuple((1, x) for x in range(1, w + 1))
+    coded = {i: Z**i for i in range(m)}
+    parts = tuple(Part((coded, {j: sp.Integer(1)}), tuple(range(w)), nodes, X, j) for j in range(n))
+    tg = tuple((j, ((1, "coeff", i),)) for i in range(m) for j in range(n))
+    note = ("A_i -> z^i (MDS code of A); output j of every worker multiplies by B_j: "
+            "h_j = u1 B_j, A_i B_j = [z^i] h_j; any m workers interpolate every h_j")  # fmt: skip
+    return SymbolicForm("batch-mds", params, (m, n), parts, tg, s, (note,))
+
+
 _FORMS = {
     "matdot": _matdot,
     "polynomial": _polynomial,
@@ -474,6 +671,11 @@ _FORMS = {
     "locality-dependency": _dependency,
     "locality-coordinates": _coordinates,
     "threem": _threem,
+    "secure-matdot": _secure_matdot,
+    "gasp-big": _gasp,
+    "gasp-r": _gasp_r,
+    "polynomial-sharing": _polynomial_sharing,
+    "batch-mds": _batch_mds,
 }
 
 
