@@ -364,6 +364,22 @@ def test_verify_huge_subset_count_refused_quickly(tmp_path, capsys):
     f = tmp_path / "m50.json"
     build("matdot", m=50, s=100).save(f)  # w = 199, R = 99: C(199, 99) ~ 4.5e58 subsets
     # 45274257328051640582702088538742081937252294837706668420660 subsets
+    refused(
+        capsys, "verify", f, "--no-certificate", fragment="checking all 4.53e+58 subsets of size 99"
+    )
+    # an evaluation code needs no enumeration: the certificate proves it instead
+    rc, out = cli(capsys, "verify", f)[:2]
+    assert rc == 0 and "HOLDS (certificate)" in out
+
+
+def test_verify_guard_applies_when_no_certificate_does(tmp_path, capsys):
+    S = build("matdot", m=50, s=100)
+    enc = [[c.copy() for c in wk] for wk in S.encoders]
+    enc[-1] = [c.copy() for c in enc[0]]  # a repeated node: no certificate is issued
+    from ffcc import Scheme
+
+    f = tmp_path / "bad.json"
+    Scheme(S.p, S.basis, enc, S.targets, stragglers=S.stragglers).save(f)
     refused(capsys, "verify", f, fragment="checking all 4.53e+58 subsets of size 99")
 
 
