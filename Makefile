@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test lint bench chaos clean optimize-table strategies-readme
+.PHONY: run demo test lint bench chaos clean optimize-table strategies-readme sabotage claims-table mutate fuzz
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,32 @@ test: lint
 chaos: $(BIN)/.installed
 	FFCC_SLOW=1 $(BIN)/python -m pytest tests/test_chaos.py tests/test_run_bounded.py
 
+# Every benchmark records its numbers in benchmarks/results.json; report.py then rewrites
+# the README's benchmark table from that file.
+# every deliberate breakage of tests/test_sabotage.py (CI runs a core set of two per claim)
+sabotage: $(BIN)/.installed
+	FFCC_SLOW=1 $(BIN)/python -m pytest -q tests/test_sabotage.py
+
+# mutation testing of the listed modules with each module's own tests (hours; not in CI);
+# MODULES="ffcc/_json.py ffcc/codes/matdot.py" picks some. Results: mutation-results.jsonl
+MODULES ?=
+mutate: $(BIN)/.installed
+	$(BIN)/python tools/mutate.py $(if $(MODULES),--modules $(MODULES),)
+
+# the README's claims table, generated from `ffcc claims --full --json` (a few minutes)
+claims-table: $(BIN)/.installed
+	$(BIN)/ffcc claims --full --json > .claims.json || true
+	$(BIN)/python -m proofs._readme README.md < .claims.json
+	rm -f .claims.json
+
+# Fuzz the command line with >= 300 malformed files and argument values (issue 10); prints
+# "N cases, 0 tracebacks, 0 hangs, 0 changed inputs, 0 wrong exits". CI runs ~30 of them.
+fuzz: $(BIN)/.installed
+	FFCC_FUZZ_EXAMPLES=60 $(BIN)/python -m pytest tests/test_fuzz.py
+
 bench: $(BIN)/.installed
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	$(BIN)/python benchmarks/report.py
 
 # ffcc optimize --json on 200+ small sample structures -> README table, docs/optimize-table.json
 optimize-table: $(BIN)/.installed

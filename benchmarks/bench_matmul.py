@@ -5,6 +5,8 @@ compares timings taken side by side in this one run (best of several repeats, th
 contenders interleaved so that background load hits them alike). ffcc's product is also
 checked against flint's.
 
+Physical limit: L float64 GEMMs for L limbs (the ``limbs`` column), i.e. ffcc/BLAS >= L.
+
 Targets: within 2x of float64 BLAS for p < 2^25, within 6x for p < 2^31, and at least
 100x faster than galois at p = 2^31 - 1. galois falls back to Python-object arithmetic
 for large p (and to numpy int64 matmul once n (p-1)^2 > 2^53), so it is timed at a
@@ -16,7 +18,8 @@ from __future__ import annotations
 import sys
 import time
 
-import numpy as np
+import _bench
+import numpy as np  # after _bench pins the threads
 
 from ffcc.field import PrimeField, _limb_plan
 
@@ -45,17 +48,6 @@ def best(fn, repeats):
     return min(times)
 
 
-def interleaved(fns, repeats):
-    """Best time of each function, running them in turn so load drifts hit all alike."""
-    times = [[] for _ in fns]
-    for _ in range(repeats):
-        for i, fn in enumerate(fns):
-            t = time.perf_counter()
-            fn()
-            times[i].append(time.perf_counter() - t)
-    return [min(t) for t in times]
-
-
 def flint_matmul(A, B, p):
     """flint product including both conversions (numpy -> flint -> numpy)."""
     fa = flint.nmod_mat(A.shape[0], A.shape[1], A.ravel().tolist(), p)
@@ -70,9 +62,11 @@ def bench_case(p: int, label: str, n: int, n_gal: int | None, rng) -> dict:
     A, B = F.random((n, n), rng), F.random((n, n), rng)
     Af, Bf = A.astype(np.float64), B.astype(np.float64)
     F.matmul(A[:64, :64], B[:64, :64])  # load the compiled kernels
-    t_blas, t_ffcc = interleaved([lambda: Af @ Bf, lambda: F.matmul(A, B)], 5)
+    t = _bench.interleave({"blas": lambda: Af @ Bf, "ffcc": lambda: F.matmul(A, B)}, 5)
+    t_blas, t_ffcc = min(t["blas"]), min(t["ffcc"])
     C = F.matmul(A, B)
     out = {"label": label, "p": p, "n": n, "blas": t_blas, "ffcc": t_ffcc}
+    out["ffcc_over_blas"] = _bench.ratio(t["ffcc"], t["blas"])
     out["limbs"] = _limb_plan(p, n)[0] if F.fast else -(-(p - 1).bit_length() // 16)
     out["flint"] = out["flint_ok"] = None
     if flint is not None:
@@ -144,6 +138,7 @@ def main(n: int = 1024) -> int:
     if bad:
         print(f"FAIL  ffcc and flint disagree at p = {', '.join(bad)}")
     print(f"total {time.perf_counter() - t_start:.1f} s")
+    _bench.record("matmul", {"n": n, "rows": rows})
     return 1 if bad else 0
 
 

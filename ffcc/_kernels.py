@@ -86,12 +86,59 @@ def mul_arrays(a, b, p):
     return out
 
 
+@nb.njit(cache=True, inline="always")
+def reduce_small(x, p, pinv):
+    """x mod p for 0 <= x < 2 p^2, p < 2^31, without an integer division (vectorises).
+
+    The float quotient x * (1/p) has relative error below 2^-51, so for x < 2 p^2 it is
+    off from the true quotient by less than 1 and one correction each way suffices."""
+    q = np.int64(float(x) * pinv)
+    r = x - q * p
+    r = r + p if r < 0 else r
+    return r - p if r >= p else r
+
+
+@nb.njit(cache=True)
+def _rref_small(M, p, ncols):
+    # rref_inplace for p < 2^31: row updates a + (p - f) b < 2 p^2, reduced branch-free
+    n, m = M.shape
+    pinv = 1.0 / p
+    pivots = np.empty(min(n, ncols), dtype=np.int64)
+    r = 0
+    for c in range(ncols):
+        if r == n:
+            break
+        piv = -1
+        for i in range(r, n):
+            if M[i, c] != 0:
+                piv = i
+                break
+        if piv < 0:
+            continue
+        if piv != r:
+            for j in range(m):
+                M[r, j], M[piv, j] = M[piv, j], M[r, j]
+        inv = invmod(M[r, c], p)
+        for j in range(c, m):
+            M[r, j] = (M[r, j] * inv) % p
+        for i in range(n):
+            if i != r and M[i, c] != 0:
+                g = p - M[i, c]
+                for j in range(c, m):
+                    M[i, j] = reduce_small(M[i, j] + g * M[r, j], p, pinv)
+        pivots[r] = c
+        r += 1
+    return pivots[:r]
+
+
 @nb.njit(cache=True)
 def rref_inplace(M, p, ncols):
     """Reduced row echelon form of M[:, :ncols] (row ops act on all columns).
 
     Returns the pivot columns; their count is the rank of M[:, :ncols].
     """
+    if p < FAST_LIMIT:
+        return _rref_small(M, p, ncols)
     n, m = M.shape
     pivots = np.empty(min(n, ncols), dtype=np.int64)
     r = 0
@@ -296,3 +343,50 @@ def reduce_limbs(prod, L, n, s, p, acc):
             if v >= pf:
                 v -= pf
             acc[i, j] = v
+
+
+@nb.njit(cache=True)
+def encode_rows(E, X, out, p, every):  # pragma: no cover - compiled
+    """out[j] = sum_l E[j, l] X[l] mod p, reducing every ``every`` products (p < 2^31).
+
+    Above p = 3072 the reduction is :func:`reduce_wide` (no integer division), so the
+    loop over entries vectorises; ``every`` keeps the running sum below 2^63."""
+    w, lam = E.shape
+    n = X.shape[1]
+    wide = p > 3072
+    pinv = 1.0 / p
+    blk = 4096  # a strip of entries stays in cache across the w output rows
+    acc = np.empty(blk, dtype=np.int64)
+    for i0 in range(0, n, blk):
+        i1 = min(i0 + blk, n)
+        for j in range(w):
+            for i in range(i1 - i0):
+                acc[i] = 0
+            cnt = 0
+            for l in range(lam):
+                e = E[j, l]
+                for i in range(i1 - i0):
+                    acc[i] += e * X[l, i0 + i]
+                cnt += 1
+                if cnt == every or l == lam - 1:
+                    cnt = 0
+                    if wide:
+                        for i in range(i1 - i0):
+                            acc[i] = reduce_wide(acc[i], p, pinv)
+                    else:
+                        for i in range(i1 - i0):
+                            acc[i] = acc[i] % p
+            for i in range(i1 - i0):
+                out[j, i0 + i] = acc[i]
+
+
+@nb.njit(cache=True, inline="always")
+def reduce_wide(x, p, pinv):
+    """x mod p for 0 <= x < 2^63 and 3072 < p < 2^31, vectorisable (no division).
+
+    float(x) * (1/p) has relative error below 3 * 2^-53, i.e. an absolute error below
+    3 * 2^10 / p < 1 in the quotient, so q is off by at most one either way."""
+    q = np.int64(float(x) * pinv)
+    r = x - q * p
+    r = r + p if r < 0 else r
+    return r - p if r >= p else r

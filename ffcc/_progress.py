@@ -10,7 +10,15 @@ class Progress:
     """``with Progress(total, "verify") as bar: bar.update(n)``.
 
     Shown when ``enabled`` is True, or (``None``) when stderr is a terminal and the work
-    has run for more than ``delay`` seconds.
+    has run for more than ``delay`` seconds. The bar shows the fraction done, the rate and
+    the time left, redrawn at most five times a second.
+
+    >>> from ffcc._progress import Progress
+    >>> with Progress(10, "work", enabled=False) as bar:
+    ...     for _ in range(5):
+    ...         bar.update(2)
+    >>> bar.done, bar.total
+    (10, 10)
     """
 
     def __init__(self, total: int, label: str, enabled: bool | None = None, delay: float = 1.0):
@@ -38,6 +46,7 @@ class Progress:
         return sys.stderr.isatty() and now - self.t0 > self.delay
 
     def update(self, n: int) -> None:
+        """Count ``n`` more units of work done; redraw if shown and 0.2 s have passed."""
         self.done += int(n)
         now = time.perf_counter()
         if now - self._last > 0.2 and self._visible(now):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ._kernels import invmod, mulmod, submod
+from ._kernels import FAST_LIMIT, addmod, invmod, mulmod, reduce_wide, submod
 
 
 @nb.njit(cache=True)
@@ -27,11 +27,17 @@ def _insert(basis, rowof, v, p, D):
             for j in range(c, D):
                 v[j] = mulmod(v[j], inv, p)
             return c
-        f = v[c]
         row = basis[r]
-        for j in range(c, D):
-            if row[j] != 0:
-                v[j] = submod(v[j], mulmod(f, row[j], p), p)
+        if p < FAST_LIMIT and p > 3072:  # v + (p - f) row < 2^63: one division-free reduction
+            g = p - v[c]
+            pinv = 1.0 / p
+            for j in range(c, D):
+                v[j] = reduce_wide(v[j] + g * row[j], p, pinv)
+        else:
+            f = v[c]
+            for j in range(c, D):
+                if row[j] != 0:
+                    v[j] = submod(v[j], mulmod(f, row[j], p), p)
     return -1
 
 
@@ -234,3 +240,127 @@ def check_list_groups(G, starts, p, tstart, subsets) -> np.ndarray:
         )
         ok[t] = failed == 0
     return ok
+
+
+# -- the MDS fast path: every D-subset of the rows of a w x D matrix of rank D ------------
+#
+# Bring G to systematic form G' = G G[I]^-1 on an information set I (G'[I] = identity) and
+# let P = G'[rest]. A D-subset S = (I \ B) + A (A rows of P it adds, B the information
+# rows it drops, |A| = |B| = k) has det G'[S] = +-det P[A, B]. All k x k minors of P
+# follow from the (k-1) x (k-1) ones by cofactor expansion along the last row of A:
+# k multiply-adds per subset, level by level (field-notes: "minors reformulation").
+
+
+@nb.njit(cache=True)
+def _binomials(n):
+    C = np.zeros((n + 2, n + 2), dtype=np.int64)
+    for i in range(n + 2):
+        C[i, 0] = 1
+        for j in range(1, i + 1):
+            C[i, j] = C[i - 1, j - 1] + C[i - 1, j]
+    return C
+
+
+@nb.njit(cache=True)
+def _colex_table(n, k, C):
+    """All k-subsets of range(n) as rows, row r the subset of colex rank r."""
+    m = C[n, k]
+    out = np.empty((m, max(k, 1)), dtype=np.int64)
+    comb = np.arange(k)
+    for _ in range(m):
+        r = 0
+        for j in range(k):
+            r += C[comb[j], j + 1]
+        for j in range(k):
+            out[r, j] = comb[j]
+        i = k - 1  # next subset in lexicographic order
+        while i >= 0 and comb[i] == n - k + i:
+            i -= 1
+        if i < 0:
+            break
+        comb[i] += 1
+        for j in range(i + 1, k):
+            comb[j] = comb[j - 1] + 1
+    return out
+
+
+@nb.njit(cache=True)
+def mds_zero_minors(P, p, info, rest, maxout):
+    """Bitmasks (bit j = worker j) of the D-subsets whose minor vanishes, in level order.
+
+    P is (len(rest), D) over GF(p); info[c] is the worker of identity row c and rest[a]
+    the worker of row a of P. Returns (number of vanishing minors, the first ``maxout``
+    of their masks, minors computed).
+    """
+    nP, D = P.shape
+    C = _binomials(max(nP, D))
+    small = p < FAST_LIMIT
+    every = (9223372036854775807 - p) // (p * p) if small else 1  # acc + every p^2 < 2^63
+    full = 0
+    for c in range(D):
+        full |= np.int64(1) << info[c]
+    out = np.empty(maxout, dtype=np.int64)
+    nzero = 0
+    done = 1  # level 0: S = I itself, minor 1
+    prev = np.ones(1, dtype=np.int64)
+    for k in range(1, min(nP, D) + 1):
+        CA, CB, CBp = C[nP, k], C[D, k], C[D, k - 1]
+        Btab = _colex_table(D, k, C)
+        Atab = _colex_table(nP, k, C)
+        sub = np.empty((CB, k), dtype=np.int64)  # colex rank of B minus its i-th element
+        bmask = np.empty(CB, dtype=np.int64)
+        for rb in range(CB):
+            m = full
+            for i in range(k):
+                m ^= np.int64(1) << info[Btab[rb, i]]
+                r = 0
+                for j in range(k):
+                    if j < i:
+                        r += C[Btab[rb, j], j + 1]
+                    elif j > i:
+                        r += C[Btab[rb, j], j]
+                sub[rb, i] = r
+            bmask[rb] = m
+        cur = np.empty(CA * CB, dtype=np.int64)
+        for ra in range(CA):
+            aL = Atab[ra, k - 1]
+            base = (ra - C[aL, k]) * CBp  # colex rank of A minus its last element
+            amask = np.int64(0)
+            for j in range(k):
+                amask |= np.int64(1) << rest[Atab[ra, j]]
+            row = P[aL]
+            for rb in range(CB):
+                acc = 0
+                if small:  # sum `every` products < p^2 before one reduction
+                    cnt = 0
+                    for i in range(k):
+                        d = prev[base + sub[rb, i]]
+                        if (k - 1 + i) & 1:
+                            d = p - d
+                        acc += row[Btab[rb, i]] * d
+                        cnt += 1
+                        if cnt == every:
+                            acc %= p
+                            cnt = 0
+                    acc %= p
+                else:
+                    for i in range(k):
+                        d = prev[base + sub[rb, i]]
+                        if (k - 1 + i) & 1:
+                            d = p - d if d != 0 else 0
+                        acc = addmod(acc, mulmod(row[Btab[rb, i]], d, p), p)
+                cur[ra * CB + rb] = acc
+                if acc == 0:
+                    if nzero < maxout:
+                        out[nzero] = bmask[rb] | amask
+                    nzero += 1
+        done += CA * CB
+        prev = cur
+    return nzero, out[: min(nzero, maxout)], done
+
+
+def mds_level_sizes(nP: int, D: int) -> int:
+    """The largest level array mds_zero_minors allocates (entries)."""
+    from math import comb as C
+
+    return max((C(nP, k) * C(D, k) for k in range(min(nP, D) + 1)), default=1)

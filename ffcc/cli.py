@@ -1,26 +1,40 @@
 """The ``ffcc`` command line.
 
-User errors print one line (``ffcc: error: ...``) and exit 2; a check that does not hold
-exits 1; success exits 0.
+Exit codes: 0 success; 1 a check or run failed (``ffcc: failed: ...``, one line);
+2 the input was wrong (``ffcc: error: ...``, one line naming what and how to fix it);
+3 a bug in ffcc itself (``ffcc: internal error: ...``, one line; ``--debug`` shows the
+traceback). A closed output pipe (``ffcc codes | head -1``) ends quietly with 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import math
+import os
 import sys
+import traceback
 from collections.abc import Callable
 
+from ._argtypes import int_at_least, positive_float
 from ._errors import FailureError, InputError
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+NAT, POS = int_at_least(0), int_at_least(1)  # argparse types: >= 0, >= 1
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+DEMO_MAX_S = 10  # the demo verifies codes exhaustively; larger s takes minutes
+COMPARE_MAX_RANDOM = 512  # compare measures every construction by exhaustive checks
 
 
 class UserError(InputError):
     """A mistake in what the user asked for; printed as one line, exit 2."""
 
 
-_USER_ERRORS = (InputError, ValueError, KeyError, OSError)
+# OS errors that mean "the file or place the user named is wrong": exit 2, not a bug
+_FILE_ERRNOS = {
+    errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR, errno.ENOSPC,
+    errno.EROFS, errno.EEXIST, errno.ENAMETOOLONG, errno.EFBIG, errno.ELOOP, errno.EDQUOT,
+}  # fmt: skip
 
 
 def _one_line(e: BaseException) -> str:
@@ -29,8 +43,25 @@ def _one_line(e: BaseException) -> str:
 
 
 class _Parser(argparse.ArgumentParser):
+    # arguments registered by a heavy module (ffcc.run) are added when the subcommand is
+    # parsed or its help shown, so that `ffcc --help` does not import it
+    populate: Callable | None = None
+
+    def _populate(self):
+        fill, self.populate = self.populate, None
+        if fill is not None:
+            fill(self)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._populate()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self):
+        self._populate()
+        return super().format_help()
+
     def error(self, message):  # argparse's own usage errors: one line, exit 2
-        sys.stderr.write(f"ffcc: error: {message} (see ffcc {self.prog.split()[-1]} --help)\n")
+        sys.stderr.write(f"ffcc: error: {_one_line(message)} (see {self.prog} --help)\n")
         sys.exit(EXIT_USAGE)
 
 
@@ -59,19 +90,55 @@ def _parse_shard(text: str) -> tuple[int, int]:
 
 
 # -- subcommands ------------------------------------------------------------------------
-def cmd_verify(args) -> int:
-    from .scheme import load
-    from .verify import verify
+VERIFY_BUDGET_S = 600.0  # refuse an exhaustive check estimated longer, unless --force
 
-    scheme = load(args.file)
+
+def cmd_verify(args) -> int:
+    from ._resources import check_memory
+    from .run._cli import check_scheduler, load_scheme
+    from .verify import estimate_seconds, tensor_bytes, verify
+
+    check_scheduler(args.scheduler)
+    scheme = load_scheme(args.file, tensors=False)  # a certificate needs no tensors
     if args.stragglers is not None or args.byzantine is not None:
         scheme = scheme.with_faults(args.stragglers, args.byzantine)
     if args.secrecy is not None and not 0 <= args.secrecy <= scheme.w:
         raise UserError(f"--secrecy {args.secrecy} must lie in [0, w = {scheme.w}]")
-    from . import run
+    if args.check_certificate:
+        return _check_certificate(scheme, args)
+    R = scheme.R if args.R is None else args.R
+    if R > scheme.w:
+        raise UserError(f"--R {R}: the scheme has only {scheme.w} workers; choose R <= {scheme.w}")
+    shard = _parse_shard(args.shard) if args.shard else None
+    dask = bool(getattr(args, "dask_local", None) or getattr(args, "scheduler", None))
+    cert = _try_certificate(scheme, R, args, dask, shard)
+    if cert is None and args.sample is None and shard is None:
+        check_memory(
+            tensor_bytes(scheme),
+            f"the worker tensors of {args.file} ({scheme.w:,} workers x "
+            f"{math.prod(scheme.basis):,} coordinates)",
+        )
+        count, seconds = estimate_seconds(scheme, R)
+        parallel = (args.dask_local or 1) if dask else 1
+        seconds /= parallel
+        if seconds > args.budget and not args.force:
+            from ._errors import ResourceError
 
-    if run.wants_dask(args):
-        rep = run.verify_from_args(scheme, args)
+            raise ResourceError(
+                f"checking all {_count(count)} subsets of size {R} would take about "
+                f"{_duration(seconds)} (budget {_duration(args.budget)}); use --sample N, "
+                "--shard i/n, --ledger FILE, --budget SECONDS or --force"
+            )
+        if not args.json:
+            print(
+                f"verify: {_count(count)} subsets of size {R}; estimated {_duration(seconds)}"
+                + (f" on {parallel} workers" if parallel > 1 else ""),
+                file=sys.stderr,
+            )
+    if args.ledger:
+        return _verify_with_ledger(scheme, args)
+    if dask:
+        rep = _run_module().verify_from_args(scheme, args)
         X = scheme.secrecy if args.secrecy is None else args.secrecy
         if X:
             from .verify import verify_secrecy
@@ -83,28 +150,143 @@ def cmd_verify(args) -> int:
         scheme,
         args.R,
         sample=args.sample,
-        shard=_parse_shard(args.shard) if args.shard else None,
+        shard=shard,
         count_failures=args.count_failures,
         threshold=args.threshold,
         secrecy=args.secrecy,
         seed=args.seed,
         progress=False if args.json else None,
+        certificate=cert if cert is not None else False,
     )
     print(rep.to_json() if args.json else rep.summary())
+    if args.certificate:
+        if rep.certificate is None:
+            print("no certificate applies to this scheme: nothing written", file=sys.stderr)
+        else:
+            with open(args.certificate, "w") as fh:
+                json.dump(rep.certificate, fh, separators=(",", ":"))
+            print(f"wrote the certificate to {args.certificate}", file=sys.stderr)
     return EXIT_FAIL if rep.ok is False else EXIT_OK
+
+
+def _try_certificate(scheme, R, args, dask, shard) -> dict | None:
+    """A certificate when one is asked for (``--certificate``) or when the count is large
+    (above ``CERTIFY_ABOVE``); None when none applies or enumeration is asked for."""
+    from ._certificate import certify
+    from .verify import CERTIFY_ABOVE, subset_count
+
+    if (
+        args.no_certificate or dask or shard is not None or args.sample is not None
+        or args.count_failures or args.ledger or scheme.outputs is not None
+    ):  # fmt: skip
+        return None
+    if not args.certificate and subset_count(scheme, R) <= CERTIFY_ABOVE:
+        return None
+    return certify(scheme, R)
+
+
+def _verify_with_ledger(scheme, args) -> int:
+    """``ffcc verify FILE --ledger L``: sharded, resumable exhaustive verification."""
+    from .verify import verify_resumable
+
+    if args.ledger_workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(args.ledger_workers) as ex:
+            rep = verify_resumable(
+                scheme, args.ledger, shards=args.ledger_shards, R=args.R, mapper=ex.map
+            )
+    else:
+        rep = verify_resumable(scheme, args.ledger, shards=args.ledger_shards, R=args.R)
+    print(rep.to_json() if args.json else rep.summary())
+    return EXIT_FAIL if rep.holds is False else EXIT_OK
+
+
+def _check_certificate(scheme, args) -> int:
+    """``ffcc verify FILE --check-certificate CERT``: re-check a certificate, exit 0 or 1."""
+    from ._certificate import CertificateError
+    from ._json import parse_json
+    from .verify import check_certificate
+
+    with open(args.check_certificate) as fh:
+        cert = parse_json(fh.read(), f"certificate {args.check_certificate}")
+    try:
+        check_certificate(scheme, cert, args.R)
+    except CertificateError as e:
+        print(f"REJECTED: {_one_line(e)}")
+        return EXIT_FAIL
+    print(
+        f"certificate CHECKS: every {cert['R']}-subset of the {scheme.w} workers of "
+        f"{scheme.name} decodes (evaluation code of degree {cert['degree']})"
+    )
+    return EXIT_OK
+
+
+def cmd_show(args) -> int:
+    from . import codes
+
+    if args.name not in codes.CATALOG:
+        raise UserError(f"unknown construction {args.name!r}; see `ffcc codes --names`")
+    form = codes.symbolic_form(args.name, **parse_params(args.param))
+    print(form)
+    same = form.check(form.scheme())
+    print(f"  the catalog's numeric scheme is this form at its nodes (mod p): {same}")
+    return EXIT_OK if same else EXIT_FAIL
+
+
+def _count(n: int) -> str:
+    """21 -> '21'; C(199, 99) -> '4.53e+58' (exact digits only while they are readable)."""
+    from decimal import Decimal
+
+    return f"{n:,}" if n < 10**15 else format(Decimal(n), ".3g")
+
+
+def _duration(seconds: float) -> str:
+    if not math.isfinite(seconds) or seconds > 1e300:
+        return "longer than the age of the universe"
+    if seconds < 120:
+        return f"{seconds:.1f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * 86400 * 365:
+        return f"{seconds / 3600:,.0f} h"
+    return f"{seconds / (86400 * 365):.2g} years"
 
 
 def cmd_export(args) -> int:
     from . import codes
+    from ._resources import check_memory
 
-    scheme = codes.build(args.name, **parse_params(args.param))
+    if args.name not in codes.CATALOG:
+        raise UserError(
+            f"unknown construction {args.name!r}; see `ffcc codes --names` "
+            f"({', '.join(sorted(codes.CATALOG))})"
+        )
+    entry = codes.CATALOG[args.name]
+    params = parse_params(args.param)
+    unknown = sorted(set(params) - set(entry.defaults))
+    if unknown:
+        known = ", ".join(sorted(entry.defaults))
+        raise UserError(f"{args.name} takes --param {known}; not {', '.join(unknown)}")
+    for key, val in params.items():
+        default = entry.defaults[key]
+        if isinstance(default, int) and not isinstance(default, bool) and isinstance(val, str):
+            raise UserError(f"--param {key}={val}: {key} takes an integer (default {default})")
+    with _input_boundary(f"export {args.name}"):
+        w = int(entry.workers(**{**entry.defaults, **params}))
+    # every construction has basis sizes below ~2w: coefficients and tensors are O(w^2)
+    check_memory(48 * w * w, f"export {args.name} with {w:,} workers", fix="choose smaller params")
+    with _input_boundary(f"export {args.name}"):
+        scheme = codes.build(args.name, **params)
+    size = scheme.w * sum(scheme.basis) * (len(str(scheme.p)) + (2 if args.compact else 4))
+    check_memory(3 * size, f"the scheme file of {scheme.w:,} workers (about {size:,} bytes)")
     text = json.dumps(scheme.to_dict(), indent=None if args.compact else 1)
     if args.output in (None, "-"):
         print(text)
     else:
         with open(args.output, "w") as fh:
             fh.write(text + "\n")
-        print(f"wrote {args.output}: {scheme!r}", file=sys.stderr)
+        print(f"wrote {args.output} ({len(text) + 1:,} bytes): {scheme!r}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -142,15 +324,31 @@ def cmd_codes(args) -> int:
     return EXIT_OK
 
 
-def _load_npy(path: str, name: str):
-    import numpy as np
+class _input_boundary:
+    """Turn the ValueError/TypeError/KeyError a library call raises on the user's values
+    into a one-line input error (exit 2). Used only around calls whose arguments come
+    straight from the command line, so bugs elsewhere still surface as exit 3."""
 
-    try:
-        X = np.load(path, allow_pickle=False)
-    except ValueError as e:
-        raise UserError(f"{name} file {path}: {e} (object arrays are refused)") from None
-    if X.ndim != 2:
-        raise UserError(f"{name} file {path} holds a {X.ndim}-d array; need a 2-d matrix")
+    def __init__(self, what: str):
+        self.what = what
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if kind is not None and issubclass(kind, (ValueError, TypeError, KeyError)):
+            if isinstance(exc, InputError):
+                return False
+            raise UserError(f"{self.what}: {_one_line(exc)}") from exc
+        return False
+
+
+def _load_npy(path: str, name: str):
+    from .run import load_matrix
+
+    X = load_matrix(path)
+    if X.dtype == object:
+        raise UserError(f"--{name} {path}: integers beyond int64; sketches need real numbers")
     return X
 
 
@@ -162,8 +360,11 @@ def _input_matrices(args):
         if not (args.A and args.B):
             raise UserError("give both --A and --B, or neither (then they are generated)")
         return _load_npy(args.A, "A"), _load_npy(args.B, "B")
-    rng = np.random.default_rng(args.seed)
+    from ._resources import check_memory
+
     n = args.size
+    check_memory(6 * 8 * n * n, f"generated {n:,} x {n:,} matrices", fix="lower --size")
+    rng = np.random.default_rng(args.seed)
     A = rng.standard_normal((n, n))
     B = rng.standard_normal((n, n))
     if args.skew:
@@ -177,11 +378,14 @@ def _input_matrices(args):
 
 
 def _sketch(args):
+    from .run._cli import check_picture, check_samples
     from .sketch import grid_crmm
 
+    check_samples(args.m * args.n * args.k, "-m, -n and -k")
+    check_picture(getattr(args, "draw", None), "--draw")
     A, B = _input_matrices(args)
-    k = args.k
-    return grid_crmm(A, B, args.m, args.n, args.q, k, args.seed)
+    with _input_boundary("sketch"):
+        return grid_crmm(A, B, args.m, args.n, args.q, args.k, args.seed)
 
 
 def _graph_summary(sk) -> dict:
@@ -275,7 +479,11 @@ def cmd_plan(args) -> int:
     if args.draw:
         from .structure import SampleGraph
 
-        SampleGraph(P.products).draw(args.draw)
+        named = {
+            f"group {i}: {g.construction}, {g.workers} workers": g.products
+            for i, g in enumerate(P.chosen.groups)
+        }
+        SampleGraph(P.products).draw(args.draw, groups=named)
         P.notes.append(f"wrote {args.draw}")
     print(P.to_json() if args.json else P.summary())
     return EXIT_OK
@@ -291,7 +499,7 @@ def cmd_compare(args) -> int:
 
         rng = np.random.default_rng(args.seed)
         n = args.random
-        if not n or n < 1:
+        if not n:
             raise UserError("give --samples FILE or --random N (a random sample multigraph)")
         pick = rng.integers(0, args.blocks, size=(n, 2))
         samples = [(int(a), int(b)) for a, b in pick]
@@ -332,17 +540,33 @@ def _read_samples(path: str):
     """A samples file: JSON list of [a, b] pairs, or lines 'a b' / 'a,b' / 'a-b'."""
     import re
 
+    from ._json import parse_json
+
     try:
-        text = open(path).read()
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read(MAX_SAMPLES_BYTES + 1)
     except OSError as e:
-        raise UserError(f"cannot read samples file {path}: {e.strerror}") from None
+        raise UserError(f"cannot read samples file {path}: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"samples file {path} is not text (UTF-8)") from None
+    if len(text) > MAX_SAMPLES_BYTES:
+        raise UserError(f"samples file {path} is larger than {MAX_SAMPLES_BYTES:,} bytes")
     if text.lstrip().startswith("["):
-        try:
-            data = json.loads(text)
-            pairs = [(_hashable(a), _hashable(b)) for a, b in data]
-        except (json.JSONDecodeError, TypeError, ValueError):
-            raise UserError(f"samples file {path}: expected a JSON list of [a, b] pairs") from None
-        return pairs
+        data = parse_json(text, f"samples file {path}")
+        ok = isinstance(data, list) and all(
+            isinstance(pair, list)
+            and len(pair) == 2
+            and all(isinstance(x, (int, str)) and not isinstance(x, bool) for x in pair)
+            for pair in data
+        )
+        if not ok:
+            raise UserError(
+                f"samples file {path}: expected a JSON list of [a, b] pairs of integers or "
+                'strings, e.g. [[0, 1], [1, 2]] or [["A0", "B1"]]'
+            )
+        if not data:
+            raise UserError(f"samples file {path} holds no samples")
+        return [(a, b) for a, b in data]
     pairs = []
     for n, line in enumerate(text.splitlines(), 1):
         line = line.split("#")[0].strip()
@@ -357,8 +581,7 @@ def _read_samples(path: str):
     return pairs
 
 
-def _hashable(x):
-    return tuple(x) if isinstance(x, list) else x
+MAX_SAMPLES_BYTES = 64 * 2**20
 
 
 def cmd_claims(args) -> int:
@@ -366,7 +589,17 @@ def cmd_claims(args) -> int:
         import proofs
     except ImportError:
         raise UserError("the proofs package is not installed; run from a source checkout") from None
-    only = args.only.split(",") if args.only else None
+    only = None
+    if args.only is not None:
+        only = [x.strip().upper() for x in args.only.split(",") if x.strip()]
+        known = proofs.claim_ids()
+        bad = [x for x in only if x not in known]
+        if not only or bad:
+            raise UserError(
+                f"--only {args.only!r}: "
+                + (f"unknown claim id(s) {', '.join(bad)}" if bad else "no claim id given")
+                + f"; choose from {','.join(known)}"
+            )
     results = proofs.run_all(
         quick=not args.full, only=only, progress=None if not args.json else False
     )
@@ -379,21 +612,53 @@ def cmd_claims(args) -> int:
 def cmd_demo(args) -> int:
     from .demo import demo
 
+    if args.stragglers > DEMO_MAX_S:
+        from ._errors import ResourceError
+
+        raise ResourceError(
+            f"demo -s {args.stragglers}: the tour verifies every subset of its codes, and the "
+            f"time grows steeply with s (s = 16 takes minutes); choose -s <= {DEMO_MAX_S}"
+        )
     return demo(seed=args.seed, stragglers=args.stragglers, out=sys.stdout)
 
 
 # -- parser -----------------------------------------------------------------------------
+def _run_module():
+    from . import run
+
+    return run
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ffcc")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = _Parser(
         prog="ffcc",
         description="Exact finite-field toolkit for compression-informed coded computing.",
     )
+    ap.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    ap.add_argument("--version", action="version", version=f"ffcc {_version()}")
+    ap.add_argument(
+        "--memory-budget",
+        metavar="SIZE",
+        help="refuse work estimated to need more memory, e.g. 4G (default: half the free RAM; "
+        "env FFCC_MEMORY_BUDGET)",
+    )
     sub = ap.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
+    ap.subparsers = {}
 
     def add(name: str, fn: Callable, help_: str, desc: str | None = None):
         p = sub.add_parser(name, help=help_, description=desc or help_)
         p.set_defaults(fn=fn)
+        ap.subparsers[name] = p
         return p
 
     p = add(
@@ -401,8 +666,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_demo,
         "a short tour: build, verify and run coded multiplications exactly",
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--stragglers", "-s", type=int, default=1, help="stragglers s (default 1)")
+    p.add_argument("--seed", type=NAT, default=0, help="random seed (default 0)")
+    p.add_argument("--stragglers", "-s", type=NAT, default=1, help="stragglers s (default 1)")
 
     p = add(
         "verify",
@@ -414,23 +679,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="a scheme file (ffcc-scheme/2 or /1 JSON)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--threshold", action="store_true", help="also find the smallest working R")
-    p.add_argument("--R", type=int, help="check subsets of this size instead of w - s - 2b")
-    p.add_argument("--stragglers", "-s", type=int, help="override the file's stragglers s")
-    p.add_argument("--byzantine", "-b", type=int, help="override the file's byzantine b")
-    p.add_argument("--sample", type=int, help="check N random subsets only (reported as SAMPLED)")
+    p.add_argument("--R", type=POS, help="check subsets of this size instead of w - s - 2b")
+    p.add_argument("--stragglers", "-s", type=NAT, help="override the file's stragglers s")
+    p.add_argument("--byzantine", "-b", type=NAT, help="override the file's byzantine b")
+    p.add_argument("--sample", type=POS, help="check N random subsets only (reported as SAMPLED)")
     p.add_argument("--shard", help="check shard i of n rank ranges, written i/n")
     p.add_argument("--count-failures", action="store_true", help="count every failing subset")
-    p.add_argument("--seed", type=int, default=0, help="seed for --sample")
+    p.add_argument("--seed", type=NAT, default=0, help="seed for --sample")
     p.add_argument(
         "--secrecy",
-        type=int,
+        type=NAT,
         metavar="X",
         help="also check that no X colluding workers learn anything about the data "
         "(default: the file's 'secrecy'; 0 skips)",
     )
-    from .run import add_verify_dask_arguments
-
-    add_verify_dask_arguments(p)
+    p.add_argument(
+        "--certificate", metavar="FILE", help="prove without enumeration and write the proof"
+    )
+    p.add_argument("--check-certificate", metavar="FILE", help="re-check a certificate file")
+    p.add_argument("--no-certificate", action="store_true", help="always enumerate")
+    p.add_argument("--ledger", metavar="FILE", help="enumerate in shards, resumable from FILE")
+    p.add_argument("--ledger-shards", type=POS, default=64, help="shards with --ledger (64)")
+    p.add_argument("--ledger-workers", type=POS, default=1, help="processes with --ledger (1)")
+    p.add_argument(
+        "--budget",
+        type=positive_float,
+        default=VERIFY_BUDGET_S,
+        metavar="SECONDS",
+        help=f"refuse an exhaustive check estimated longer (default {VERIFY_BUDGET_S:.0f})",
+    )
+    p.add_argument("--force", action="store_true", help="check every subset whatever it costs")
+    p.populate = lambda p: _run_module().add_verify_dask_arguments(p)
 
     p = add(
         "export",
@@ -444,16 +723,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     p.add_argument("--compact", action="store_true", help="write one line of JSON")
 
+    p = add(
+        "show",
+        cmd_show,
+        "print the symbolic form of a catalogued construction",
+        "Print construction NAME symbolically (sympy): encoder polynomials in z, the product "
+        "polynomial h, the targets as functionals of h, the worker nodes and the decoding "
+        "map in node symbols; then check the numeric scheme against it.",
+    )
+    p.add_argument("name", help="construction name")
+    p.add_argument("--param", "-p", action="append", help="a parameter, key=value (repeatable)")
+
     def sketch_args(p):
         p.add_argument("--A", help="A as a .npy file (allow_pickle=False)")
         p.add_argument("--B", help="B as a .npy file")
-        p.add_argument("--size", type=int, default=256, help="generated A, B are size^2")
+        p.add_argument("--size", type=POS, default=256, help="generated A, B are size^2")
         p.add_argument("--skew", action="store_true", help="generate strongly unequal norms")
-        p.add_argument("--seed", type=int, default=0, help="seed for generation and sampling")
-        p.add_argument("-m", type=int, default=4, help="block rows of A (default 4)")
-        p.add_argument("-n", type=int, default=4, help="block columns of B (default 4)")
-        p.add_argument("-q", type=int, default=16, help="inner blocks (default 16)")
-        p.add_argument("-k", type=int, default=4, help="samples per output block k_ij")
+        p.add_argument("--seed", type=NAT, default=0, help="seed for generation and sampling")
+        p.add_argument("-m", type=POS, default=4, help="block rows of A (default 4)")
+        p.add_argument("-n", type=POS, default=4, help="block columns of B (default 4)")
+        p.add_argument("-q", type=POS, default=16, help="inner blocks (default 16)")
+        p.add_argument("-k", type=POS, default=4, help="samples per output block k_ij")
         p.add_argument("--draw", metavar="PNG", help="draw the sample graph to this file")
         p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -473,8 +763,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sketch_args(p)
     p.add_argument("--samples", help="read the sample pairs from a file instead of sketching")
-    p.add_argument("--stragglers", "-s", type=int, default=1, help="stragglers s (default 1)")
-    p.add_argument("--byzantine", "-b", type=int, default=0, help="liars b (default 0)")
+    p.add_argument("--stragglers", "-s", type=NAT, default=1, help="stragglers s (default 1)")
+    p.add_argument("--byzantine", "-b", type=NAT, default=0, help="liars b (default 0)")
     p.add_argument("--keep-repeats", action="store_true", help="code repeated samples apart")
     p.add_argument("--no-verify", action="store_true", help="skip exhaustive group checks")
     p.add_argument(
@@ -492,23 +782,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="search each group with ffcc optimize within this budget (default 0: off)",
     )
 
-    from . import run as _run
-
     p = add(
         "run",
-        _run.cmd_run,
+        lambda args: _run_module().cmd_run(args),
         "multiply matrices on real workers with coded computation (the main job)",
         "The whole pipeline on real workers: (sketch with --sketch ->) plan -> encode -> "
         "dispatch -> first R results -> decode -> reconstruct -> report. Exact over GF(p), "
         "several primes and CRT when the range needs it.",
     )
-    _run.add_run_arguments(p)
+    p.populate = lambda p: _run_module().add_run_arguments(p)
     p = add(
         "simulate",
-        _run.cmd_simulate,
+        lambda args: _run_module().cmd_simulate(args),
         "latency percentiles of uncoded, MatDot and planned codes under a straggler model",
     )
-    _run.add_simulate_arguments(p)
+    p.populate = lambda p: _run_module().add_simulate_arguments(p)
 
     p = add(
         "claims",
@@ -527,10 +815,15 @@ def build_parser() -> argparse.ArgumentParser:
         "worker count: the formula and the value the exhaustive verifier measures.",
     )
     p.add_argument("--samples", help="a samples file (JSON [[a, b], ...] or lines 'a b')")
-    p.add_argument("--random", type=int, metavar="N", help="N random samples instead")
-    p.add_argument("--blocks", type=int, default=4, help="with --random: blocks per side (4)")
-    p.add_argument("--seed", type=int, default=0, help="with --random: seed")
-    p.add_argument("--stragglers", "-s", type=int, default=1, help="stragglers s (default 1)")
+    p.add_argument(
+        "--random",
+        type=int_at_least(1, COMPARE_MAX_RANDOM),
+        metavar="N",
+        help=f"N random samples instead (at most {COMPARE_MAX_RANDOM})",
+    )
+    p.add_argument("--blocks", type=POS, default=4, help="with --random: blocks per side (4)")
+    p.add_argument("--seed", type=NAT, default=0, help="with --random: seed")
+    p.add_argument("--stragglers", "-s", type=NAT, default=1, help="stragglers s (default 1)")
     p.add_argument("--keep-repeats", action="store_true", help="code repeated samples apart")
     p.add_argument("--p", type=int, default=65537, help="field prime")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -558,21 +851,88 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (argparse usage errors raise
+    ``SystemExit(2)``). ``--debug`` anywhere before a ``--`` prints tracebacks."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    head = argv[: argv.index("--")] if "--" in argv else argv
+    debug = "--debug" in head
+    if debug:
+        argv.remove("--debug")
     ap = build_parser()
-    args = ap.parse_args(argv)
+    args, extra = ap.parse_known_args(argv)
+    if extra:  # name the subcommand's help, not the top level's
+        ap.subparsers[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    _refuse_dash_dash_values(ap, args)
+    from ._resources import ENV
+
+    budget_before = os.environ.get(ENV)
     try:
-        return args.fn(args)
+        if args.memory_budget is not None:
+            from ._resources import parse_bytes
+
+            os.environ[ENV] = str(parse_bytes(args.memory_budget, "--memory-budget"))
+        code = args.fn(args)
+        sys.stdout.flush()  # a closed pipe raises here, inside the handler below
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_OK
     except KeyboardInterrupt:
         print("ffcc: interrupted", file=sys.stderr)
         return 130
-    except FailureError as e:
-        print(f"ffcc: failed: {_one_line(e)}", file=sys.stderr)
-        return EXIT_FAIL
-    except _USER_ERRORS as e:
-        print(f"ffcc: error: {_one_line(e)}", file=sys.stderr)
-        return EXIT_USAGE
-    except BrokenPipeError:
-        return EXIT_OK
+    except Exception as e:
+        code, line = _classify(e)
+        if debug:
+            traceback.print_exc()
+        print(line, file=sys.stderr)
+        return code
+    finally:  # main() may run in-process (tests): leave the environment as it was
+        if budget_before is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = budget_before
+
+
+def _refuse_dash_dash_values(ap, args) -> None:
+    """argparse turns ``--m=--`` into the value ``[]`` (it strips the ``--``); refuse it."""
+    sub = ap.subparsers[args.command]
+    for action in sub._actions:
+        val = getattr(args, action.dest, None)
+        if action.option_strings and action.nargs is None and isinstance(val, list):
+            if val == [] or [] in val:
+                flag = "/".join(action.option_strings)
+                sub.error(f"argument {flag}: expected one value, got '--'")
+
+
+def _classify(e: BaseException) -> tuple[int, str]:
+    """The exit code and the one line for an exception that reached the command line."""
+    if isinstance(e, FailureError):
+        return EXIT_FAIL, f"ffcc: failed: {_one_line(e)}"
+    if isinstance(e, InputError):
+        return EXIT_USAGE, f"ffcc: error: {_one_line(e)}"
+    if isinstance(e, OSError) and (e.errno in _FILE_ERRNOS or e.filename is not None):
+        where = f"{e.filename}: " if e.filename else ""
+        return EXIT_USAGE, f"ffcc: error: {where}{e.strerror or _one_line(e)}"
+    if isinstance(e, MemoryError):
+        return EXIT_USAGE, (
+            f"ffcc: error: out of memory ({_one_line(e) or 'MemoryError'}); use smaller inputs "
+            "or lower --memory-budget so that ffcc refuses before allocating"
+        )
+    return EXIT_BUG, (
+        f"ffcc: internal error: {type(e).__name__}: {_one_line(e)[:300]} "
+        "(rerun with --debug for the traceback)"
+    )
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null so that the interpreter's final
+    flush does not print "Exception ignored ... BrokenPipeError"."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout has no file descriptor (tests)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

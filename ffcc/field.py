@@ -40,9 +40,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-import sympy
 
-from . import _kernels as K
 from ._errors import InputError
 
 __all__ = [
@@ -51,10 +49,93 @@ __all__ = [
     "FieldError",
     "PrimeField",
     "check_prime",
+    "is_prime",
+    "next_prime",
+    "prev_prime",
 ]
 
 MAX_PRIME = (1 << 63) - 25  # the largest prime below 2^63
-FAST_LIMIT = K.FAST_LIMIT
+FAST_LIMIT = 1 << 31  # p below this: a*b fits int64 (same constant as _kernels.FAST_LIMIT)
+
+
+class _LazyKernels:
+    """The compiled kernels module, imported on first use: numba costs ~0.1 s to import
+    and most commands (``ffcc --help``, reading a scheme file) never call a kernel."""
+
+    def __getattr__(self, name):
+        from . import _kernels
+
+        return getattr(_kernels, name)
+
+
+K = _LazyKernels()
+
+# Miller-Rabin with the twelve prime bases 2..37 is deterministic below
+# psi_12 = 318665857834031151167461 > 2^64, the smallest strong pseudoprime to all of them
+# (Sorenson and Webster, "Strong pseudoprimes to twelve prime bases", Math. Comp. 2017).
+_MR_BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
+_MR_LIMIT = 318665857834031151167461
+
+
+def is_prime(n) -> bool:
+    """Deterministic primality for 0 <= n < 3.1e23 (beyond 2^64), no sympy.
+
+    >>> [q for q in range(30) if is_prime(q)]
+    [2, 3, 5, 7, 11, 13, 17, 19, 23, 29]
+    >>> is_prime(3215031751)  # strong pseudoprime to bases 2, 3, 5 and 7
+    False
+    """
+    n = int(n)
+    if n < 2:
+        return False
+    for q in _MR_BASES:
+        if n % q == 0:
+            return n == q
+    if n >= _MR_LIMIT:
+        raise ValueError(f"is_prime is deterministic only below {_MR_LIMIT}; got {n}")
+    d, r = n - 1, 0
+    while d % 2 == 0:
+        d //= 2
+        r += 1
+    for a in _MR_BASES:
+        x = pow(a, d, n)
+        if x == 1 or x == n - 1:
+            continue
+        for _ in range(r - 1):
+            x = x * x % n
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
+
+
+def next_prime(n) -> int:
+    """The smallest prime > n.
+
+    >>> next_prime(65536), next_prime(2**31 - 1)
+    (65537, 2147483659)
+    """
+    q = max(int(n) + 1, 2)
+    while not is_prime(q):
+        q += 1
+    return q
+
+
+def prev_prime(n) -> int:
+    """The largest prime < n (n > 2).
+
+    >>> prev_prime(2**31)
+    2147483647
+    """
+    q = int(n) - 1
+    if q < 2:
+        raise ValueError(f"there is no prime below {n}")
+    while not is_prime(q):
+        q -= 1
+    return q
+
+
 _EXACT = 1 << 52  # headroom below 2^53 so that the reduction step is exact too
 
 
@@ -69,8 +150,8 @@ def check_prime(p) -> int:
     p = int(p)
     if p < 2 or p >= 1 << 63:
         raise FieldError(f"field modulus {p} is outside 2 <= p < 2^63; choose a prime below 2^63")
-    if not sympy.isprime(p):  # BPSW: deterministic below 2^64
-        hint = sympy.nextprime(p)
+    if not is_prime(p):
+        hint = next_prime(p)
         msg = f"field modulus {p} is not prime; the next prime is {hint}"
         raise FieldError(msg if hint < 1 << 63 else f"field modulus {p} is not prime")
     return p
@@ -154,6 +235,8 @@ class PrimeField:
 
     @functools.cached_property
     def primitive_element(self) -> int:
+        import sympy  # factoring p - 1; only galois needs it
+
         return int(sympy.primitive_root(self.p))
 
     @functools.cached_property
@@ -353,7 +436,7 @@ class PrimeField:
     def nodes(self, n: int, *, start: int = 1, what: str = "evaluation points") -> np.ndarray:
         """n distinct field elements start, start+1, ...; a clear error if GF(p) is too small."""
         if start + n > self.p:
-            need = sympy.nextprime(start + n - 1)
+            need = next_prime(start + n - 1)
             raise FieldError(
                 f"GF({self.p}) has too few elements for {n} distinct {what}; "
                 f"use a prime p >= {need}"

@@ -48,6 +48,8 @@ from numbers import Integral
 
 import numpy as np
 
+from ._errors import InputError
+
 __all__ = [
     "GridSketch",
     "block_crmm",
@@ -77,7 +79,7 @@ def _pos_int(x, name: str) -> int:
     if not isinstance(x, Integral) or isinstance(x, bool):
         raise TypeError(f"{name} must be a positive int, got {x!r}")
     if x < 1:
-        raise ValueError(f"{name} must be a positive int, got {x}")
+        raise InputError(f"{name} must be a positive int, got {x}")
     return int(x)
 
 
@@ -85,16 +87,16 @@ def _real_matrix(X, name: str) -> np.ndarray:
     """Read-only float64 copy of ``X`` (the caller's array is never touched)."""
     arr = np.asarray(X)
     if arr.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D matrix, got an array with {arr.ndim} dimensions")
+        raise InputError(f"{name} must be a 2-D matrix, got an array with {arr.ndim} dimensions")
     if arr.size == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape})")
+        raise InputError(f"{name} is empty (shape {arr.shape})")
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
     out = np.array(arr, dtype=np.float64, copy=True)
     finite = np.isfinite(out)
     if not finite.all():
         bad = tuple(int(t) for t in np.argwhere(~finite)[0])
-        raise ValueError(
+        raise InputError(
             f"{name} contains NaN or Inf (first at entry {bad}); sketches need finite input"
         )
     out.flags.writeable = False
@@ -103,7 +105,7 @@ def _real_matrix(X, name: str) -> np.ndarray:
 
 def _check_inner(A: np.ndarray, B: np.ndarray) -> None:
     if A.shape[1] != B.shape[0]:
-        raise ValueError(
+        raise InputError(
             f"inner dimensions differ: A is {A.shape[0]}x{A.shape[1]} but B is "
             f"{B.shape[0]}x{B.shape[1]} (A's columns must equal B's rows)"
         )
@@ -111,7 +113,7 @@ def _check_inner(A: np.ndarray, B: np.ndarray) -> None:
 
 def _check_divides(size: int, parts: int, what: str, letter: str, matrix: str) -> None:
     if size % parts:
-        raise ValueError(
+        raise InputError(
             f"{what}, not divisible by {letter}={parts}; "
             f"pad {matrix} or choose {letter} dividing {size}"
         )
@@ -127,7 +129,7 @@ def _block_norms(X4: np.ndarray, axes: tuple[int, int]) -> np.ndarray:
     safe = np.where(s > 0, s, 1.0)
     norms = (np.sqrt(np.sum((X4 / safe) ** 2, axis=axes, keepdims=True)) * s).squeeze(axes)
     if not np.isfinite(norms).all():
-        raise ValueError("block Frobenius norms overflow float64; rescale the inputs")
+        raise InputError("block Frobenius norms overflow float64; rescale the inputs")
     return norms
 
 
@@ -217,6 +219,22 @@ class GridSketch:
         expected_sq_error: ``m x n`` array of exact
             :math:`\mathbb{E}\|\hat C_{i,j}-C_{i,j}\|_F^2` (computed on first access; costs as
             much as the exact product).
+
+    Example (:math:`C = [1\ 2][3\ 4]^T = 11`; the inner blocks have norm products 3 and 8,
+    so :math:`p = (3/11, 8/11)`, and each draw gets weight :math:`1/(k p_\iota)`):
+
+        >>> import numpy as np
+        >>> from ffcc.sketch import grid_crmm
+        >>> sk = grid_crmm(np.array([[1.0, 2.0]]), np.array([[3.0], [4.0]]), 1, 1, 2, k=2, rng=0)
+        >>> sk
+        GridSketch(m=1, n=1, q=2, samples=2, skipped=[])
+        >>> (11 * sk.probabilities[0, 0]).tolist(), sk.multiplicities[(0, 0)]
+        ([3.0, 8.0], {0: 1, 1: 1})
+        >>> from fractions import Fraction
+        >>> [Fraction(2 * w).limit_denominator(99) for w in sk.weights[(0, 0)].values()]  # 1/p
+        [Fraction(11, 3), Fraction(11, 8)]
+        >>> sk.samples  # ((i, iota), (iota, j)) per draw
+        (((0, 1), (1, 0)), ((0, 0), (0, 0)))
     """
 
     m: int
@@ -242,7 +260,16 @@ class GridSketch:
 
     @property
     def num_samples(self) -> int:
-        """Number of drawn samples (skipped blocks contribute none)."""
+        """Number of drawn samples (skipped blocks contribute none).
+
+        Example (block (1, 1) of the product is exactly zero, so it draws nothing):
+
+            >>> import numpy as np
+            >>> from ffcc.sketch import grid_crmm
+            >>> A = np.array([[1.0, 1.0], [0.0, 0.0]])
+            >>> grid_crmm(A, np.eye(2), m=2, n=2, q=2, k=3, rng=0).num_samples
+            6
+        """
         return len(self.samples)
 
     def _blocks(self):
@@ -252,7 +279,16 @@ class GridSketch:
         return A4, B4, Lb, Mb
 
     def estimate(self) -> np.ndarray:
-        r"""The float64 estimate :math:`\hat C` (``L x M``), built from the sampled blocks only."""
+        r"""The float64 estimate :math:`\hat C` (``L x M``), built from the sampled blocks only.
+
+        Example (:math:`A = B = I_2`, one draw: :math:`p = (1/2, 1/2)`, so the estimate is
+        twice one of the two rank-one terms):
+
+            >>> import numpy as np
+            >>> from ffcc.sketch import grid_crmm
+            >>> grid_crmm(np.eye(2), np.eye(2), m=1, n=1, q=2, k=1, rng=0).estimate().tolist()
+            [[0.0, 0.0], [0.0, 2.0]]
+        """
         Lb, Nb, Mb = self.A.shape[0] // self.m, self.A.shape[1] // self.q, self.B.shape[1] // self.n
         out = np.zeros((self.A.shape[0], self.B.shape[1]))
         for (i, j), w in self.weights.items():
@@ -269,7 +305,18 @@ class GridSketch:
     @cached_property
     def expected_sq_error(self) -> np.ndarray:
         r"""``m x n`` exact :math:`\mathbb{E}\|\hat C_{i,j}-C_{i,j}\|_F^2` (see
-        :func:`expected_sq_error`); 0 for skipped blocks. Cached after the first access."""
+        :func:`expected_sq_error`); 0 for skipped blocks. Cached after the first access.
+
+        Example (:math:`A = B = I_2`, one draw: either estimate is off by
+        :math:`\|\mathrm{diag}(1, -1)\|_F^2 = 2`; Lemma 1 bounds it by
+        :math:`\|A\|_F^2\|B\|_F^2 / k = 4`):
+
+            >>> import numpy as np
+            >>> from ffcc.sketch import grid_crmm
+            >>> sk = grid_crmm(np.eye(2), np.eye(2), m=1, n=1, q=2, k=1, rng=0)
+            >>> sk.expected_sq_error.round(9).tolist(), sk.lemma1_bound.round(9).tolist()
+            ([[2.0]], [[4.0]])
+        """
         A4, B4, _, _ = self._blocks()
         out = np.zeros((self.m, self.n))
         for i in range(self.m):
@@ -298,11 +345,11 @@ def _k_matrix(k, m: int, n: int) -> np.ndarray:
         return np.full((m, n), int(k), dtype=np.int64)
     arr = np.asarray(k)
     if arr.shape != (m, n):
-        raise ValueError(f"k must be an int or an m x n = {m}x{n} array, got shape {arr.shape}")
+        raise InputError(f"k must be an int or an m x n = {m}x{n} array, got shape {arr.shape}")
     if arr.dtype.kind not in "iu":
         raise TypeError(f"k must hold integers, got dtype {arr.dtype}")
     if (arr < 1).any():
-        raise ValueError("every k[i, j] must be >= 1")
+        raise InputError("every k[i, j] must be >= 1")
     return arr.astype(np.int64)
 
 
@@ -357,7 +404,7 @@ def grid_crmm(A, B, m: int, n: int, q: int, k, rng) -> GridSketch:
     L, N = A.shape
     M = B.shape[1]
     _check_divides(L, m, f"A has {L} rows", "m", "A")
-    _check_divides(N, q, f"the inner dimension N={N} (A's columns, B's rows) is", "q", "A and B")
+    _check_divides(N, q, f"the inner dimension N={N} (A's columns, B's rows)", "q", "A and B")
     _check_divides(M, n, f"B has {M} columns", "n", "B")
     kk = _k_matrix(k, m, n)
     kk.flags.writeable = False

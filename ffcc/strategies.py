@@ -56,7 +56,6 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
-import sympy
 
 try:
     from hypothesis import Phase, find, settings
@@ -69,7 +68,7 @@ except ImportError as e:  # pragma: no cover - hypothesis is a test dependency
         "ffcc.strategies needs hypothesis: pip install 'ffcc[test]' (or hypothesis)"
     ) from e
 
-from .field import MAX_PRIME, PrimeField
+from .field import MAX_PRIME, PrimeField, next_prime, prev_prime
 from .scheme import Scheme
 
 __all__ = [
@@ -286,10 +285,10 @@ def primes(min_value=2, max_value=MAX_PRIME) -> SearchStrategy[int]:
     hi_arg = _check_int(max_value, "max_value")
     if hi_arg > MAX_PRIME:
         raise InvalidArgument(f"max_value = {hi_arg} exceeds MAX_PRIME = {MAX_PRIME} (< 2^63)")
-    lo = int(sympy.nextprime(max(lo_arg, 2) - 1))
+    lo = next_prime(max(lo_arg, 2) - 1)
     if lo > hi_arg:
         raise InvalidArgument(f"there is no prime in [min_value, max_value] = [{lo_arg}, {hi_arg}]")
-    hi = int(sympy.prevprime(hi_arg + 1))
+    hi = prev_prime(hi_arg + 1)
     if lo == hi:
         return st.just(lo)
     tiny = tuple(sorted({lo} | {q for q in TINY_PRIMES if lo <= q <= hi}))
@@ -308,7 +307,7 @@ def _primes(draw, lo: int, hi: int, tiny, edge, table) -> int:
     bits = draw(st.integers(lo.bit_length(), hi.bit_length()))
     base = 1 << (bits - 1)
     n = max(base + draw(st.integers(0, base - 1)), lo)
-    return min(int(sympy.nextprime(n - 1)), hi)  # hi is prime
+    return min(next_prime(n - 1), hi)  # hi is prime
 
 
 def fields(min_value=2, max_value=MAX_PRIME) -> SearchStrategy[PrimeField]:
@@ -895,6 +894,11 @@ _CATALOG_GRIDS = {
         "s": range(3),
         "merge": (1, 0),
     },
+    "secure-matdot": {"m": (1, 2), "X": (1, 2), "s": range(3)},
+    "gasp-big": {"K": (1, 2), "L": (1, 2), "T": (1, 2), "s": range(3)},
+    "gasp-r": {"K": (1, 2), "L": (1, 2), "T": (1, 2), "r": (1,), "s": range(3)},
+    "polynomial-sharing": {"m": (1, 2), "n": (1, 2), "X": (1,), "s": range(3)},
+    "batch-mds": {"m": (2, 3), "n": (2,), "s": range(3)},
 }
 
 
@@ -995,7 +999,7 @@ def catalog_schemes(
         if isinstance(hi_w, int):
             q = 2
             while not _offers(_catalog_menu(names, _p_key(q, hi_w), hi_w), s):
-                q = int(sympy.nextprime(q))
+                q = next_prime(q)
                 if q > 4 * hi_w + 8:
                     raise InvalidArgument(
                         f"no construction of {list(names)} fits max_workers = {hi_w}"
@@ -1016,7 +1020,7 @@ def _offers(menu, s) -> bool:
 
 def _p_key(p: int, max_workers: int) -> int:
     # Builders need at most a few nodes per worker; past that bound every p behaves alike.
-    bound = int(sympy.nextprime(4 * max_workers + 8))
+    bound = next_prime(4 * max_workers + 8)
     return p if p < bound else bound
 
 

@@ -13,22 +13,25 @@ the fewest samples sharing one basis element, i.e. the minimum degree on side :m
 Theorem 2 bounds :math:`\mathbb P[u_1 \ge v, u_2 \ge v]` via coupon collecting.
 
 This module provides :class:`SampleGraph` (multiplicities, components, :math:`u`, cycles,
-covers by groups with :math:`u \ge 2`), :func:`prob_u_at_least` (exact rational probability or a
-Monte Carlo estimate with a 99% Wilson interval) and the Theorem 2 helpers
-:func:`theorem2_bound` and :func:`theorem2_parameters`.
+covers by groups with :math:`u \ge 2`, a picture). Theorem 2's probabilities live in
+:mod:`ffcc.theorem2`; their names are re-exported here for older code.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter, deque
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
-from fractions import Fraction
-from numbers import Integral, Real
+from numbers import Integral
 from typing import NamedTuple
 
-import numpy as np
+# Compatibility: Theorem 2's probabilities moved to ffcc.theorem2; import them from there.
+from .theorem2 import (
+    Theorem2Parameters,
+    UProbability,
+    prob_u_at_least,
+    theorem2_bound,
+    theorem2_parameters,
+)
 
 __all__ = [
     "Component",
@@ -41,12 +44,16 @@ __all__ = [
     "theorem2_parameters",
 ]
 
-# Two-sided 99% normal quantile, Phi^{-1}(0.995), for the Wilson score interval.
-Z99 = 2.5758293035489004
-
 
 class Component(NamedTuple):
-    """A connected component: its sample indices and its left/right basis elements."""
+    """A connected component: its sample indices and its left/right basis elements.
+
+    Example:
+
+        >>> from ffcc.structure import SampleGraph
+        >>> SampleGraph([(0, 0), (1, 0), (5, 7)]).components()[0]
+        Component(samples=(0, 1), left=(0, 1), right=(0,))
+    """
 
     samples: tuple[int, ...]
     left: tuple
@@ -54,7 +61,14 @@ class Component(NamedTuple):
 
 
 class Cover(NamedTuple):
-    """Disjoint groups of sample indices, each with ``u1, u2 >= v``, and the samples left over."""
+    """Disjoint groups of sample indices, each with ``u1, u2 >= v``, and the samples left over.
+
+    Example (a repeated pair is a group; the lone sample is left over):
+
+        >>> from ffcc.structure import SampleGraph
+        >>> SampleGraph([(0, 0), (0, 0), (1, 1)]).dense_cover()
+        Cover(groups=((0, 1),), leftover=(2,))
+    """
 
     groups: tuple[tuple[int, ...], ...]
     leftover: tuple[int, ...]
@@ -100,6 +114,18 @@ class SampleGraph:
 
     @property
     def samples(self) -> tuple[tuple[Hashable, Hashable], ...]:
+        """The samples as given: ``(left id, right id)`` pairs, repeats kept, in order.
+
+        Example (the graph used in the examples below: a 4-cycle, a repeated pair and a
+        pendant sample):
+
+            >>> from ffcc.structure import SampleGraph
+            >>> g = SampleGraph([(0, 0), (0, 1), (1, 1), (1, 0), (2, 2), (2, 2), (3, 2)])
+            >>> g.samples[4:]
+            ((2, 2), (2, 2), (3, 2))
+            >>> g.k, g.left, g.right, len(g.edges), g.multiplicities[(2, 2)]
+            (7, (0, 1, 2, 3), (0, 1, 2), 6, 2)
+        """
         return self._samples
 
     @property
@@ -158,6 +184,13 @@ class SampleGraph:
         :math:`u_j` is the minimum, over the basis elements of coordinate :math:`j` *used by
         the considered samples*, of how many of those samples use it. An empty subset gives
         ``(0, 0)``.
+
+        Example (left block 3 is used once; the 4-cycle alone has every block used twice):
+
+            >>> from ffcc.structure import SampleGraph
+            >>> g = SampleGraph([(0, 0), (0, 1), (1, 1), (1, 0), (2, 2), (2, 2), (3, 2)])
+            >>> g.u(), g.u([0, 1, 2, 3]), g.u([])
+            ((1, 2), (2, 2), (0, 0))
         """
         idx = self._subset(subset)
         if not idx:
@@ -167,7 +200,17 @@ class SampleGraph:
         return (min(cl.values()), min(cr.values()))
 
     def components(self, subset: Iterable[int] | None = None) -> list[Component]:
-        """Connected components of the (sub)graph, ordered by their smallest sample index."""
+        """Connected components of the (sub)graph, ordered by their smallest sample index.
+
+        Example:
+
+            >>> from ffcc.structure import SampleGraph
+            >>> g = SampleGraph([(0, 0), (0, 1), (1, 1), (1, 0), (2, 2), (2, 2), (3, 2)])
+            >>> [c.samples for c in g.components()]
+            [(0, 1, 2, 3), (4, 5, 6)]
+            >>> g.components([4, 6])[0].left
+            (2, 3)
+        """
         idx = self._subset(subset)
         parent: dict[int, int] = {}
 
@@ -209,6 +252,15 @@ class SampleGraph:
         samples on ``t >= 2`` distinct left and ``t`` distinct right elements, each used exactly
         twice, so again :math:`u_1 = u_2 = 2`. Theorem 3: if the number of distinct pairs is at
         least the number of vertices, a forest is impossible and a cycle is always found.
+
+        Example:
+
+            >>> from ffcc.structure import SampleGraph
+            >>> g = SampleGraph([(0, 0), (0, 1), (1, 1), (1, 0), (2, 2), (2, 2), (3, 2)])
+            >>> g.find_cycle()  # the repeated pair
+            (4, 5)
+            >>> sorted(g.find_cycle([0, 1, 2, 3])), g.find_cycle([0, 1, 6])
+            ([0, 1, 2, 3], None)
         """
         idx = self._subset(subset)
         first: dict[tuple[int, int], int] = {}
@@ -255,6 +307,13 @@ class SampleGraph:
         Many small groups suit few stragglers; :meth:`k_core_groups` gives maximal coverage with
         few large groups instead. Groups are sorted tuples of sample indices, ordered by
         discovery.
+
+        Example (shortest cycle first: the repeated pair, then the 4-cycle):
+
+            >>> from ffcc.structure import SampleGraph
+            >>> g = SampleGraph([(0, 0), (0, 1), (1, 1), (1, 0), (2, 2), (2, 2), (3, 2)])
+            >>> g.dense_cover()
+            Cover(groups=((4, 5), (0, 1, 2, 3)), leftover=(6,))
         """
         remaining = set(range(self.k))
         groups: list[list[int]] = []
@@ -280,6 +339,13 @@ class SampleGraph:
         Unlike :meth:`dense_cover` it does not absorb leftover paths (which never changes a
         worker count) and does not insist on a globally shortest cycle, so it scales to
         tens of thousands of samples.
+
+        Example:
+
+            >>> from ffcc.structure import SampleGraph
+            >>> g = SampleGraph([(0, 0), (0, 1), (1, 1), (1, 0), (2, 2), (2, 2), (3, 2)])
+            >>> g.cycle_packing()
+            Cover(groups=((4, 5), (0, 1, 2, 3)), leftover=(6,))
         """
         idx = self._subset(subset)
         groups: list[tuple[int, ...]] = []
@@ -367,6 +433,15 @@ class SampleGraph:
         The ``v``-core (repeatedly drop samples touching a basis element used fewer than ``v``
         times) is the largest set of samples with minimum degree ``v``; any set with
         :math:`u_1, u_2 \ge v` lies inside it, so this covers as many samples as possible.
+
+        Example (sample 6 touches left block 3 only once, so it leaves the 2-core):
+
+            >>> from ffcc.structure import SampleGraph
+            >>> g = SampleGraph([(0, 0), (0, 1), (1, 1), (1, 0), (2, 2), (2, 2), (3, 2)])
+            >>> g.k_core_groups(2)
+            Cover(groups=((0, 1, 2, 3), (4, 5)), leftover=(6,))
+            >>> g.k_core_groups(3).groups
+            ()
         """
         if not isinstance(v, Integral) or isinstance(v, bool) or v < 1:
             raise ValueError(f"v must be a positive int, got {v!r}")
@@ -391,48 +466,182 @@ class SampleGraph:
 
     # -- picture -------------------------------------------------------------------------------
 
-    def draw(self, path=None, ax=None, highlight: Iterable[int] | None = None):
-        """Draw the bipartite multigraph with matplotlib (left ids at x=0, right ids at x=1).
+    def draw(
+        self,
+        path=None,
+        ax=None,
+        highlight: Iterable[int] | None = None,
+        groups: Mapping[str, Iterable[int]] | Iterable[Iterable[int]] | None = None,
+    ):
+        """Draw the sample graph: A blocks in the top row, B blocks in the bottom row.
 
-        Parallel edges are drawn as one line labelled with its multiplicity; samples in
-        ``highlight`` are drawn in red. Without ``ax`` a new ``Figure`` is made (no pyplot, so
-        no GUI backend is needed). If ``path`` is given the figure is saved there. Returns the
-        axes.
+        Every distinct sampled pair is a line from its A block down to its B block; a pair
+        sampled ``t > 1`` times is drawn thicker and labelled ``×t``. ``groups`` colours groups
+        of samples (e.g. the groups a plan codes together): a mapping ``{name: sample
+        indices}``, or a sequence of index collections named ``group 0``, ``group 1``, ...
+        Each group gets a colour and a legend entry; samples in no group are grey.
+        ``highlight`` (the older keyword) adds one group, drawn in red. A sample in several
+        groups takes the first one's colour. Blocks are ordered so that each group's blocks
+        sit together, then by a few barycentre sweeps, which remove most crossings.
+
+        Without ``ax`` a new ``Figure`` is made (no pyplot, so no GUI backend is needed). If
+        ``path`` is given the figure is saved there. Returns the axes.
+
+        Example:
+
+            >>> from ffcc.structure import SampleGraph
+            >>> g = SampleGraph([(0, 0), (0, 1), (1, 1), (1, 0), (2, 2), (2, 2)])
+            >>> ax = g.draw(groups={"4-cycle": [0, 1, 2, 3], "repeat": [4, 5]})
+            >>> [t.get_text() for t in ax.get_legend().get_texts()]
+            ['4-cycle (4 samples)', 'repeat (2 samples)']
+            >>> len(ax.lines), [t.get_text() for t in ax.get_yticklabels()]
+            (5, ['B blocks (3)', 'A blocks (3)'])
         """
         try:
             from matplotlib.figure import Figure
+            from matplotlib.lines import Line2D
         except ImportError as exc:  # pragma: no cover - matplotlib is an optional extra
             raise ImportError(
                 "SampleGraph.draw needs matplotlib: pip install matplotlib (or ffcc[plot])"
             ) from exc
-        if ax is None:
-            fig = Figure(figsize=(4, 0.6 * max(len(self._left), len(self._right), 2) + 1))
-            ax = fig.subplots()
-        hl = set(self._subset(highlight)) if highlight is not None else set()
+        named = self._named_groups(groups, highlight)
+        palette = [
+            "tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown", "tab:pink",
+            "tab:olive", "tab:cyan", "navy", "darkgoldenrod", "teal", "indigo",
+        ]  # fmt: skip
+        colors = [
+            "tab:red" if name == "highlight" else palette[i % len(palette)]
+            for i, (name, _) in enumerate(named)
+        ]
+        group_of: dict[int, int] = {}
+        for gi, (_, members) in enumerate(named):
+            for t in members:
+                group_of.setdefault(t, gi)
         nl, nr = len(self._left), len(self._right)
-        ly = {i: (nl - 1 - i) - (nl - 1) / 2 for i in range(nl)}
-        ry = {i: (nr - 1 - i) - (nr - 1) / 2 for i in range(nr)}
+        N = max(nl, nr, 1)
+        xl, xr = self._draw_order(group_of, len(named))
+        # stretch the shorter row to the full width so lines stay near vertical
+        xl = {v: (i + 0.5) * N / max(nl, 1) for v, i in xl.items()}
+        xr = {v: (i + 0.5) * N / max(nr, 1) for v, i in xr.items()}
+        if ax is None:
+            legend_rows = -(-len(named) // 3) if named else 0
+            fig = Figure(figsize=(min(max(6.0, 0.3 * N + 1.5), 40.0), 3.6 + 0.25 * legend_rows))
+            ax = fig.subplots()
         seen: dict[tuple[int, int], list[int]] = {}
         for t, e in enumerate(self._ends):
             seen.setdefault(e, []).append(t)
         for (a, b), ts in seen.items():
-            y0, y1 = ly[a], ry[b - nl]
-            color = "tab:red" if hl.intersection(ts) else "0.4"
-            ax.plot([0, 1], [y0, y1], color=color, lw=1 + 0.8 * (len(ts) - 1), zorder=1)
+            gis = [group_of[t] for t in ts if t in group_of]
+            color = colors[min(gis)] if gis else ("0.75" if named else "0.35")
+            ax.plot(
+                [xl[a], xr[b]],
+                [1, 0],
+                color=color,
+                lw=1.2 + 1.0 * (len(ts) - 1),
+                zorder=2 if gis else 1,
+            )
             if len(ts) > 1:
-                ax.text(0.5, (y0 + y1) / 2, f"x{len(ts)}", ha="center", va="bottom", fontsize=8)
-        ax.scatter([0] * nl, list(ly.values()), s=250, color="tab:blue", zorder=2)
-        ax.scatter([1] * nr, list(ry.values()), s=250, color="tab:orange", zorder=2)
-        for i, lab in enumerate(self._left):
-            ax.text(-0.08, ly[i], str(lab), ha="right", va="center", fontsize=9)
-        for i, lab in enumerate(self._right):
-            ax.text(1.08, ry[i], str(lab), ha="left", va="center", fontsize=9)
-        ax.set_xlim(-0.6, 1.6)
-        ax.set_axis_off()
-        ax.set_title(f"k={self.k}, (u1, u2)={self.u()}")
+                ax.text(0.7 * xl[a] + 0.3 * xr[b], 0.7, f"×{len(ts)}", ha="center", fontsize=7)
+        ax.scatter(list(xl.values()), [1] * nl, s=36, marker="s", color="0.2", zorder=3)
+        ax.scatter(list(xr.values()), [0] * nr, s=40, marker="o", color="0.2", zorder=3)
+        if N <= 200:  # beyond that labels would overlap; the rows still show the structure
+            rot = 90 if N > 12 else 0
+            for v, x in xl.items():
+                lab = _block_label(self._left[v])
+                ax.text(x, 1.06, lab, ha="center", va="bottom", rotation=rot, fontsize=7)
+            for v, x in xr.items():
+                lab = _block_label(self._right[v - nl])
+                ax.text(x, -0.06, lab, ha="center", va="top", rotation=rot, fontsize=7)
+        ax.set_xlim(0, N)
+        ax.set_ylim(-0.35, 1.35)
+        ax.set_yticks([0, 1], [f"B blocks ({nr})", f"A blocks ({nl})"])
+        ax.set_xticks([])
+        for side in ("top", "right", "bottom", "left"):
+            ax.spines[side].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+        u1, u2 = self.u()
+        ax.set_title(
+            f"sample graph: {self.k} samples, {len(seen)} distinct pairs, (u1, u2) = ({u1}, {u2})",
+            fontsize=10,
+        )
+        if named:
+            handles = [
+                Line2D([], [], color=c, lw=2, label=f"{name} ({len(members)} samples)")
+                for c, (name, members) in zip(colors, named, strict=True)
+            ]
+            rest = self.k - len(group_of)
+            if rest:
+                handles.append(
+                    Line2D([], [], color="0.75", lw=2, label=f"in no group ({rest} samples)")
+                )
+            ax.legend(
+                handles=handles,
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.02),
+                ncol=min(3, len(handles)),
+                fontsize=8,
+                frameon=False,
+            )
         if path is not None:
-            ax.figure.savefig(path, bbox_inches="tight")
+            ax.figure.savefig(path, bbox_inches="tight", dpi=100)
         return ax
+
+    def _named_groups(self, groups, highlight) -> list[tuple[str, list[int]]]:
+        """``groups`` (mapping or sequence) and ``highlight`` as ``[(name, indices)]``."""
+        if groups is None:
+            named = []
+        elif isinstance(groups, Mapping):
+            named = [(str(name), self._subset(m)) for name, m in groups.items()]
+        else:
+            named = [(f"group {i}", self._subset(m)) for i, m in enumerate(groups)]
+        if highlight is not None:
+            named.append(("highlight", self._subset(highlight)))
+        return named
+
+    def _draw_order(self, group_of: dict[int, int], n_groups: int):
+        """Column of every left and right vertex: grouped blocks together (groups in order,
+        then the remaining components), within a block by barycentre sweeps."""
+        block: dict[int, int] = {}  # vertex -> smallest block key of its samples
+        for ci, comp in enumerate(self.components()):
+            for t in comp.samples:
+                key = group_of.get(t, n_groups + ci)
+                for x in self._ends[t]:
+                    block[x] = min(block.get(x, key), key)
+        nl = len(self._left)
+        nb: dict[int, set[int]] = {}
+        for a, b in self._ends:
+            nb.setdefault(a, set()).add(b)
+            nb.setdefault(b, set()).add(a)
+        # start from breadth-first order inside each block, from a vertex of least degree:
+        # a path or a tree then starts untangled; the sweeps improve on the rest
+        found: dict[int, int] = {}
+        for x in sorted(block, key=lambda x: (block[x], len(nb[x]), x)):
+            if x in found:
+                continue
+            found[x] = len(found)
+            queue = deque([x])
+            while queue:
+                y = queue.popleft()
+                for z in sorted(nb[y]):
+                    if z not in found and block[z] == block[x]:
+                        found[z] = len(found)
+                        queue.append(z)
+        left = sorted(range(nl), key=lambda x: (block[x], found[x]))
+        right = sorted(range(nl, nl + len(self._right)), key=lambda x: (block[x], found[x]))
+        pos = {x: i for i, x in enumerate(left)} | {x: i for i, x in enumerate(right)}
+        for _ in range(4):  # a few sweeps settle the order; more rarely change it
+            for side in (left, right):
+                bary = {x: sum(pos[y] for y in nb[x]) / len(nb[x]) for x in side}
+                side.sort(key=lambda x: (block[x], bary[x], found[x]))
+                pos.update({x: i for i, x in enumerate(side)})
+        return {x: pos[x] for x in left}, {x: pos[x] for x in right}
+
+
+def _block_label(v) -> str:
+    """A basis id as a short label: ``(0, 10)`` becomes ``0,10``."""
+    if isinstance(v, tuple):
+        return ",".join(str(x) for x in v)
+    return str(v)
 
 
 def _bfs_cycle(adj: dict[int, list[tuple[int, int]]], root: int, limit: int | None):
@@ -484,263 +693,3 @@ def _prune_to_terminals(edges: list[tuple[int, int, int]], terminals: set[int]) 
                 if deg[y] == 1 and y not in terminals:
                     queue.append(y)
     return [edges[i][0] for i in range(len(edges)) if alive[i]]
-
-
-# ----------------------------------------------------------------------------- Theorem 2
-
-
-@dataclass(frozen=True)
-class UProbability:
-    r""":math:`\mathbb P[u_1 \ge v, u_2 \ge v]`.
-
-    ``value`` is an exact ``Fraction`` when ``method == "exact"``; for ``"monte-carlo"`` it is
-    the empirical frequency over ``n_samples`` runs and ``ci`` is the 99% Wilson score interval.
-    """
-
-    value: Fraction | float
-    method: str
-    ci: tuple[float, float] | None = None
-    n_samples: int | None = None
-
-
-def _to_fraction(x) -> Fraction:
-    if isinstance(x, np.generic):
-        x = x.item()
-    if isinstance(x, bool) or not isinstance(x, Real):
-        raise TypeError(f"probability {x!r} is not a real number")
-    if isinstance(x, float) and not math.isfinite(x):
-        raise ValueError(f"probability {x!r} is not finite")
-    return Fraction(x)
-
-
-def _pair_distribution(pair_probs) -> tuple[list[tuple[Hashable, Hashable]], list[Fraction]]:
-    """Pairs with positive probability and their exact (normalised) probabilities."""
-    if isinstance(pair_probs, Mapping):
-        items = list(pair_probs.items())
-    else:
-        arr = np.asarray(pair_probs, dtype=object)
-        if arr.ndim != 2:
-            raise ValueError("pair_probs must be a mapping {(l, r): p} or a 2-D matrix")
-        items = [((i, j), arr[i, j]) for i in range(arr.shape[0]) for j in range(arr.shape[1])]
-    pairs, probs = [], []
-    for key, p in items:
-        fp = _to_fraction(p)
-        if fp < 0:
-            raise ValueError(f"negative probability {p!r} for pair {key!r}")
-        if fp > 0:
-            pairs.append(key)
-            probs.append(fp)
-    total = sum(probs, Fraction(0))
-    if total == 0:
-        raise ValueError("pair_probs has no positive probability")
-    return pairs, [p / total for p in probs]
-
-
-def prob_u_at_least(
-    pair_probs,
-    k: int,
-    v: int,
-    *,
-    method: str = "auto",
-    exact_limit: int = 2_000_000,
-    mc_samples: int = 20_000,
-    rng=0,
-) -> UProbability:
-    r""":math:`\mathbb P[u_1 \ge v \text{ and } u_2 \ge v]` after ``k`` i.i.d. samples of pairs.
-
-    Reading of Theorem 2: :math:`u_j` is taken over the basis elements that *can* be sampled
-    (those with positive marginal probability), so the event is that every such left element
-    and every such right element is sampled at least ``v`` times -- a double coupon-collector
-    event. (Over only the elements actually drawn, :math:`u_j` could be large by luck while some
-    element is never seen; the theorem's union bound is over all elements.)
-
-    ``pair_probs`` is a mapping ``{(l, r): p}`` or a 2-D matrix ``P[l, r]``; entries may be
-    ints, ``Fraction`` or floats (floats are taken at their exact binary value) and are
-    normalised by their total. Zero entries are pairs that cannot be drawn.
-
-    Exact method (rational arithmetic): with :math:`p_e = a_e/D`, the probability is
-    :math:`D^{-k}\sum_c \binom{k}{c}\prod_e a_e^{c_e}` over count vectors :math:`c` of the pairs
-    (multinomial) that meet the event. The sum is a dynamic programme over pairs, ordered so
-    that vertices finish early; a state is (samples still to place, counts per open vertex
-    capped at ``v``), so equal states merge, and a vertex is checked and dropped as soon as its
-    last pair is processed. States that can no longer reach ``v`` everywhere are pruned. If the
-    programme needs more than ``exact_limit`` state transitions (about a second per million)
-    and ``method="auto"``, it is abandoned and Monte Carlo is used instead:
-    ``mc_samples`` runs with a numpy ``Generator`` seeded by ``rng`` and a 99% Wilson score
-    interval.
-
-    Args:
-        pair_probs: the pair distribution.
-        k: number of samples, ``k >= 0``.
-        v: threshold, ``v >= 0`` (``v = 0`` gives probability 1).
-        method: ``"auto"``, ``"exact"`` (never falls back) or ``"monte-carlo"``.
-
-    Example:
-        >>> from fractions import Fraction as F
-        >>> from ffcc.structure import prob_u_at_least
-        >>> prob_u_at_least({("a", "x"): F(1, 2), ("b", "y"): F(1, 2)}, k=2, v=1).value
-        Fraction(1, 2)
-    """
-    if method not in ("auto", "exact", "monte-carlo"):
-        raise ValueError(f"method must be 'auto', 'exact' or 'monte-carlo', got {method!r}")
-    for val, name in ((k, "k"), (v, "v")):
-        if not isinstance(val, Integral) or isinstance(val, bool) or val < 0:
-            raise ValueError(f"{name} must be a non-negative int, got {val!r}")
-    k, v = int(k), int(v)
-    pairs, probs = _pair_distribution(pair_probs)
-    lefts = list(dict.fromkeys(l for l, _ in pairs))
-    rights = list(dict.fromkeys(r for _, r in pairs))
-    if method == "monte-carlo":
-        return _mc(pairs, probs, lefts, rights, k, v, mc_samples, rng)
-    if v == 0:
-        return UProbability(Fraction(1), "exact")
-    if k < v * max(len(lefts), len(rights)):
-        return UProbability(Fraction(0), "exact")  # each sample feeds one vertex per side
-    value = _exact(pairs, probs, lefts, rights, k, v, None if method == "exact" else exact_limit)
-    if value is None:
-        return _mc(pairs, probs, lefts, rights, k, v, mc_samples, rng)
-    return UProbability(value, "exact")
-
-
-def _exact(pairs, probs, lefts, rights, k, v, max_work):
-    D = math.lcm(*(p.denominator for p in probs))
-    nl = len(lefts)
-    lid = {l: i for i, l in enumerate(lefts)}
-    rid = {r: nl + i for i, r in enumerate(rights)}
-    # Go through the larger side's vertices one at a time so they close early; the smaller
-    # side stays open throughout.
-    edges = [(lid[l], rid[r], int(p * D)) for (l, r), p in zip(pairs, probs, strict=True)]
-    edges.sort(key=(lambda e: (e[0], e[1])) if nl >= len(rights) else (lambda e: (e[1], e[0])))
-    nv = nl + len(rights)
-    last = {}
-    for pos, (a, b, _) in enumerate(edges):
-        last[a] = last[b] = pos
-    closing = [[x for x in (a, b) if last[x] == pos] for pos, (a, b, _) in enumerate(edges)]
-    left_ids, right_ids = range(nl), range(nl, nv)
-
-    def feasible(rem: int, cnt: tuple[int, ...]) -> bool:
-        return rem >= sum(v - cnt[x] for x in left_ids) and rem >= sum(
-            v - cnt[x] for x in right_ids
-        )
-
-    # Closed vertices are parked at count v so that states merge.
-    states: dict[tuple[int, tuple[int, ...]], int] = {(k, (0,) * nv): 1}
-    work = 0
-    for pos, (a, b, w) in enumerate(edges):
-        powers = [w**c for c in range(k + 1)]
-        new: dict[tuple[int, tuple[int, ...]], int] = {}
-        final = pos == len(edges) - 1
-        for (rem, cnt), weight in states.items():
-            work += rem + 1
-            if max_work is not None and work > max_work:
-                return None
-            for c in range(rem if final else 0, rem + 1):
-                lst = list(cnt)
-                lst[a] = min(v, lst[a] + c)
-                lst[b] = min(v, lst[b] + c)
-                if any(lst[x] < v for x in closing[pos]):
-                    continue
-                nrem = rem - c
-                nc = tuple(lst)
-                if not feasible(nrem, nc):
-                    continue
-                s = (nrem, nc)
-                new[s] = new.get(s, 0) + weight * math.comb(rem, c) * powers[c]
-        states = new
-    total = sum(w for (rem, _), w in states.items() if rem == 0)
-    return Fraction(total, D**k)
-
-
-def _wilson(successes: int, n: int, z: float = Z99) -> tuple[float, float]:
-    phat = successes / n
-    denom = 1 + z * z / n
-    centre = (phat + z * z / (2 * n)) / denom
-    half = z / denom * math.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n))
-    return (max(0.0, centre - half), min(1.0, centre + half))
-
-
-def _mc(pairs, probs, lefts, rights, k, v, n, rng) -> UProbability:
-    if not isinstance(n, Integral) or n < 1:
-        raise ValueError(f"mc_samples must be a positive int, got {n!r}")
-    gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-    lid = {l: i for i, l in enumerate(lefts)}
-    rid = {r: i for i, r in enumerate(rights)}
-    pl = np.array([lid[l] for l, _ in pairs])
-    pr = np.array([rid[r] for _, r in pairs])
-    p = np.array([float(x) for x in probs])
-    p /= p.sum()
-    nl, nr = len(lefts), len(rights)
-    hits = 0
-    chunk = max(1, 1_000_000 // max(k, 1))
-    done = 0
-    while done < n:
-        b = min(chunk, n - done)
-        draws = gen.choice(len(pairs), size=(b, k), p=p)
-        rows = np.arange(b)[:, None]
-        cl = np.bincount((rows * nl + pl[draws]).ravel(), minlength=b * nl).reshape(b, nl)
-        cr = np.bincount((rows * nr + pr[draws]).ravel(), minlength=b * nr).reshape(b, nr)
-        hits += int(np.count_nonzero((cl >= v).all(axis=1) & (cr >= v).all(axis=1)))
-        done += b
-    return UProbability(hits / n, "monte-carlo", _wilson(hits, n), n)
-
-
-def theorem2_bound(delta: float, r: float, v: int, gamma: float) -> float:
-    r"""Theorem 2's bound :math:`1 - v / r^{\gamma-1} \le \mathbb P[u_1\ge v,u_2\ge v]`.
-
-    Valid after :math:`k' = v\gamma r\ln r` samples (see :func:`theorem2_parameters`). ``delta``
-    is accepted for symmetry with the theorem's statement and checked (``r >= 1/delta``); the
-    bound itself depends on ``r``, ``v`` and ``gamma`` only. It may be negative (vacuous).
-    """
-    if not 0 < delta <= 1:
-        raise ValueError(f"delta must be in (0, 1], got {delta!r}")
-    if r < 1 / delta * (1 - 1e-12):
-        raise ValueError(f"r must be at least 1/delta = {1 / delta}, got {r!r}")
-    if not isinstance(v, Integral) or v < 1:
-        raise ValueError(f"v must be a positive int, got {v!r}")
-    if not gamma > 1:
-        raise ValueError(f"gamma must be > 1, got {gamma!r}")
-    return 1.0 - v / float(r) ** (gamma - 1)
-
-
-class Theorem2Parameters(NamedTuple):
-    delta: Fraction
-    r: float
-    k_prime: float
-    k: int
-    bound: float
-
-
-def theorem2_parameters(
-    pair_probs,
-    v: int,
-    gamma: float,
-    *,
-    m: int | None = None,
-    n: int | None = None,
-    q: int | None = None,
-) -> Theorem2Parameters:
-    r"""Theorem 2's :math:`\delta`, :math:`r`, :math:`k' = v\gamma r\ln r`, ``ceil(k')``, bound.
-
-    The logarithm is natural (coupon-collector tail :math:`(1-1/r)^{\gamma r\ln r}\le r^{-\gamma}`).
-
-    Reading of the paper: :math:`\delta` is the smallest *nonzero* pair probability and
-    :math:`r = \max(1/\delta, (m+n)q)`; the paper's ":math:`(m+n)p`" is read as
-    :math:`(m+n)q`, the largest possible number of basis elements (:math:`mq` A-blocks and
-    :math:`qn` B-blocks). Each element then has marginal probability at least
-    :math:`\delta \ge 1/r` and there are at most :math:`r` of them, which is what the
-    coupon-collector union bound needs. Without ``m, n, q`` the actual number of basis
-    elements with positive probability is used in place of :math:`(m+n)q`.
-    """
-    pairs, probs = _pair_distribution(pair_probs)
-    delta = min(probs)
-    if m is None and n is None and q is None:
-        nvert = len({l for l, _ in pairs}) + len({r for _, r in pairs})
-    elif None in (m, n, q):
-        raise ValueError("give all of m, n, q or none of them")
-    else:
-        nvert = (m + n) * q
-    r = max(float(1 / delta), float(nvert))
-    k_prime = v * gamma * r * math.log(r)
-    return Theorem2Parameters(
-        delta, r, k_prime, math.ceil(k_prime), theorem2_bound(float(delta), r, v, gamma)
-    )

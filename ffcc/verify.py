@@ -4,7 +4,14 @@ A subset S decodes when every target tensor lies in the span of the workers' ran
 tensors :math:`e_{j,1}\otimes\cdots\otimes e_{j,d}`, :math:`j \in S`. :func:`verify`
 checks **every** subset of size R = w - s - 2b (or of a size you give), walking them in
 lexicographic order in compiled code and reusing the elimination of the common prefix,
-so each step costs about one row insertion.
+so each step costs about one row insertion. When R equals the dimension of the workers'
+span, a subset spans everything iff one D x D minor is non-zero; all minors then follow
+level by level by cofactor expansion (a few multiply-adds per subset, ``mds=True``), with
+the same verdict, count and first failure as the walk.
+
+For evaluation codes a certificate proves the claim for any w without enumeration
+(``certificate=True`` or ``"auto"``; :mod:`ffcc._certificate`, re-checked by
+:func:`check_certificate`); the report then says "HOLDS (certificate)".
 
 Workers that return several products (``Scheme(outputs=...)``) count as one: a subset of
 workers contributes all their products, and fails or succeeds as a unit.
@@ -42,14 +49,24 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from . import _subsets
+from ._errors import InputError
 from ._progress import Progress
 from .scheme import Scheme
 
 __all__ = [
-    "SecrecyReport", "VerifyReport", "verify", "verify_secrecy", "recovery_threshold", "merge",
+    "SecrecyReport",
+    "VerifyReport",
+    "verify",
+    "verify_secrecy",
+    "recovery_threshold",
+    "merge",
     "prepare",
-]  # fmt: skip
+    "check_certificate",
+    "verify_resumable",
+    "subset_count",
+    "estimate_seconds",
+    "tensor_bytes",
+]
 
 _BATCH = 1 << 18
 
@@ -81,6 +98,7 @@ class VerifyReport:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     secrecy: SecrecyReport | None = None
+    certificate: dict | None = field(default=None, repr=False)  # mode "certificate"
 
     @property
     def rate(self) -> float:
@@ -88,6 +106,7 @@ class VerifyReport:
 
     def to_json(self) -> str:
         d = asdict(self)
+        d.pop("certificate")  # large; written apart with `ffcc verify --certificate FILE`
         d["subsets_per_second"] = round(self.rate) if math.isfinite(self.rate) else None
         return json.dumps(d)
 
@@ -106,9 +125,19 @@ class VerifyReport:
                 f"shard of ranks [{self.ranks[0]:,}, {self.ranks[1]:,}) of {self.total:,}: "
                 f"checked {self.checked:,} subsets"
             )
+        elif self.mode == "certificate":
+            N = self.certificate["degree"] if self.certificate else "?"
+            lines.append(
+                f"certificate: evaluation code of degree N = {N} at distinct nodes, "
+                f"R = {self.R} >= N + 1; none of the {_count(self.total)} subsets enumerated"
+            )
         else:
             lines.append(f"checked {self.checked:,} of {self.total:,} {self.R}-subsets")
-        if self.holds is True:
+        if self.holds is True and self.mode == "certificate":
+            lines.append(
+                f"HOLDS (certificate): every {self.R}-subset of the {self.w} workers decodes"
+            )
+        elif self.holds is True:
             lines.append(f"HOLDS: every {self.R}-subset of the {self.w} workers decodes")
         elif self.holds is False:
             lines.append(
@@ -126,7 +155,10 @@ class VerifyReport:
         if self.secrecy is not None:
             lines.append(self.secrecy.summary())
         lines.extend(self.notes)
-        lines.append(f"{self.seconds:.3f} s, {self.rate:,.0f} subsets/s")
+        if self.mode == "certificate":
+            lines.append(f"{self.seconds:.3f} s")
+        else:
+            lines.append(f"{self.seconds:.3f} s, {self.rate:,.0f} subsets/s")
         return "\n".join(lines)
 
     @property
@@ -135,6 +167,14 @@ class VerifyReport:
         if self.secrecy is not None and self.secrecy.secure is False:
             return False
         return self.holds
+
+
+def _count(n: int) -> str:
+    """A subset count for people: 2,035,800 or 2.71 x 10^583 (exact ints, no float)."""
+    if n < 10**15:
+        return f"{n:,}"
+    digits = str(n)
+    return f"{digits[0]}.{digits[1:3]} x 10^{len(digits) - 1}"
 
 
 @dataclass(frozen=True)
@@ -174,6 +214,47 @@ def _prepare_rows(scheme: Scheme) -> Prepared:
     return Prepared(np.ascontiguousarray(Gp), D - t, scheme.p, ())
 
 
+def subset_count(scheme: Scheme, R: int | None = None) -> int:
+    """C(w, R): the subsets an exhaustive :func:`verify` checks (R defaults to w - s - 2b).
+
+    >>> from ffcc.codes import build
+    >>> subset_count(build("matdot", m=3, s=2))  # w = 2m - 1 + s = 7 workers, R = 5
+    21
+    """
+    R = scheme.R if R is None else int(R)
+    if not 1 <= R <= scheme.w:
+        raise InputError(f"subset size R = {R} must lie in [1, w = {scheme.w}]")
+    return math.comb(scheme.w, R)
+
+
+def tensor_bytes(scheme: Scheme) -> int:
+    """Bytes :func:`prepare` allocates: the w x prod(basis) worker tensors (int64) and
+    their temporaries, about four copies. Check it before verifying a large scheme."""
+    return 4 * 8 * scheme.w * math.prod(scheme.basis)
+
+
+def estimate_seconds(scheme: Scheme, R: int | None = None, *, probe: float = 0.05):
+    """(count, seconds): :func:`subset_count` and the time an exhaustive walk would take
+    at the rate measured on its first subsets (for about ``probe`` seconds)."""
+    count = subset_count(scheme, R)
+    R = scheme.R if R is None else int(R)
+    prep = prepare(scheme)
+    rep = VerifyReport("", scheme.p, scheme.w, R, 0, 0, "shard", count, 0, 0, None)
+    _run_walk(prep, R, scheme.w, 0, min(count, 2), True, False, rep, "")  # compile, warm up
+    n, elapsed = 16, 0.0
+    while True:
+        n = min(n, count)
+        t = time.perf_counter()
+        _run_walk(prep, R, scheme.w, 0, n, True, False, rep, "")
+        elapsed = time.perf_counter() - t
+        if n >= count or elapsed >= probe:
+            break
+        n *= 8 if elapsed < probe / 20 else 2
+    if count.bit_length() > 1000:  # beyond a float; any budget refuses it anyway
+        return count, math.inf
+    return count, count * elapsed / max(n, 1)
+
+
 def _witness(scheme: Scheme, subset) -> int | None:
     missing = scheme.missing_targets(subset)
     return missing[0] if missing else None
@@ -191,6 +272,8 @@ def verify(
     secrecy: int | None = None,
     seed=0,
     progress: bool | None = None,
+    certificate: bool | str = False,
+    mds: bool = True,
 ) -> VerifyReport:
     """Check that every R-subset of the scheme's workers decodes every target.
 
@@ -209,40 +292,58 @@ def verify(
     secrecy:
         Also check X-security (:func:`verify_secrecy`) for X = ``secrecy``; by default the
         scheme's own claim ``scheme.secrecy`` (0: not checked; a shard does not check it).
+    certificate:
+        Try to prove the claim without enumeration first (:mod:`ffcc._certificate`):
+        True always, False never (the default: callers that report subset counts keep
+        them), a certificate dict issued before (re-checked by :func:`check_certificate`
+        before it counts), "auto" when an exhaustive run has more than ``CERTIFY_ABOVE`` subsets
+        (what ``ffcc verify`` does). A certificate is only issued for a scheme that holds;
+        when none applies the subsets are enumerated.
+    mds:
+        Use the minors fast path (:func:`ffcc._subsets.mds_zero_minors`) when R equals the
+        dimension of the workers' span; same verdict, count and first failure as the walk.
     """
     R = scheme.R if R is None else int(R)
     w = scheme.w
     if not 1 <= R <= w:
-        raise ValueError(f"subset size R = {R} must lie in [1, w = {w}]")
+        raise InputError(f"subset size R = {R} must lie in [1, w = {w}]")
     total = math.comb(w, R)
-    prep = prepare(scheme)
     t0 = time.perf_counter()
     rep = VerifyReport(
         scheme.name, scheme.p, w, R, scheme.stragglers, scheme.byzantine,
         "exhaustive", total, 0, 0, None,
     )  # fmt: skip
-    if sample is not None:
+    certified = (
+        scheme.outputs is None  # a certificate speaks of one product per worker
+        and _wants_certificate(certificate, total, sample, ranks, shard, count_failures)
+        and _certify_into(scheme, R, rep, certificate)  # before prepare(): a w x prod(basis) rref
+    )
+    prep = None if certified else prepare(scheme)
+    if certified:
+        pass
+    elif sample is not None:
         rep.mode = "sampled"
         _run_sample(prep, R, w, int(sample), seed, rep)
     else:
         if shard is not None:
             i, n = shard
             if not 0 <= i < n:
-                raise ValueError(f"shard index {i} must lie in [0, {n})")
+                raise InputError(f"shard index {i} must lie in [0, {n})")
             ranks = (total * i // n, total * (i + 1) // n)
         start, stop = (0, total) if ranks is None else (int(ranks[0]), int(ranks[1]))
         if not 0 <= start <= stop <= total:
-            raise ValueError(f"rank range [{start}, {stop}) must lie within [0, {total}]")
+            raise InputError(f"rank range [{start}, {stop}) must lie within [0, {total}]")
         if ranks is not None:
             rep.mode = "shard"
             rep.ranks = [start, stop]
-        _run_walk(prep, R, w, start, stop, count_failures, progress, rep, scheme.name)
+        if not (mds and _run_mds(prep, R, w, start, stop, total, count_failures, rep)):
+            _run_walk(prep, R, w, start, stop, count_failures, progress, rep, scheme.name)
     if rep.failed:
         rep.holds = False
         rep.witness_target = _witness(scheme, rep.first_failure)
     elif rep.mode == "exhaustive":
         rep.holds = True
-    if prep.outside:
+    if prep is not None and prep.outside:
         rep.notes.append(f"targets {list(prep.outside)} lie outside the span of all workers")
     if threshold:
         rep.recovery_threshold = recovery_threshold(scheme, prep=prep, progress=progress)
@@ -256,7 +357,37 @@ def verify(
     return rep
 
 
+CERTIFY_ABOVE = 100_000  # subsets; below this, enumerating is about as fast as proving
+
+
+def _wants_certificate(certificate, total, sample, ranks, shard, count_failures) -> bool:
+    if certificate is False or sample is not None or ranks is not None or shard is not None:
+        return False
+    if isinstance(certificate, dict):  # issued already (ffcc verify): use it
+        return True
+    if certificate == "auto":
+        return total > CERTIFY_ABOVE and not count_failures
+    return True
+
+
+def _certify_into(scheme, R, rep, certificate=None) -> bool:
+    """Fill ``rep`` from a certificate if one applies; False otherwise."""
+    from ._certificate import certify
+
+    if isinstance(certificate, dict):  # issued elsewhere: re-checked independently first
+        check_certificate(scheme, certificate, R)
+        cert = certificate
+    else:
+        cert = certify(scheme, R)
+    if cert is None:
+        return False
+    rep.mode, rep.holds, rep.certificate = "certificate", True, cert
+    return True
+
+
 def _run_walk(prep, R, w, start, stop, count_failures, progress, rep, label):
+    from . import _subsets  # compiled; imported when a walk runs, not with ffcc
+
     need = prep.G.shape[1] - prep.tstart
     if prep.outside or (R < need and prep.starts is None):
         # fewer rows than the target space's dimension can never decode: every subset fails
@@ -288,12 +419,58 @@ def _run_walk(prep, R, w, start, stop, count_failures, progress, rep, label):
                 break
 
 
+_MDS_MAX_LEVEL = 1 << 25  # entries of one level of minors (256 MB)
+_MDS_MAX_ZERO = 1 << 20  # vanishing minors kept; more and the walk takes over
+
+
+def _run_mds(prep, R, w, start, stop, total, count_failures, rep) -> bool:
+    """Every R-subset when R = D: a subset spans everything iff its minor is non-zero.
+
+    Subsets with a vanishing minor are then checked one by one (when the targets are a
+    proper subspace they may still decode). False when the path does not apply."""
+    from . import _subsets
+    from .field import PrimeField
+
+    G, D = prep.G, prep.G.shape[1]
+    if prep.starts is not None:  # rows are products, not workers
+        return False
+    if prep.outside or R != D or w > 62 or (start, stop) != (0, total) or total == 0:
+        return False
+    if _subsets.mds_level_sizes(w - D, D) > _MDS_MAX_LEVEL:
+        return False
+    F = PrimeField(prep.p)
+    _, info = F.rref(np.ascontiguousarray(G.T))  # D independent rows: an information set
+    rest = np.setdiff1d(np.arange(w), info)
+    P = F.matmul(G[rest], F.inverse(G[info])) if rest.size else np.zeros((0, D), np.int64)
+    nzero, masks, _ = _subsets.mds_zero_minors(
+        np.ascontiguousarray(P), prep.p, info.astype(np.int64), rest.astype(np.int64),
+        _MDS_MAX_ZERO,
+    )  # fmt: skip
+    if nzero > masks.size:
+        return False
+    bits = (masks[:, None] >> np.arange(w)) & 1
+    subsets = np.nonzero(bits)[1].reshape(-1, R).astype(np.int64)
+    if subsets.size and prep.tstart > 0:  # targets a proper subspace: check those subsets
+        subsets = subsets[~_subsets.check_list(G, prep.p, prep.tstart, subsets)]
+    nfail = subsets.shape[0]
+    rep.checked, rep.failed = total, nfail
+    if nfail:
+        first = subsets[np.lexsort(subsets.T[::-1])[0]]
+        rep.first_failure = first.tolist()
+        if not count_failures:  # what the walk reports: it stops at the first failure
+            rep.checked, rep.failed = _subsets.rank_of(first.tolist(), w) + 1, 1
+    return True
+
+
 def _run_sample(prep, R, w, n, seed, rep):
+    from . import _subsets
+
     rng = np.random.default_rng(seed)
     need = prep.G.shape[1] - prep.tstart
     done = 0
+    batch = max(1, min(_BATCH, (1 << 24) // w))  # rng.random((m, w)) stays near 128 MiB
     while done < n:
-        m = min(_BATCH, n - done)
+        m = min(batch, n - done)
         subsets = np.sort(np.argsort(rng.random((m, w)), axis=1)[:, :R], axis=1)
         if prep.outside or (R < need and prep.starts is None):
             ok = np.zeros(m, dtype=bool)
@@ -307,6 +484,14 @@ def _run_sample(prep, R, w, n, seed, rep):
         rep.failed += int(bad.size)
         rep.checked += m
         done += m
+
+
+def check_certificate(scheme: Scheme, cert: dict, R: int | None = None) -> bool:
+    """Re-check a certificate written by ``ffcc verify --certificate``; True, or
+    :class:`ffcc._certificate.CertificateError` naming the first false claim."""
+    from ._certificate import check_certificate as check
+
+    return check(scheme, cert, R)
 
 
 def recovery_threshold(scheme: Scheme, *, prep=None, progress=None) -> int | None:
@@ -467,4 +652,78 @@ def merge(reports: list[VerifyReport]) -> VerifyReport:
         out.mode = "shard"
         out.ranks = [0, pos]
         out.notes.append(f"shards cover only ranks [0, {pos}) of {base.total}")
+    return out
+
+
+def _verify_shard(args) -> dict:
+    scheme, R, i, n = args
+    rep = verify(scheme, R, shard=(i, n), progress=False)
+    d = asdict(rep)
+    d.pop("certificate")
+    return d
+
+
+def verify_resumable(
+    scheme: Scheme, ledger, *, shards: int = 64, R: int | None = None, mapper=map
+) -> VerifyReport:
+    """Exhaustive verification in ``shards`` rank ranges, with a ledger that survives a kill.
+
+    Every finished shard is appended to the ledger file (JSON lines, flushed and fsync'ed)
+    before the next one is used; running again with the same ledger skips the shards it
+    records, so a killed run resumes where it stopped. The first line pins the scheme
+    (its SHA-256), R and the shard count: a ledger made for anything else is refused.
+    ``mapper(fn, items)`` runs the shards, e.g. ``executor.map`` of a process pool or a
+    Dask ``client.map`` wrapped to yield results; results are recorded as they arrive.
+    Scheduling stops after a shard that fails.
+    """
+    import os
+    from pathlib import Path
+
+    from ._certificate import scheme_digest
+    from ._errors import InputError
+    from ._json import parse_json
+
+    R = scheme.R if R is None else int(R)
+    if shards < 1:
+        raise InputError(f"shards = {shards} must be at least 1")
+    shards = min(int(shards), max(1, math.comb(scheme.w, R)))  # no empty shards
+    head = {"format": "ffcc-verify-ledger/1", "sha256": scheme_digest(scheme), "R": R,
+            "shards": int(shards), "total": math.comb(scheme.w, R)}  # fmt: skip
+    path = Path(ledger)
+    done: dict[int, dict] = {}
+    if path.exists() and path.stat().st_size:
+        lines = path.read_text().splitlines()
+        got = parse_json(lines[0], f"ledger {path}")
+        if got != head:
+            raise InputError(
+                f"ledger {path} was made for another scheme, R or shard count ({got}); "
+                "use a new ledger file"
+            )
+        for k, line in enumerate(lines[1:], 2):
+            try:
+                entry = parse_json(line, f"ledger {path} line {k}")
+            except InputError:
+                break  # a line cut short by the kill: that shard runs again
+            done[int(entry["shard"])] = entry["report"]
+    else:
+        path.write_text(json.dumps(head) + "\n")
+    todo = [i for i in range(shards) if i not in done]
+    total = head["total"]
+    starts = {(total * i // shards, total * (i + 1) // shards): i for i in todo}
+    failed = any(d["failed"] for d in done.values())
+    if todo and not failed:
+        with path.open("a") as fh:
+            for d in mapper(_verify_shard, [(scheme, R, i, shards) for i in todo]):
+                i = starts[d["ranks"][0], d["ranks"][1]]
+                done[i] = d
+                fh.write(json.dumps({"shard": i, "report": d}) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+                if d["failed"]:
+                    break
+    reports = [VerifyReport(**d) for _, d in sorted(done.items())]
+    out = merge(reports)
+    out.notes.append(f"ledger {path}: {len(done)} of {shards} shards done")
+    if out.holds is None and out.mode == "shard":
+        out.notes.append("run again with the same ledger to resume")
     return out

@@ -40,8 +40,12 @@ _MODULES = (
     "c10_threem",
     "c11_byzantine",
     "c12_sparse_two_stage",
+    "c13_remark_theorem2",
+    "c14_byzantine_locality",
+    "c15_epsilon_valid",
+    "c16_optimal_2k1",
     "c17_secure_matdot",
-    "c20_figure2_below",
+    "c18_figure2_below",
 )
 CLAIMS = [importlib.import_module(f"{__name__}.{name}") for name in _MODULES]
 
@@ -87,29 +91,12 @@ def run_all(
 
 
 def table(results: list[Result]) -> str:
-    """A Markdown table: claim, where in the paper, method, parameters covered, verdict,
-    negative control, time."""
-    head = ["claim", "where in the paper", "method", "parameters covered", "verdict"]
-    head += ["neg.", "time"]
-    rows = [head, ["---"] * len(head)]
-    for r in results:
-        rows.append(
-            [
-                f"{r.id} {r.claim.title}",
-                r.claim.where,
-                r.claim.method,
-                r.covered,
-                f"**{r.verdict}**" if r.verdict != "holds" else r.verdict,
-                "rejected" if r.negative_rejected else "NOT REJECTED",
-                f"{r.seconds:.1f} s",
-            ]
-        )
-    total = sum(r.seconds for r in results)
-    lines = ["| " + " | ".join(row) + " |" for row in rows]
-    mode = "quick" if results and results[0].quick else "full"
-    lines.append("")
-    lines.append(f"{len(results)} claims, {mode} mode, {total:.1f} s in all")
-    return "\n".join(lines)
+    """A Markdown table (claim, where in the paper, method, what is symbolic, parameters
+    covered, verdict, negative control, time) and the computed findings -- the README's
+    claims block (``proofs._readme.render``)."""
+    from ._readme import render
+
+    return render([r.to_dict() for r in results])
 
 
 def to_json(results: list[Result]) -> str:

@@ -275,6 +275,35 @@ def one_dependency_code(coeffs: Sequence[int], betas=None, p: int = P) -> Code:
     return Code("one-dependency", polys, targets, 2 * (k - 2), p)
 
 
+# ----------------------------------------------------------------------------- the catalog
+
+
+def catalog_agrees(name: str, params: dict, own: Scheme) -> str | None:
+    """None when the catalog's construction ``name`` verifies like ``own`` (the proof's
+    independent code with the same workers and s): same worker count, same verdict, same
+    smallest R (computed exhaustively), and the numeric scheme is its symbolic form
+    (``ffcc.codes.symbolic_form``) at its nodes. Otherwise what differs."""
+    from ffcc import codes
+    from ffcc.verify import recovery_threshold, verify
+
+    S = codes.build(name, **params)
+    if S.w != own.w:
+        return f"{name} {params}: {S.w} workers, the independent code {own.w}"
+    entry = codes.CATALOG[name]
+    promised = entry.workers(**{**entry.defaults, **params})
+    if promised != S.w:
+        return f"{name} {params}: the catalog's formula promises {promised} workers, built {S.w}"
+    mine, theirs = verify(own).holds, verify(S).holds
+    if mine != theirs:
+        return f"{name} {params}: verdict {theirs}, the independent code {mine}"
+    rm, rt = recovery_threshold(own), recovery_threshold(S)
+    if rm != rt:
+        return f"{name} {params}: smallest R {rt}, the independent code {rm}"
+    if not codes.symbolic_form(name, **params).check(S):
+        return f"{name} {params}: the numeric scheme is not its symbolic form at its nodes"
+    return None
+
+
 # ----------------------------------------------------------------------------- groups
 
 
@@ -313,6 +342,11 @@ def plan_scheme(P, candidate=None, p: int = P) -> Scheme:
     """The scheme of a :func:`ffcc.plan.plan` candidate (default: the chosen one), every
     group built here from its construction name with the planner's worker count."""
     cand = P.chosen if candidate is None else candidate
+    return groups_scheme(plan_parts(P, cand, p), P.stragglers, P.byzantine, p, name=cand.name)
+
+
+def plan_parts(P, cand, p: int = P) -> list[tuple[Code, int]]:
+    """(independent code, the planner's worker count) for every group of a candidate."""
     parts = []
     for g in cand.groups:
         pairs = P.group_pairs(g)
@@ -322,7 +356,7 @@ def plan_scheme(P, candidate=None, p: int = P) -> Scheme:
             parts += [(group_code([x], "replication", p), each) for x in pairs]
         else:
             parts.append((group_code(pairs, g.construction, p), g.workers))
-    return groups_scheme(parts, P.stragglers, P.byzantine, p, name=cand.name)
+    return parts
 
 
 # ----------------------------------------------------------------------------- graphs

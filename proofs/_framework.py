@@ -33,7 +33,8 @@ class Claim:
     exact mathematical statement the code checks; ``method`` is one or more of symbolic /
     exhaustive / exact-probability / statistical; ``params_quick`` and ``params_full`` say
     which parameters each mode covers. ``expected`` is the verdict this code base expects
-    (a change makes ``tests/test_claims.py`` fail).
+    (a change makes ``tests/test_claims.py`` fail). ``symbolic`` names exactly the quantities
+    the symbolic part treats as symbols (and for which fixed parameters), or ``"none"``.
     """
 
     id: str
@@ -46,6 +47,7 @@ class Claim:
     params_full: str
     negative: str
     expected: str = "holds"
+    symbolic: str = "none"
 
     def covered(self, quick: bool) -> str:
         """The parameter ranges one mode checks."""

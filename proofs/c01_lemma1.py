@@ -18,17 +18,26 @@ Checked:
    y = \|B_\iota\|`), :math:`k(\text{bound} - \mathbb E\|\cdot\|^2) = \sum_{\iota<\iota'}
    (x_\iota y_{\iota'} - x_{\iota'} y_\iota)^2 + C^2` for scalar blocks, a sum of squares
    (for matrix blocks :math:`\|A_\iota B_\iota\| \le \|A_\iota\|\|B_\iota\|` reduces to it);
-3. *exhaustive* (exact ``Fraction``): on integer grids whose blocks have integer Frobenius
-   norms, every outcome of every :math:`k_{ij}` draws is enumerated; the exact mean equals
-   :math:`C_{ij}`, the exact mean squared error equals ``ffcc.sketch.expected_sq_error`` and
-   is at most ``ffcc.sketch.lemma1_bound``.
+3. *exhaustive*, on **the library's estimator**: ``ffcc.sketch.grid_crmm`` is run on every
+   sampling outcome (every ordered draw of each output block, through a generator that
+   returns prescribed draws and records the probabilities it is asked to draw with) on
+   integer grids whose blocks have integer Frobenius norms; the exact mean of
+   ``GridSketch.estimate`` equals :math:`C_{ij}` and its exact mean squared error equals the
+   rational one (own enumeration with ``Fraction``), ``ffcc.sketch.expected_sq_error`` and is
+   at most ``ffcc.sketch.lemma1_bound`` (float64 estimate: agreement to 1e-9 of the terms);
+   the probabilities drawn with are the norm-proportional ones;
+4. *statistical*: the average of many seeded ``grid_crmm`` sketches is within
+   :math:`100\,\mathbb E/\text{runs}` of C in squared Frobenius norm (Markov: a false
+   alarm has probability at most 1%).
 
-Negative control: the estimator without the :math:`1/p` weights must be found biased, and
-the bound divided by :math:`k_{ij}` once more (:math:`/k^2`) must be violated.
+Negative control, through the same code: ``GridSketch.estimate`` on the sketch with the
+:math:`1/p` weights removed must be found biased (exhaustively and statistically), and the
+bound divided by :math:`k_{ij}` once more (:math:`/k^2`) must be violated.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import random
@@ -37,7 +46,8 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from ffcc.sketch import expected_sq_error, grid_crmm, lemma1_bound
+from ffcc import sketch
+from ffcc.sketch import lemma1_bound
 
 from ._framework import Check, Claim, Result, timer
 
@@ -49,12 +59,17 @@ CLAIM = Claim(
     "p_iota ∝ ||A_i,iota||_F ||B_iota,j||_F (and the estimator is unbiased)",
     statement="E Ĉ = C and E||Ĉ-C||² = (Σ||A_ι B_ι||²/p_ι - ||C||²)/k identically in "
     "symbolic blocks and probabilities; bound - E = (Σ_{ι<ι'}(x_ι y_ι' - x_ι' y_ι)² + C²)/k "
-    "for norm-proportional p; exact enumeration of all draws on integer grids",
-    method="symbolic + exhaustive (exact rationals)",
-    params_quick="symbolic q<=3, k<=2 (scalar), q=k=2 (2x2); grids m=n=2, q<=3, k<=2",
-    params_full="symbolic q<=3, k<=3 (scalar), q=k=2 (2x2), SOS q<=4; grids m=n=2, q<=3, "
-    "k<=4, 6 seeds",
-    negative="estimator without 1/p weights (biased); bound /k_ij^2",
+    "for norm-proportional p; ffcc.sketch.grid_crmm run on every sampling outcome of "
+    "integer grids (exact mean = C, exact E = sketch.expected_sq_error <= bound); seeded "
+    "average of grid_crmm sketches",
+    method="symbolic + exhaustive (library estimator, every outcome) + statistical",
+    params_quick="symbolic in the blocks' entries and p for q<=3, k<=2 (scalar), q=k=2 "
+    "(2x2); grid_crmm m=n=2, q<=3, k<=2, 2 seeds; 800 sketches",
+    params_full="symbolic in the blocks' entries and p for q<=3, k<=3 (scalar), q=k=2 (2x2), "
+    "SOS q<=4; grid_crmm m=n=2, q<=3, k<=3, 6 seeds; 20000 sketches",
+    negative="grid_crmm's estimate without the 1/p weights (biased); bound /k_ij^2",
+    symbolic="block entries and probabilities p, per fixed (q, k) listed; norms x, y in "
+    "the SOS identity, per fixed q",
 )
 
 
@@ -172,6 +187,130 @@ def _grid_instances(seeds, qs, m: int = 2, n: int = 2):
     yield "tight", 2, [[np.array([[1]]), np.array([[1]])]], [[np.array([[1]])], [np.array([[-1]])]]
 
 
+# ----------------------------------------------------------------------------- the library
+
+
+class _ScriptedDraws(np.random.Generator):
+    """A ``numpy.random.Generator`` whose ``choice`` returns prescribed draws, one list per
+    call in call order, and records the probabilities it was asked to draw with -- so that
+    ``ffcc.sketch.grid_crmm`` can be run on every sampling outcome."""
+
+    def __init__(self, draws):
+        super().__init__(np.random.PCG64(0))
+        self.draws = [list(d) for d in draws]
+        self.asked: list[np.ndarray] = []
+
+    def choice(self, a, size=None, replace=True, p=None, **kw):
+        self.asked.append(np.array(p, dtype=float))
+        return np.array(self.draws[len(self.asked) - 1], dtype=np.int64)
+
+
+def _unweighted(sk):
+    """The same sketch with the 1/p weights removed (count / k only): the negative control
+    runs the library's own ``GridSketch.estimate`` on it."""
+    w = {b: {t: c / int(sk.k[b]) for t, c in cnt.items()} for b, cnt in sk.multiplicities.items()}
+    return dataclasses.replace(sk, weights=w)
+
+
+def library_moments(A, B, m: int, n: int, q: int, k: int, estimator=None):
+    """Exact mean and mean squared error of the estimate of ``ffcc.sketch.grid_crmm``, block
+    by block, by running it on every ordered draw (q^k per block, the other blocks' draws
+    fixed: a block's estimate depends on its own draws only, which is checked) and weighting
+    each outcome with the probabilities ``grid_crmm`` passed to ``Generator.choice``.
+
+    Returns ``(mean, mse, asked)``: ``L x M`` mean, ``m x n`` MSE (floats: the estimate is
+    float64) and the probabilities asked for, per block. ``estimator(sk)`` defaults to
+    ``sk.estimate()``."""
+    est_of = estimator or (lambda sk: sk.estimate())
+    C = np.asarray(A, dtype=float) @ np.asarray(B, dtype=float)
+    Lb, Mb = C.shape[0] // m, C.shape[1] // n
+    mean = np.zeros_like(C)
+    mse = np.zeros((m, n))
+    asked = {}
+    base = [[0] * k for _ in range(m * n)]
+    ref = est_of(sketch.grid_crmm(A, B, m, n, q, k, rng=_ScriptedDraws(base)))
+    for b in range(m * n):
+        i, j = divmod(b, n)
+        rows, cols = slice(i * Lb, (i + 1) * Lb), slice(j * Mb, (j + 1) * Mb)
+        for draw in itertools.product(range(q), repeat=k):
+            draws = [list(d) for d in base]
+            draws[b] = list(draw)
+            gen = _ScriptedDraws(draws)
+            est = est_of(sketch.grid_crmm(A, B, m, n, q, k, rng=gen))
+            p = gen.asked[b]
+            asked[(i, j)] = p
+            prob = math.prod(float(p[t]) for t in draw)
+            blk = est[rows, cols]
+            mean[rows, cols] += prob * blk
+            mse[i, j] += prob * float(((blk - C[rows, cols]) ** 2).sum())
+            other = np.ones(C.shape, dtype=bool)
+            other[rows, cols] = False
+            if not np.array_equal(est[other], ref[other]):
+                raise AssertionError("a block's estimate depends on another block's draws")
+    return mean, mse, asked
+
+
+def _library_exhaustive(seeds, ks, estimator=None):
+    """Yield one dict per (instance, output block, k): the library's exact moments next to
+    the exact rational ones."""
+    for seed, q, A, B in _grid_instances(seeds, (2, 3)):
+        m, n = len(A), len(B[0])
+        Af, Bf = np.block(A).astype(float), np.block(B).astype(float)
+        C = Af @ Bf
+        Lb, Mb = C.shape[0] // m, C.shape[1] // n
+        for k in ks:
+            mean, mse, asked = library_moments(Af, Bf, m, n, q, k, estimator)
+            for i in range(m):
+                for j in range(n):
+                    Ab = [A[i][t] for t in range(q)]
+                    Bb = [B[t][j] for t in range(q)]
+                    _, p, _, exact_mse = _exact_block(Ab, Bb, k)
+                    blk = (slice(i * Lb, (i + 1) * Lb), slice(j * Mb, (j + 1) * Mb))
+                    yield {
+                        "where": f"seed {seed}, q={q}, block ({i},{j}), k={k}",
+                        "k": k,
+                        "C": C[blk],
+                        "mean": mean[blk],
+                        "mse": float(mse[i, j]),
+                        "exact_mse": exact_mse,
+                        "library_formula": sketch.expected_sq_error(Ab, Bb, p, k),
+                        "bound": lemma1_bound(Ab, Bb, k),
+                        "p": p,
+                        "asked": asked[(i, j)],
+                    }
+
+
+def _close(x, y, scale) -> bool:
+    """Equal up to float64 rounding of the library's estimate: 1e-9 relative to the size of
+    the terms summed (the estimate is a float; the exact values are rationals)."""
+    return bool(np.all(np.abs(np.asarray(x, float) - np.asarray(y, float)) <= 1e-9 * scale))
+
+
+def _statistical(runs: int, seed: int, estimator=None):
+    """Average of ``runs`` library sketches vs C. E||avg - C||^2 = sum_ij E_ij / runs exactly
+    (independent runs), so by Markov's inequality ||avg - C||^2 > 100 E/runs has probability
+    <= 1%; the seed is fixed. Returns (||avg - C||^2, the 100 E/runs tolerance)."""
+    est_of = estimator or (lambda sk: sk.estimate())
+    rng = random.Random(11)
+    pool = _nice_blocks()
+    A = np.block([[pool[rng.randrange(len(pool))] for _ in range(3)] for _ in range(2)])
+    B = np.block([[pool[rng.randrange(len(pool))] for _ in range(2)] for _ in range(3)])
+    A, B = A.astype(float), B.astype(float)
+    gen = np.random.default_rng(seed)
+    acc = np.zeros((A.shape[0], B.shape[1]))
+    for _ in range(runs):
+        sk = sketch.grid_crmm(A, B, 2, 2, 3, 2, rng=gen)
+        acc += est_of(sk)
+    E = 0.0
+    for i in range(2):
+        for j in range(2):
+            Ab = [A[2 * i : 2 * i + 2, 2 * t : 2 * t + 2].astype(np.int64) for t in range(3)]
+            Bb = [B[2 * t : 2 * t + 2, 2 * j : 2 * j + 2].astype(np.int64) for t in range(3)]
+            E += float(_exact_block(Ab, Bb, 2)[3])
+    err = float(((acc / runs - A @ B) ** 2).sum())
+    return err, 100 * E / runs
+
+
 def run(quick: bool = True) -> Result:
     with timer() as tm:
         details = []
@@ -188,55 +327,58 @@ def run(quick: bool = True) -> Result:
             sym.require(_symbolic_sos(q), f"bound - E is not the sum of squares, q={q}")
         details.append(f"symbolic identities ({len(cases)} block cases, SOS): {sym.summary()}")
 
+        # the library's estimator on every sampling outcome, against the exact rationals
         ex = Check()
         neg_bias = Check()
         neg_k2 = Check()
         seeds = range(2) if quick else range(6)
-        ks = (1, 2) if quick else (1, 2, 3, 4)
+        ks = (1, 2) if quick else (1, 2, 3)
         n_blocks = 0
-        worst = Fraction(0)
-        for seed, q, A, B in _grid_instances(seeds, (2, 3)):
-            m, n = len(A), len(B[0])
-            for i in range(m):
-                for j in range(n):
-                    Ab = [A[i][t] for t in range(q)]
-                    Bb = [B[t][j] for t in range(q)]
-                    for k in ks:
-                        n_blocks += 1
-                        C, p, mean, mse = _exact_block(Ab, Bb, k)
-                        bound = lemma1_bound(Ab, Bb, k)
-                        where = f"seed {seed}, q={q}, block ({i},{j}), k={k}"
-                        ex.require(bool((mean == C).all()), f"biased at {where}")
-                        lib = expected_sq_error(Ab, Bb, p, k)
-                        ex.require(mse == lib, f"E||.||^2 = {mse} but the library says {lib}")
-                        ex.require(mse <= bound, f"E||.||^2 = {mse} > bound {bound} at {where}")
-                        worst = max(worst, mse / bound if bound else Fraction(0))
-                        _, _, mean0, _ = _exact_block(Ab, Bb, k, weighted=False)
-                        neg_bias.require(bool((mean0 == C).all()), where)
-                        neg_k2.require(mse <= bound / k, where)
+        worst = 0.0
+        for c in _library_exhaustive(seeds, ks):
+            n_blocks += 1
+            where, bound, mse = c["where"], float(c["bound"]), c["mse"]
+            scale = float(np.abs(c["C"]).max()) + bound + 1.0
+            p = [float(x) for x in c["p"]]
+            ex.require(
+                _close(c["asked"], p, 1.0), f"grid_crmm samples with {c['asked']} at {where}"
+            )
+            ex.require(_close(c["mean"], c["C"], scale), f"grid_crmm is biased at {where}")
+            ex.require(
+                _close(mse, c["exact_mse"], scale),
+                f"E = {mse} != {c['exact_mse']}, {where}",
+            )
+            ex.require(mse <= bound * (1 + 1e-12), f"E||.||^2 = {mse} > bound {bound} at {where}")
+            ex.require(
+                c["library_formula"] == c["exact_mse"],
+                f"sketch.expected_sq_error = {c['library_formula']} != {c['exact_mse']} at {where}",
+            )
+            worst = max(worst, mse / bound if bound else 0.0)
+            neg_k2.require(mse <= bound / c["k"] * (1 + 1e-12), where)
+        for c in _library_exhaustive(seeds, ks, lambda sk: _unweighted(sk).estimate()):
+            neg_bias.require(
+                _close(c["mean"], c["C"], float(np.abs(c["C"]).max()) + 1.0), c["where"]
+            )
         details.append(
-            f"exhaustive over all draws, {n_blocks} (instance, block, k) cases: {ex.summary()}; "
-            f"largest E/bound = {float(worst):.3f} (1.000 is the Cauchy-Schwarz-tight case)"
+            f"ffcc.sketch.grid_crmm run on every sampling outcome, {n_blocks} (instance, block, "
+            f"k) cases: {ex.summary()} (exact mean = C_ij, exact E||.||^2 = the rational one = "
+            f"sketch.expected_sq_error <= lemma1_bound; sampled with the norm-proportional p); "
+            f"largest E/bound = {worst:.3f} (1.000 is the Cauchy-Schwarz-tight case)"
         )
-        # the library's sampler uses the same probabilities (floats)
-        rng = random.Random(7)
-        pool = _nice_blocks()
-        Af = np.block([[pool[rng.randrange(len(pool))] for _ in range(3)] for _ in range(2)])
-        Bf = np.block([[pool[rng.randrange(len(pool))] for _ in range(2)] for _ in range(3)])
-        sk = grid_crmm(Af.astype(float), Bf.astype(float), 2, 2, 3, 2, rng=0)
-        lib_ok = True
-        for i in range(2):
-            for j in range(2):
-                Ab = [Af[2 * i : 2 * i + 2, 2 * t : 2 * t + 2] for t in range(3)]
-                Bb = [Bf[2 * t : 2 * t + 2, 2 * j : 2 * j + 2] for t in range(3)]
-                _, p, _, _ = _exact_block(Ab, Bb, 1)
-                lib_ok &= np.allclose(sk.probabilities[i, j], [float(x) for x in p], atol=1e-12)
-        ex.require(lib_ok, "grid_crmm's probabilities differ from the exact ones")
-        details.append(f"grid_crmm sampling probabilities match the exact ones: {lib_ok}")
-        rejected = (not neg_bias.ok) and (not neg_k2.ok)
+        runs = 800 if quick else 20000
+        err, tol = _statistical(runs, seed=5)
+        ex.require(err <= tol, f"statistical: ||avg - C||^2 = {err:.4g} > {tol:.4g}")
+        details.append(
+            f"statistical: average of {runs} grid_crmm sketches (2x2 output blocks, q=3, k=2, "
+            f"seed 5): ||avg - C||_F^2 = {err:.4g} <= 100 E/runs = {tol:.4g} (Markov: a "
+            "false alarm has probability <= 1%)"
+        )
+        nerr, ntol = _statistical(runs, 5, lambda sk: _unweighted(sk).estimate())
+        rejected = (not neg_bias.ok) and (not neg_k2.ok) and nerr > ntol
         neg = (
-            f"unweighted estimator found biased in {neg_bias.failed}/{neg_bias.checked} "
-            f"cases; bound/k_ij^2 violated in {neg_k2.failed}/{neg_k2.checked} cases"
+            f"grid_crmm's estimate without the 1/p weights found biased in {neg_bias.failed}/"
+            f"{neg_bias.checked} cases and by the statistical check ({nerr:.4g} > {ntol:.4g}); "
+            f"bound/k_ij^2 violated in {neg_k2.failed}/{neg_k2.checked} cases"
         )
         holds = sym.ok and ex.ok
     return Result(
@@ -249,5 +391,5 @@ def run(quick: bool = True) -> Result:
         neg,
         rejected,
         tm.seconds,
-        {"worst_ratio": float(worst), "cases": n_blocks},
+        {"worst_ratio": worst, "cases": n_blocks},
     )

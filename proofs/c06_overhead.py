@@ -19,8 +19,9 @@ Checked:
 Boundary (recorded, not part of the claim as read): when r > 0 samples are left over for
 MatDot, the fall is :math:`G(3-s)/(8G + r + s - 1)`, below 1/8 for s = 2.
 
-Negative control: the stronger "at least 1/7" must be refuted by the same comparisons (it
-fails from G = 7 on).
+Negative controls: the stronger "at least 1/7" must be refuted by the same comparisons (it
+fails from G = 7 on); the verified split with one worker fewer in one 8-cycle (s = 2, the
+same verifier) must fail.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import sympy as sp
 from ffcc.plan import plan
 from ffcc.verify import verify
 
-from ._build import plan_scheme
+from ._build import groups_scheme, plan_parts, plan_scheme
 from ._framework import Check, Claim, Result, timer
 
 CLAIM = Claim(
@@ -44,9 +45,10 @@ CLAIM = Claim(
     statement="fall of w - k = (G+1)/(8G+1) >= 1/8 for all G >= 1 (symbolic); plan() on G "
     "disjoint 8-cycles, s=2, reaches it; the split's schemes verified exhaustively",
     method="symbolic + exhaustive",
-    params_quick="symbolic G; plan G=1..8; exhaustive G<=3",
-    params_full="symbolic G; plan G=1..8; exhaustive G<=5",
-    negative="'at least 1/7' instead of 1/8",
+    params_quick="symbolic in G (every G >= 1) and s; plan G=1..8; exhaustive G<=3",
+    params_full="symbolic in G (every G >= 1) and s; plan G=1..8; exhaustive G<=5",
+    negative="'at least 1/7' instead of 1/8; the split with one worker fewer",
+    symbolic="G (every G >= 1), s and the leftover r: symbolic in the claim's own parameters",
 )
 
 
@@ -69,6 +71,7 @@ def run(quick: bool = True) -> Result:
     with timer() as tm:
         details = []
         ck = Check()
+        neg = Check()
         G, s, r = sp.symbols("G s r", positive=True, integer=True)
         fall2 = sp.simplify(_fall(2, G))
         ck.require(sp.simplify(fall2 - (G + 1) / (8 * G + 1)) == 0, f"fall is {fall2}")
@@ -102,6 +105,14 @@ def run(quick: bool = True) -> Result:
                 rep = verify(plan_scheme(P, cand))
                 ck.require(rep.holds, f"G={g}: split scheme fails at {rep.first_failure}")
                 ver.append(f"G={g}: {cand.workers} vs {P.baseline_workers} ({rep.checked} subsets)")
+                # the same split, s = 2, one worker fewer in its first 8-cycle (14 instead of
+                # 15): the 8-cycle's products span all D + 1 = 13 coefficients, so it must fail
+                parts = plan_parts(P, cand)
+                code, w0 = parts[0]
+                fewer_ok = code.span_dimension() == code.D + 1
+                parts[0] = (code, w0 - 1)
+                fewer = verify(groups_scheme(parts, 2, name="split - 1"))
+                neg.require(fewer_ok and not fewer.holds, f"G={g}: 15G - 1 workers decode")
         details.append(
             "plan(), s=2: paper-split fall (G+1)/(8G+1) for G=1..8 = "
             + ", ".join(f"{Fraction(g + 1, 8 * g + 1)}" for g in range(1, 9))
@@ -113,7 +124,7 @@ def run(quick: bool = True) -> Result:
             "in a Figure-2 group"
         )
         neg_sym = not sp.simplify(fall2 - sp.Rational(1, 7)).subs(G, 7).is_nonnegative
-        rejected = neg_fail_at is not None and neg_sym
+        rejected = neg_fail_at is not None and neg_sym and neg.checked > 0 and neg.ok
     return Result(
         CLAIM,
         "holds" if ck.ok else "refuted",
@@ -122,7 +133,8 @@ def run(quick: bool = True) -> Result:
         details,
         None if ck.ok else "; ".join(ck.failures),
         f"'at least 1/7': refuted symbolically (G=7 gives 8/57 < 1/7) and by plan() "
-        f"from G={neg_fail_at}",
+        f"from G={neg_fail_at}; the verified split with one worker fewer (s = 2): "
+        f"{neg.checked - neg.failed} of {neg.checked} fail as they must",
         rejected,
         tm.seconds,
     )

@@ -21,7 +21,7 @@ Reading (stated because the paper is terse):
   all blocks or only the sampled ones -- eq. (3) is read over);
 * *pooled reading*: :math:`k'` i.i.d. draws from the pooled pair distribution
   (block (i, j) uniform, then :math:`\iota`), with :math:`\delta` the smallest pooled pair
-  probability; computed with ``ffcc.structure.prob_u_at_least``;
+  probability; computed with ``ffcc.theorem2.prob_u_at_least``;
 * *literal reading*: :math:`k'` samples **in all**, split as evenly as possible over the
   mn output blocks of Grid CR-MM, with the paper's :math:`\delta` (per block);
 * the proof's ":math:`1/n^{\gamma-1}`" is read as :math:`1/r^{\gamma-1}` (per round, after
@@ -36,8 +36,11 @@ if the bound holds under every reading, *partial* if it holds under the per-bloc
 pooled readings but fails under the literal one, *refuted* if it fails under the
 per-block reading.
 
-Negative control: a bound that is plainly too strong, :math:`1 - v/r^{3\gamma}` (failure
-probability :math:`r^{2\gamma+1}` times smaller), must be refuted by the same comparison.
+Negative control, the smallest change that must fail: the same comparison after
+:math:`k^* = \lceil qv/\min(m,n)\rceil - 1` samples per output block instead of
+:math:`k'` -- the most samples with which some block cannot be drawn v times (row i holds
+:math:`nk` samples for q blocks, column j holds :math:`mk`). The exact probability (own DP,
+and the library's for m = n = 1) must be 0, below every positive bound.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ffcc.structure import prob_u_at_least
+from ffcc import theorem2
 
 from ._framework import Check, Claim, Result, timer
 
@@ -62,12 +65,14 @@ CLAIM = Claim(
     "r = max(1/delta, (m+n)q), ln, after floor(k') samples (a) per output block, (b) pooled "
     "i.i.d. with the pooled delta, (c) in all, split evenly over the output blocks",
     method="exact-probability (+ statistical in full mode)",
-    params_quick="(m,n,q) in {(1,1,2),(1,1,3),(1,2,2),(2,2,2)}, 2 norm profiles, v<=2, "
+    params_quick="numeric (exact rationals) at (m,n,q) in {(1,1,2),(1,1,3),(1,2,2),(2,2,2)}, "
+    "2 norm profiles, v<=2, "
     "gamma in {1.5,2,3} (pooled reading: k'<=50)",
-    params_full="(m,n,q) in {(1,1,2),(1,1,3),(1,1,4),(1,2,2),(1,3,2),(2,2,2),(1,2,3),"
+    params_full="numeric (exact rationals) at (m,n,q) in {(1,1,2),(1,1,3),(1,1,4),(1,2,2),"
+    "(1,3,2),(2,2,2),(1,2,3),"
     "(2,2,3)}, 2 profiles, v<=3, gamma in {1.25,1.5,2,3} (pooled reading: mnq<=8, k'<=100); "
     "Monte Carlo (3,3,2),(2,3,3)",
-    negative="the bound 1 - v/r^(3*gamma)",
+    negative="k* = ceil(qv/min(m,n)) - 1 samples per block instead of k' (P must be 0)",
     expected="partial",
 )
 
@@ -211,6 +216,7 @@ def run(quick: bool = True) -> Result:
         details = []
         ck = Check()
         neg_refuted = []
+        neg_zero = Check()
         grids = [(1, 1, 2), (1, 1, 3), (1, 2, 2), (2, 2, 2)]
         vs, gammas = (1, 2), (1.5, 2.0, 3.0)
         if not quick:
@@ -237,21 +243,33 @@ def run(quick: bool = True) -> Result:
                         if float(P) - bound < min_slack[0]:
                             min_slack = (float(P) - bound, f"{where}, P={float(P):.6g}, "
                                          f"bound={bound:.6g}")  # fmt: skip
-                        strong = 1 - v / r ** (3 * gamma)
-                        if P < strong:
-                            neg_refuted.append(where)
+                        # negative control: the largest per-block sample count at which the
+                        # event is impossible by counting (row i holds n k samples, which must
+                        # cover q blocks v times; column j holds m k)
+                        kstar = -(-q * v // min(m, n)) - 1
+                        Pn = exact_per_block(a, b, kstar, v)
+                        neg_zero.require(Pn == 0, f"{where}: P = {Pn} after {kstar} samples")
+                        if m == n == 1:
+                            lib0 = theorem2.prob_u_at_least(
+                                _pooled_pairs(a, b), kstar, v, method="exact"
+                            ).value
+                            neg_zero.require(lib0 == 0, f"{where}: library P = {lib0} at k*")
+                        if bound > 0 and Pn < bound:
+                            neg_refuted.append(f"{where}: k*={kstar}")
                         if m * n > 1:  # literal reading: k' samples in all, split over blocks
                             Pl = exact_per_block(a, b, _split(k, m, n), v)
                             if Pl < bound:
                                 literal.append((float(Pl) - bound, where, float(Pl), bound))
                         if m == n == 1:  # one block: the pooled reading coincides
                             pairs = _pooled_pairs(a, b)
-                            lib = prob_u_at_least(pairs, k, v, method="exact").value
+                            lib = theorem2.prob_u_at_least(pairs, k, v, method="exact").value
                             consistency.require(lib == P, f"{where}: library {lib} != {P}")
                         # pooled reading (k' i.i.d. draws from the pooled pair distribution)
                         _, rp, kpp, kpool = _parameters(a, b, v, gamma, pooled=True)
                         if kpool <= (50 if quick else 100) and 1 < m * n and m * n * q <= 8:
-                            Pp = prob_u_at_least(_pooled_pairs(a, b), kpool, v, method="exact")
+                            Pp = theorem2.prob_u_at_least(
+                                _pooled_pairs(a, b), kpool, v, method="exact"
+                            )
                             bp = 1 - v / rp ** (gamma - 1)
                             ck.require(
                                 Pp.value >= bp,
@@ -276,7 +294,7 @@ def run(quick: bool = True) -> Result:
             f"samples at every point (largest: {need[1]})"
         )
         details.append(
-            "exact DP equals ffcc.structure.prob_u_at_least where the readings coincide "
+            "exact DP equals ffcc.theorem2.prob_u_at_least where the readings coincide "
             f"(m = n = 1): {consistency.summary()}"
         )
         if not quick:
@@ -322,9 +340,11 @@ def run(quick: bool = True) -> Result:
         CLAIM.covered(quick),
         details,
         cex,
-        f"1 - v/r^(3 gamma) refuted at {len(neg_refuted)} of the grid points"
-        + (f", e.g. {neg_refuted[0]}" if neg_refuted else ""),
-        bool(neg_refuted),
+        f"the bound after k* = ceil(qv/min(m,n)) - 1 samples per block (the most that "
+        f"cannot sample every block v times): exact P = 0 at every point "
+        f"({neg_zero.summary()}), so refuted at {len(neg_refuted)} points where the bound "
+        "is positive" + (f", e.g. {neg_refuted[0]}" if neg_refuted else ""),
+        bool(neg_refuted) and neg_zero.ok,
         tm.seconds,
         {"min_slack": min_slack[0]},
     )

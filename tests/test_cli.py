@@ -83,3 +83,14 @@ def test_binary_file_is_refused_in_one_line(tmp_path, capsys):
     f.write_bytes(b"\x93NUMPY\x01\x00")
     code, out, err = run(capsys, "verify", str(f))
     assert code == 2 and "is not text" in err and err.count("\n") == 1
+
+
+def test_version_prints_the_installed_version(capsys):
+    from importlib.metadata import version
+
+    from ffcc.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0
+    assert capsys.readouterr().out.strip() == f"ffcc {version('ffcc')}"

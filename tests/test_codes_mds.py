@@ -519,3 +519,20 @@ def test_command_line_style_parameters():
     assert S.targets[0] == (((0, 0), 1), ((1, 1), S.p - 2), ((2, 2), 3))
     with pytest.raises(SchemeError, match="integers"):
         build("matdot", m=2, weights="1,x")
+
+
+def test_matdot_defaults_and_bad_m():
+    """Killed surviving mutants (docs/mutation.md): the defaults m = 4, s = 0 and the
+    refusal of every bad m, each condition on its own."""
+    S = matdot()
+    assert (S.basis, S.w, S.stragglers) == ((4, 4), 7, 0)
+    assert matdot_mod.matdot_workers(3) == 5
+    for bad in (0, -1, True, 2.0):
+        with pytest.raises(SchemeError, match="m must be a positive integer"):
+            matdot(bad)
+    S = build("matdot")  # the catalog's defaults: m = 4, s = 1
+    assert (S.basis, S.w, S.stragglers) == ((4, 4), 8, 1)
+    with pytest.raises(
+        SchemeError, match=r"weight 1 is 0 mod 65537; drop that pair instead \(m = 2\)"
+    ):
+        matdot(3, weights=[1, 0, 2])

@@ -330,6 +330,8 @@ def test_08_secure_and_batch(tmp_path, monkeypatch, kernel_path):
     assert r["gasp65537_holds"] is True  # sums of 8 points of 1..16 lie in [36, 100]
     b = r["batch"]
     assert b["unit"] is True and b["split"] is False
+
+
 def test_07_beyond_theorem1(tmp_path, monkeypatch, kernel_path):
     pytest.importorskip("networkx", reason="notebook 7 plans the karate sketch")
     r, out, _ = run_notebook("07_beyond_theorem1.ipynb", tmp_path, monkeypatch, kernel_path)

@@ -20,6 +20,7 @@ from . import polynomial as _polynomial  # noqa: F401
 from . import secure as _secure  # noqa: F401
 from . import threem as _threem  # noqa: F401
 from ._catalog import CATALOG, Construction, build, register
+from ._symbolic import SymbolicForm, symbolic_form
 from .batch import batch_mds, separate_outputs
 from .lagrange import LagrangeScheme
 from .matdot import matdot_workers
@@ -33,6 +34,7 @@ __all__ = [
     "LagrangeScheme",
     "at_roots_of_unity",
     "batch_mds",
+    "SymbolicForm",
     "build",
     "entangled_for_grid",
     "entangled_polynomial",
@@ -47,4 +49,5 @@ __all__ = [
     "secure_matdot",
     "separate_outputs",
     "share",
+    "symbolic_form",
 ]

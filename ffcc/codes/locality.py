@@ -590,8 +590,8 @@ class Theorem1Report:
     bound_threshold: int
     bound_workers: int
     span_dimension: int
-    measured_threshold: int
-    measured_workers: int
+    measured_threshold: int | None  # None: not even all the workers decode
+    measured_workers: int | None
     matdot_workers: int
 
     def to_dict(self) -> dict:
@@ -621,7 +621,7 @@ def theorem1_report(samples, s: int = 0, *, merge: bool = True, p: int = 65537) 
         bound_workers=P["theorem1_workers"],
         span_dimension=P["span_dimension"],
         measured_threshold=Rm,
-        measured_workers=Rm + s,
+        measured_workers=None if Rm is None else Rm + s,
         matdot_workers=P["matdot_workers"],
     )
 

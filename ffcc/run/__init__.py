@@ -54,7 +54,7 @@ from ._faults import (
     TraceReplay,
     parse_model,
 )
-from ._inputs import graph_matrix, load_matrix, random_matrix
+from ._inputs import graph_matrix, load_matrix, random_matrix, save_matrix
 from ._pipeline import Group, run_matmul, run_plan
 from ._realvalued import RealMatDot
 from ._report import RunReport, plot_latency
@@ -111,6 +111,7 @@ __all__ = [
     # verification and inputs
     "verify_dask",
     "load_matrix",
+    "save_matrix",
     "random_matrix",
     "graph_matrix",
     # errors

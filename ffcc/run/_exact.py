@@ -48,9 +48,8 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-import sympy
 
-from ..field import PrimeField, crt
+from ..field import PrimeField, crt, is_prime, prev_prime
 from ..scheme import Scheme
 from ._errors import InputError
 
@@ -80,8 +79,8 @@ _FAST = 1 << 31
 def _primes_below_2_31():
     q = _FAST
     while True:
-        q = sympy.prevprime(q)
-        yield int(q)
+        q = prev_prime(q)
+        yield q
 
 
 def choose_primes(bound: int, primes: Sequence[int] | None = None) -> tuple[int, ...]:
@@ -96,7 +95,7 @@ def choose_primes(bound: int, primes: Sequence[int] | None = None) -> tuple[int,
     need = 2 * bound + 1
     if primes is not None:
         ps = tuple(int(q) for q in primes)
-        if len(set(ps)) != len(ps) or any(not sympy.isprime(q) for q in ps):
+        if len(set(ps)) != len(ps) or any(not is_prime(q) for q in ps):
             raise InputError(f"primes {list(ps)} must be distinct primes")
         P = math.prod(ps)
         if P < need:
@@ -204,7 +203,7 @@ def freivalds_prime(avoid=()) -> int:
     avoid = {int(q) for q in avoid}
     q = FREIVALDS_PRIME
     while q in avoid:
-        q = int(sympy.prevprime(q))
+        q = prev_prime(q)
     return q
 
 

@@ -14,13 +14,16 @@ Example
 
 from __future__ import annotations
 
+import math
+import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from .._resources import check_memory
 from ._errors import InputError
 
-__all__ = ["load_matrix", "random_matrix", "graph_matrix", "GRAPHS"]
+__all__ = ["load_matrix", "save_matrix", "random_matrix", "graph_matrix", "GRAPHS"]
 
 # name -> networkx function returning a bundled graph (no download)
 GRAPHS = {
@@ -31,31 +34,73 @@ GRAPHS = {
 }
 
 
-def load_matrix(path) -> np.ndarray:
-    """A 2-D numeric matrix from a ``.npy`` file (``allow_pickle=False``).
+_NPY_MAGIC = b"\x93NUMPY"
+_ZIP_MAGIC = b"PK\x03\x04"
+BIGINT_FORMAT = "ffcc-bigint/1"
 
-    Refuses object arrays, non-numeric dtypes, NaN or Inf, and anything not 2-D, with a
-    message saying what was found.
+
+def load_matrix(path) -> np.ndarray:
+    """A 2-D numeric matrix from a ``.npy`` file (``allow_pickle=False``), or the exact
+    integers of an ``ffcc-bigint/1`` archive written by :func:`save_matrix`.
+
+    The header is read first, without allocating: non-numeric dtypes (object, string,
+    complex, structured), shapes that are not 2-D or empty, files shorter than their
+    header declares and arrays beyond the memory budget
+    (:func:`ffcc._resources.memory_budget`) are refused with one line saying what was
+    found. Float entries must be finite.
+
+    >>> import pathlib, tempfile
+    >>> import numpy as np
+    >>> from ffcc.run import load_matrix
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "A.npy"
+    >>> np.save(path, np.arange(6).reshape(2, 3))
+    >>> load_matrix(path).tolist()
+    [[0, 1, 2], [3, 4, 5]]
     """
     p = Path(path)
     try:
-        a = np.load(p, allow_pickle=False)
+        with open(p, "rb") as fh:
+            head = fh.read(8)
+            if head.startswith(_ZIP_MAGIC):
+                return _load_bigint(p)
+            if not head:
+                raise InputError(f"{p} is empty; a matrix file is a .npy written by numpy.save")
+            if not head.startswith(_NPY_MAGIC):
+                raise InputError(
+                    f"{p} is not a .npy file (no NUMPY header); write one with numpy.save"
+                )
+            fh.seek(0)
+            shape, dtype, offset = _npy_header(fh, p)
+        size = p.stat().st_size
     except FileNotFoundError:
         raise InputError(f"matrix file {p} does not exist") from None
-    except ValueError as e:
-        if "allow_pickle" in str(e) or "pickle" in str(e).lower():
-            raise InputError(
-                f"{p} holds an object (pickled) array; save plain numbers with np.save"
-            ) from None
-        raise InputError(f"{p} is not a readable .npy file: {e}") from None
+    except IsADirectoryError:
+        raise InputError(f"{p} is a directory; give a .npy file") from None
     except OSError as e:
-        raise InputError(f"cannot read {p}: {e}") from None
-    if isinstance(a, np.lib.npyio.NpzFile):  # pragma: no cover - np.load on .npz
-        raise InputError(f"{p} is an .npz archive; save one matrix per .npy file")
-    if a.dtype.kind not in "iubf":
-        raise InputError(f"{p} has dtype {a.dtype}; expected an integer or float matrix")
-    if a.ndim != 2:
-        raise InputError(f"{p} holds a {a.ndim}-D array of shape {a.shape}; expected a matrix")
+        raise InputError(f"cannot read {p}: {e.strerror or e}") from None
+    if dtype.hasobject:
+        raise InputError(f"{p} holds an object (pickled) array; save plain numbers with np.save")
+    if dtype.kind not in "iubf":
+        raise InputError(f"{p} has dtype {dtype}; expected an integer or float matrix")
+    if len(shape) != 2:
+        raise InputError(f"{p} holds a {len(shape)}-D array of shape {shape}; expected a matrix")
+    if 0 in shape:
+        raise InputError(f"{p} holds an empty matrix of shape {shape}")
+    nbytes = math.prod(shape) * dtype.itemsize
+    check_memory(
+        nbytes * 2,  # the array and the pipeline's int64/float64 copy
+        f"{p} (a {shape[0]:,} x {shape[1]:,} {dtype} matrix)",
+        fix="split the product into smaller blocks",
+    )
+    if size < offset + nbytes:
+        raise InputError(
+            f"{p} is truncated: its header declares a {shape[0]} x {shape[1]} {dtype} matrix "
+            f"({nbytes:,} bytes) but the file holds {max(size - offset, 0):,}"
+        )
+    try:
+        a = np.load(p, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as e:
+        raise InputError(f"{p} is not a readable .npy file: {' '.join(str(e).split())}") from None
     if a.dtype.kind == "f":
         bad = ~np.isfinite(a)
         if bad.any():
@@ -64,12 +109,124 @@ def load_matrix(path) -> np.ndarray:
     return a
 
 
+def _npy_header(fh, p):
+    fmt = np.lib.format
+    try:
+        version = fmt.read_magic(fh)
+        if version == (1, 0):
+            shape, fortran, dtype = fmt.read_array_header_1_0(fh)
+        elif version in ((2, 0), (3, 0)):
+            shape, fortran, dtype = fmt.read_array_header_2_0(fh)
+        else:
+            raise ValueError(f"unknown .npy version {version}")
+    except (ValueError, EOFError, SyntaxError, TypeError) as e:
+        raise InputError(
+            f"{p} has a malformed .npy header ({' '.join(str(e).split())[:120]})"
+        ) from None
+    return tuple(int(n) for n in shape), np.dtype(dtype), fh.tell()
+
+
+def save_matrix(path, C) -> str:
+    """Write a product: a plain ``.npy`` (``numpy.save``) when it fits int64 or is float;
+    an ``ffcc-bigint/1`` archive when it holds integers beyond int64 (no pickle).
+
+    ``ffcc-bigint/1`` is an uncompressed ``.npz`` (zip) archive with three arrays:
+    ``format`` (the string ``"ffcc-bigint/1"``), ``moduli`` (k distinct primes, int64)
+    and ``residues`` (int64, shape (k, rows, cols), entries in [0, q_i)). Entry (r, c)
+    is the unique integer x with -M/2 < x <= M/2, M = prod(moduli), and
+    x = residues[i, r, c] mod moduli[i] for every i (Chinese remainder theorem).
+    Returns the format written ("npy" or "ffcc-bigint/1"). See docs/matrix-files.md.
+
+    >>> import tempfile, os
+    >>> C = np.array([[2**70, -(3**50)], [0, -1]], dtype=object)
+    >>> f = os.path.join(tempfile.mkdtemp(), "C.npz")
+    >>> save_matrix(f, C)
+    'ffcc-bigint/1'
+    >>> bool((load_matrix(f) == C).all())
+    True
+    """
+    from ._exact import choose_primes, max_abs, reduce_mod
+
+    a = np.asarray(C)
+    if a.dtype != object:
+        np.save(path, a, allow_pickle=False)
+        return "npy"
+    if a.ndim != 2 or any(not isinstance(v, (int, np.integer)) for v in a.ravel()):
+        raise InputError("save_matrix writes 2-D matrices of integers or floats")
+    moduli = choose_primes(max_abs(a))
+    residues = np.stack([reduce_mod(a, q) for q in moduli])
+    with open(path, "wb") as fh:  # exactly the given name (np.savez would append .npz)
+        np.savez(
+            fh, format=np.array(BIGINT_FORMAT), moduli=np.array(moduli, dtype=np.int64),
+            residues=residues,
+        )  # fmt: skip
+    return BIGINT_FORMAT
+
+
+def _load_bigint(p: Path) -> np.ndarray:
+    from ..field import crt
+
+    what = f"{p} is a zip (.npz) archive"
+    try:
+        with np.load(p, allow_pickle=False) as z:
+            if set(z.files) != {"format", "moduli", "residues"} or str(z["format"]) != (
+                BIGINT_FORMAT
+            ):
+                raise InputError(
+                    f"{what} but not an {BIGINT_FORMAT} matrix; save one matrix per .npy file"
+                )
+            moduli = z["moduli"]
+            header = z.zip.open("residues.npy")
+            shape, dtype, _ = _npy_header(header, p)
+            k = len(moduli)
+            if moduli.dtype.kind != "i" or moduli.ndim != 1 or not 1 <= k <= 4096:
+                raise InputError(f"{p}: 'moduli' must be a list of primes")
+            if dtype != np.int64 or len(shape) != 3 or shape[0] != k or 0 in shape:
+                raise InputError(f"{p}: 'residues' must be int64 of shape (k, rows, cols)")
+            check_memory(
+                math.prod(shape) * 8 + math.prod(shape[1:]) * 8 * (k + 2) * 3,
+                f"{p} (a {shape[1]:,} x {shape[2]:,} matrix of {k}-prime integers)",
+            )
+            residues = z["residues"]
+    except InputError:
+        raise
+    except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile) as e:
+        raise InputError(f"{what} that cannot be read: {' '.join(str(e).split())}") from None
+    qs = [int(q) for q in moduli]
+    from sympy import isprime
+
+    if len(set(qs)) != k or any(q < 2 or not isprime(q) for q in qs):
+        raise InputError(f"{p}: 'moduli' {qs[:8]} must be distinct primes")
+    if (residues < 0).any() or (residues >= moduli[:, None, None]).any():
+        raise InputError(f"{p}: residues must lie in [0, q) for their modulus q")
+    return crt(list(residues), qs)
+
+
 def random_matrix(
     n: int, m: int | None = None, *, low: int = -8, high: int = 8, seed=0, dtype: str = "int"
 ) -> np.ndarray:
     """A seeded n x m matrix: integers in [low, high] (``dtype="int"``), or floats
-    uniform in [low, high) (``dtype="float"``)."""
+    uniform in [low, high) (``dtype="float"``). ``m`` defaults to ``n``.
+
+    >>> import numpy as np
+    >>> from ffcc.run import random_matrix
+    >>> A = random_matrix(3, seed=1)
+    >>> A.shape, A.dtype, bool((A >= -8).all() and (A <= 8).all())
+    ((3, 3), dtype('int64'), True)
+    >>> bool((random_matrix(3, seed=1) == A).all())  # the seed fixes it
+    True
+    >>> random_matrix(2, 4, low=0, high=1, dtype="float").dtype
+    dtype('float64')
+    """
     m = n if m is None else m
+    for v, what in ((n, "n"), (m, "m")):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise InputError(f"random_matrix: {what} must be a positive integer, got {v!r}")
+    check_memory(
+        int(n) * int(m) * 8 * 3,  # A, B and the product, int64 or float64
+        f"random {n:,} x {m:,} matrices",
+        fix="choose a smaller N",
+    )
     rng = np.random.default_rng(seed)
     if dtype == "int":
         return rng.integers(low, high + 1, size=(int(n), int(m)), dtype=np.int64)
@@ -83,6 +240,11 @@ def graph_matrix(name: str = "karate", weighted: bool = False) -> np.ndarray:
 
     ``A @ A`` counts 2-paths. Names: karate, les-miserables, florentine, davis.
     networkx is the optional extra ``graphs``.
+
+    >>> from ffcc.run import graph_matrix
+    >>> A = graph_matrix("florentine")  # 15 Florentine families, 20 marriage ties
+    >>> A.shape, int(A.sum()) // 2, bool((A == A.T).all())
+    ((15, 15), 20, True)
     """
     key = name.lower().replace("_", "-")
     if key not in GRAPHS:

@@ -52,9 +52,11 @@ class GroupReport:
     checked_by: list = field(default_factory=list)
 
     def count(self, status: str) -> int:
+        """How many of the group's workers ended with ``status`` (e.g. ``"ok"``)."""
         return sum(1 for e in self.events if e.status == status)
 
     def to_dict(self) -> dict:
+        """The group's fields, worker events as dicts."""
         d = asdict(self)
         d["events"] = [e.to_dict() if isinstance(e, WorkerEvent) else e for e in self.events]
         return d
@@ -99,6 +101,16 @@ class RunReport:
     against the exact product), ``lemma1_bound`` (given by the planner),
     ``quant_max_abs``, ``quant_rel_fro`` and ``quant_bound`` (the exact path's only error:
     quantization), and ``real_*`` entries for the floating-point comparison.
+
+    >>> import numpy as np
+    >>> from ffcc.run import Faults, run_matmul
+    >>> A, B = np.arange(12).reshape(3, 4), np.arange(8).reshape(4, 2)
+    >>> C, rep = run_matmul(A, B, m=2, stragglers=1, byzantine=1, executor="inline",
+    ...                     faults=Faults(corrupt=[2]), progress=False)
+    >>> rep.workers_used, rep.liars, rep.event_counts()["corrupted-detected"]  # 2m - 1 + s + 2b
+    (6, [(0, 2)], 1)
+    >>> rep.groups[0].name, rep.groups[0].count("ok")
+    ('matdot-m2', 4)
     """
 
     label: str = "run"
@@ -121,10 +133,12 @@ class RunReport:
     # -- derived ---------------------------------------------------------------------
     @property
     def exact_groups(self) -> list:
+        """The groups computed exactly over GF(p) (not the real-valued comparison)."""
         return [g for g in self.groups if g.kind == "field"]
 
     @property
     def workers_used(self) -> int:
+        """Workers of the exact groups, summed."""
         return sum(g.w for g in self.exact_groups)
 
     @property
@@ -139,10 +153,12 @@ class RunReport:
 
     @property
     def decode_s(self) -> float:
+        """Decoding time of the exact groups, summed."""
         return sum(g.decode_s for g in self.exact_groups)
 
     @property
     def encode_s(self) -> float:
+        """Encoding time of the exact groups, summed."""
         return sum(g.encode_s for g in self.exact_groups)
 
     @property
@@ -156,9 +172,11 @@ class RunReport:
 
     @property
     def liars(self) -> list:
+        """``(group, worker)`` of every worker whose wrong result was corrected."""
         return [(g.index, j) for g in self.groups for j in g.liars]
 
     def event_counts(self) -> dict:
+        """``{status: workers}`` over the exact groups, every status listed."""
         out = {}
         for st in (OK, RAISED, KILLED, ABANDONED, CORRUPTED):
             out[st] = sum(g.count(st) for g in self.exact_groups)
@@ -166,6 +184,7 @@ class RunReport:
 
     # -- output ----------------------------------------------------------------------
     def to_dict(self) -> dict:
+        """Every field and derived total, JSON-ready (non-finite floats as strings)."""
         d = asdict(self)
         d["groups"] = [g.to_dict() for g in self.groups]
         d["workers_used"] = self.workers_used
@@ -179,9 +198,11 @@ class RunReport:
         return _jsonable(d)
 
     def to_json(self, indent: int | None = None) -> str:
+        """:meth:`to_dict` as JSON text (what ``ffcc run --json`` prints)."""
         return json.dumps(self.to_dict(), indent=indent)
 
     def summary(self) -> str:
+        """The text report ``ffcc run`` prints: totals, then one block per group."""
         L = [
             f"run {self.label} on {self.executor}: {len(self.groups)} groups, "
             f"total {self.total_s:.3f} s"
@@ -285,37 +306,81 @@ _COLORS = {
 }
 
 
-def plot_latency(report: RunReport, path) -> str:
-    """PNG of every worker's latency (bar from start to outcome, coloured by status) with
-    each group's decode point. Needs matplotlib (imported here, Agg backend)."""
-    try:
-        import matplotlib
+def plot_latency(report: RunReport, path=None, *, ax=None):
+    """Worker timeline of a run: one row per worker, labelled with its group's construction.
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+    Row ``g0 matdot-m2 w3`` is worker 3 of group 0, coded by ``matdot-m2``. Its bar runs
+    from when the worker began to when the coordinator saw its outcome, coloured by status;
+    the legend lists only the statuses that occurred (a pale bar: the worker never reported
+    its start, so it is drawn from dispatch). A dashed tick across each group's rows
+    marks its R-th useful result, where decoding starts. Times are seconds from the dispatch
+    of the group's tasks, so pool start-up (``report.pool_start_s``) and encoding are not on
+    the axis. Needs matplotlib; no pyplot, so no GUI backend is touched.
+
+    Draws into ``ax`` if given, else into a new figure. Saves the figure to ``path`` if given
+    and returns ``str(path)``; without ``path`` returns the axes.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from ffcc.run import Faults, plot_latency, run_matmul
+    >>> A, B = np.arange(12).reshape(3, 4), np.arange(8).reshape(4, 2)
+    >>> C, rep = run_matmul(A, B, m=2, stragglers=1, executor="inline",
+    ...                     faults=Faults(raises=[1]), progress=False)
+    >>> ax = plot_latency(rep)  # or plot_latency(rep, "latency.png")
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['g0 matdot-m2 w0', 'g0 matdot-m2 w1', 'g0 matdot-m2 w2', 'g0 matdot-m2 w3']
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['ok (3)', 'raised (1)', 'R-th result: decoding starts']
+    """
+    try:
+        from matplotlib.figure import Figure
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
     except ImportError:
         from ._errors import RunError
 
         raise RunError("plot_latency needs matplotlib: pip install 'ffcc[plot]'") from None
     rows = [(g, e) for g in report.groups for e in g.events]
-    fig, ax = plt.subplots(figsize=(8, max(2.0, 0.25 * len(rows) + 1)))
+    own = ax is None
+    if own:
+        ax = Figure(figsize=(9.5, max(2.5, 0.22 * len(rows) + 1.5))).subplots()
+    counts: dict[str, int] = {}
     for y, (g, e) in enumerate(rows):
-        t0 = g.start_s + (e.started if e.started is not None else 0.0)
-        t1 = g.start_s + (e.finished if e.finished is not None else g.time_to_R_s or 0.0)
-        ax.barh(y, max(t1 - t0, 1e-4), left=t0, color=_COLORS.get(e.status, "tab:blue"))
+        t0 = e.started if e.started is not None else 0.0
+        t1 = e.finished if e.finished is not None else (g.time_to_R_s or t0)
+        color = _COLORS.get(e.status, "tab:blue")
+        alpha = 1.0 if e.started is not None else 0.5  # start unknown: drawn from dispatch
+        ax.barh(y, max(t1 - t0, 1e-4), left=t0, height=0.7, color=color, alpha=alpha)
+        counts[e.status] = counts.get(e.status, 0) + 1
+    y = 0
     for g in report.groups:
-        if g.time_to_R_s is not None:
-            x = g.start_s + g.time_to_R_s
-            ax.axvline(x, color="k", ls="--", lw=1)
-            ax.text(x, -0.9, f" decode g{g.index}", fontsize=7, va="bottom")
-    ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels([f"g{g.index} w{e.worker}" for g, e in rows], fontsize=7)
-    ax.invert_yaxis()
-    ax.set_xlabel("seconds from the start of the run")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in _COLORS.values()]
-    ax.legend(handles, list(_COLORS), fontsize=7, loc="lower right")
-    ax.set_title(f"worker latency: {report.label}")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+        n = len(g.events)
+        if y:
+            ax.axhline(y - 0.5, color="0.8", lw=0.8)  # separates the groups
+        if g.time_to_R_s is not None and n:
+            ax.vlines(g.time_to_R_s, y - 0.45, y + n - 0.55, colors="k", linestyles="--", lw=1)
+        y += n
+    ax.set_yticks(range(len(rows)), [f"g{g.index} {g.name} w{e.worker}" for g, e in rows])
+    ax.tick_params(axis="y", labelsize=7)
+    ax.set_ylim(len(rows) - 0.5, -0.5)  # first worker on top
+    ax.set_xlim(left=0)
+    ax.set_xlabel("seconds from the dispatch of the group's tasks")
+    order = [st for st in _COLORS if st in counts] + [st for st in counts if st not in _COLORS]
+    handles = [
+        Patch(color=_COLORS.get(st, "tab:blue"), label=f"{st} ({counts[st]})") for st in order
+    ]
+    if any(g.time_to_R_s is not None for g in report.groups):
+        handles.append(
+            Line2D([], [], color="k", ls="--", lw=1, label="R-th result: decoding starts")
+        )
+    if handles:
+        ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+    pool = f"; pool start {report.pool_start_s:.2f} s before" if report.pool_start_s else ""
+    ax.set_title(f"worker latency: {report.label} on {report.executor}{pool}", fontsize=10)
+    if path is None:
+        return ax
+    if own:
+        ax.figure.tight_layout()
+    ax.figure.savefig(path, dpi=100)
     return str(path)

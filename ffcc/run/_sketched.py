@@ -21,6 +21,7 @@ import numpy as np
 
 from ._errors import InputError
 from ._exact import quantize
+from ._faults import check_indices
 from ._pipeline import Group, _finish, run_plan
 
 __all__ = ["run_sketched"]
@@ -131,6 +132,8 @@ def _plan_and_run(A, B, sk, grid, stragglers, byzantine, frac_bits, verify_plan,
     if not groups:
         raise InputError("the sketch sampled no products (A or B is zero)")
     compare = {"plan": P.chosen.workers, "MatDot": P.baseline_workers, "uncoded": P.k}
+    widths = [g.workers for g in P.chosen.groups]
+    check_indices(run_options.get("faults"), run_options.get("straggler_model"), widths)
     if early is not None:
         t = time.perf_counter()
         early[1].join()  # the pool, started in the background while planning

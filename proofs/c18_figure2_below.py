@@ -1,4 +1,4 @@
-r"""C20 -- Figure 2's 8-cycle needs fewer than 13 + s workers (Theorem 1 is not optimal).
+r"""C18 -- Figure 2's 8-cycle needs fewer than 13 + s workers (Theorem 1 is not optimal).
 
 Paper (Section IV-A, Figure 2): "By Theorem 1, only (13+s) workers are needed" for the
 8-cycle of samples (A_i, B_i), (A_i, B_{i+1}), i = 1..4.
@@ -31,7 +31,7 @@ from ._build import P
 from ._framework import Check, Claim, Result, timer
 
 CLAIM = Claim(
-    id="C20",
+    id="C18",
     title="Figure 2 needs < 13+s workers",
     where="Sec. IV-A, Fig. 2 (beyond Thm. 1)",
     paper="by Theorem 1, only 13+s workers are needed for the 8-cycle of Figure 2",
