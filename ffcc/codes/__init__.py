@@ -20,7 +20,6 @@ from . import polynomial as _polynomial  # noqa: F401
 from . import secure as _secure  # noqa: F401
 from . import threem as _threem  # noqa: F401
 from ._catalog import CATALOG, Construction, build, register
-from ._symbolic import SymbolicForm, symbolic_form
 from .batch import batch_mds, separate_outputs
 from .lagrange import LagrangeScheme
 from .matdot import matdot_workers
@@ -51,3 +50,11 @@ __all__ = [
     "share",
     "symbolic_form",
 ]
+
+
+def __getattr__(name):  # the symbolic forms need sympy (~0.4 s): imported on first use
+    if name in ("SymbolicForm", "symbolic_form"):
+        from . import _symbolic
+
+        return getattr(_symbolic, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

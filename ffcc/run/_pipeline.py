@@ -58,7 +58,7 @@ from ._exact import (
 )
 from ._executors import CORRUPTED, KILLED, RAISED, Executor, GroupJob, make_executor
 from ._faults import Faults, StragglerModel, parse_model
-from ._kernels import lincomb
+from ._kernels import lincomb_many
 from ._realvalued import RealMatDot
 from ._report import GroupReport, RunReport
 
@@ -233,7 +233,7 @@ def _decode_group(pr: _Prepared, outcome, seed, grep) -> tuple[list, list, list]
             shape = np.shape(ok[used[0]][qi])
             # the results are views of the workers' output slots: no stacked copy
             ys = [np.asarray(ok[j][qi], dtype=np.int64).reshape(-1) for j in used]
-            out = [lincomb(s.p, D[t], ys, ys[0].size) for t in range(D.shape[0])]
+            out = lincomb_many(s.p, D, ys, ys[0].size)  # one pass over the results
             per_prime.append([out[t].reshape(shape) for t in range(D.shape[0])])
         if spare:
             grep.checked_by.append(f"spare results ({len(spare)})")
