@@ -6,7 +6,8 @@ b x b. Contenders, alternating round by round (BLAS and numba pinned to one thre
 
 * ``mult``     -- one worker's multiply (the denominator of every ratio);
 * ``decode``   -- ``Scheme.decode`` (the fused decoder ``ffcc.codes.polynomial.combine``);
-* ``run path`` -- what ``ffcc run`` does: ``ffcc.run._kernels.lincomb`` once per target;
+* ``run path`` -- what ``ffcc run`` does: ``ffcc.run._kernels.lincomb_many``, every
+  target in one pass over the results;
 * ``read``     -- summing every result block once: the memory-bandwidth floor of any
   decoder, which must read all R * b^2 results (8 bytes each).
 
@@ -29,7 +30,7 @@ from ffcc.codes.lagrange import lagrange
 from ffcc.codes.matdot import matdot
 from ffcc.codes.polynomial import polynomial_code
 from ffcc.field import PrimeField
-from ffcc.run._kernels import lincomb
+from ffcc.run._kernels import lincomb_many
 
 CODES = {
     "MatDot m=16": lambda p: matdot(16, p=p),
@@ -68,9 +69,7 @@ def main(argv=None) -> dict:
                     {
                         "mult": lambda F=F, A=A, B=B: F.matmul(A, B),
                         "decode": lambda S=S, r=results: S.decode(r),
-                        "run": lambda D=D, ys=ys, p=p, n=b * b: [
-                            lincomb(p, D[i], ys, n) for i in range(D.shape[0])
-                        ],
+                        "run": lambda D=D, ys=ys, p=p, n=b * b: lincomb_many(p, D, ys, n),
                         "read": lambda r=results: [y.sum() for y in r.values()],
                     },
                     args.reps,

@@ -152,9 +152,9 @@ def _why(label: str) -> str:
     if label.startswith("decode"):
         return (
             "Decoding must read all R results (the read floor); with T targets the fused "
-            "decoder does T·R·L multiply-adds per entry against the worker's ~3·L·b, and the "
-            "`ffcc run` path decodes one target per pass (`lincomb`), T passes in all "
-            "(`lincomb_many` does one)."
+            "decoder does T·R·L multiply-adds per entry against the worker's ~3·L·b; "
+            "`Scheme.decode` also range-checks every result (one more read pass), since a "
+            "malformed result counts as a liar."
         )
     if "general walk" in label:
         return "Schemes with R = dim span take the MDS path instead (row below)."
