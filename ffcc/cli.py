@@ -227,9 +227,14 @@ def cmd_show(args) -> int:
 
     if args.name not in codes.CATALOG:
         raise UserError(f"unknown construction {args.name!r}; see `ffcc codes --names`")
-    form = codes.symbolic_form(args.name, **parse_params(args.param))
-    print(form)
+    params = parse_params(args.param)
+    form = codes.symbolic_form(args.name, **params)
     same = form.check(form.scheme())
+    if args.json:
+        print(json.dumps({"name": args.name, "params": params, "form": str(form),
+                          "numeric_scheme_matches": bool(same)}))  # fmt: skip
+        return EXIT_OK if same else EXIT_FAIL
+    print(form)
     print(f"  the catalog's numeric scheme is this form at its nodes (mod p): {same}")
     return EXIT_OK if same else EXIT_FAIL
 
@@ -282,11 +287,18 @@ def cmd_export(args) -> int:
     check_memory(3 * size, f"the scheme file of {scheme.w:,} workers (about {size:,} bytes)")
     text = json.dumps(scheme.to_dict(), indent=None if args.compact else 1)
     if args.output in (None, "-"):
+        if args.json:
+            raise UserError("--json prints a summary instead of the scheme: add -o FILE")
         print(text)
     else:
         with open(args.output, "w") as fh:
             fh.write(text + "\n")
-        print(f"wrote {args.output} ({len(text) + 1:,} bytes): {scheme!r}", file=sys.stderr)
+        if args.json:
+            summary = {"name": args.name, "w": scheme.w, "R": scheme.R, "s": scheme.stragglers,
+                       "b": scheme.byzantine, "p": scheme.p, "file": args.output}  # fmt: skip
+            print(json.dumps(summary))
+        else:
+            print(f"wrote {args.output} ({len(text) + 1:,} bytes): {scheme!r}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -352,18 +364,30 @@ def _load_npy(path: str, name: str):
     return X
 
 
+SKETCH_GRID, SKETCH_K = (2, 2, 17), 8  # the main job's sketch (`ffcc run`, `make run`)
+
+
 def _input_matrices(args):
-    """A and B from .npy files, or Gaussian from a seed (``--strong`` skews block norms)."""
+    """A and B from .npy files, Gaussian from a seed (``--random N``, ``--strong`` skews block
+    norms) or a bundled graph's adjacency (``--graph NAME``, default karate: A = B)."""
     import numpy as np
 
+    if sum(x is not None for x in (args.A or args.B or None, args.size, args.graph)) > 1:
+        raise UserError("give one input: --A/--B FILES, --random N or --graph NAME")
     if args.A or args.B:
         if not (args.A and args.B):
             raise UserError("give both --A and --B, or neither (then they are generated)")
-        return _load_npy(args.A, "A"), _load_npy(args.B, "B")
+        return _load_npy(args.A, "A"), _load_npy(args.B, "B"), f"--A {args.A} --B {args.B}"
+    if args.size is None:
+        from .run import graph_matrix
+
+        name = args.graph or "karate"
+        A = graph_matrix(name).astype(np.float64)
+        return A, A, f"the {name} graph's adjacency A ({A.shape[0]} x {A.shape[1]}), A·A"
     from ._resources import check_memory
 
     n = args.size
-    check_memory(6 * 8 * n * n, f"generated {n:,} x {n:,} matrices", fix="lower --size")
+    check_memory(6 * 8 * n * n, f"generated {n:,} x {n:,} matrices", fix="lower --random")
     rng = np.random.default_rng(args.seed)
     A = rng.standard_normal((n, n))
     B = rng.standard_normal((n, n))
@@ -374,16 +398,36 @@ def _input_matrices(args):
         if scale.size == n:
             A = A * scale[None, :]
             B = B * scale[:, None]
-    return A, B
+    return A, B, f"Gaussian {n} x {n} matrices (seed {args.seed})"
+
+
+def _grid(args) -> None:
+    """``--grid M,N,Q`` (the documented form) or ``-m -n -q`` (kept), into args.m, n, q."""
+    if args.grid is not None:
+        if any(x is not None for x in (args.m, args.n, args.q)):
+            raise UserError("give --grid M,N,Q or -m/-n/-q, not both")
+        try:
+            grid = tuple(int(x) for x in args.grid.split(","))
+        except ValueError:
+            grid = ()
+        if len(grid) != 3 or min(grid) < 1:
+            raise UserError(f"--grid {args.grid!r} must be three positive integers M,N,Q")
+        args.m, args.n, args.q = grid
+    for key, val in zip("mnq", SKETCH_GRID):
+        if getattr(args, key) is None:
+            setattr(args, key, val)
 
 
 def _sketch(args):
     from .run._cli import check_picture, check_samples
-    from .sketch import grid_crmm
+    from .sketch import grid_crmm, pad_to_grid
 
-    check_samples(args.m * args.n * args.k, "-m, -n and -k")
+    _grid(args)
+    check_samples(args.m * args.n * args.k, "--grid M,N and --k")
     check_picture(getattr(args, "draw", None), "--draw")
-    A, B = _input_matrices(args)
+    A, B, args.input_text = _input_matrices(args)
+    if A.ndim == 2 and B.ndim == 2 and A.shape[1] == B.shape[0]:
+        A, B, args.padding = pad_to_grid(A, B, args.m, args.n, args.q)  # exact, see its doc
     with _input_boundary("sketch"):
         return grid_crmm(A, B, args.m, args.n, args.q, args.k, args.seed)
 
@@ -417,9 +461,13 @@ def cmd_sketch(args) -> int:
     rel = float(np.linalg.norm(C - est) / max(np.linalg.norm(C), 1e-300))
     exp_rel = float(np.sqrt(sk.expected_sq_error.sum()) / max(np.linalg.norm(C), 1e-300))
     bound_rel = float(np.sqrt(sk.lemma1_bound.sum()) / max(np.linalg.norm(C), 1e-300))
+    pad = [int(x) for x in getattr(args, "padding", (0, 0, 0))]
     out = {
         **summ,
+        "input": args.input_text,
         "grid": [sk.m, sk.n, sk.q],
+        "k": args.k,
+        "padding": pad,
         "relative_error": rel,
         "expected_relative_error": exp_rel,
         "lemma1_relative_bound": bound_rel,
@@ -432,7 +480,13 @@ def cmd_sketch(args) -> int:
     if args.json:
         print(json.dumps(out))
         return EXIT_OK
-    print(f"Grid CR-MM: A cut {sk.m} x {sk.q}, B cut {sk.q} x {sk.n}, {summ['samples']} samples")
+    print(f"input: {args.input_text}")
+    print(
+        f"Grid CR-MM: A cut {sk.m} x {sk.q}, B cut {sk.q} x {sk.n}, k = {args.k} samples per "
+        f"output block, {summ['samples']} samples"
+        + (f"; zero-padded by {pad[0]} rows, {pad[1]} inner, {pad[2]} columns (exact: zero "
+           "blocks are never sampled)" if any(pad) else "")
+    )  # fmt: skip
     print(
         f"sample graph: {summ['distinct_pairs']} distinct pairs ({summ['repeats']} repeats) on "
         f"{summ['a_blocks']} A-blocks and {summ['b_blocks']} B-blocks, "
@@ -440,8 +494,8 @@ def cmd_sketch(args) -> int:
         f"u1 = {summ['u1']}, u2 = {summ['u2']}"
     )
     print(
-        f"relative error ||C - C^||/||C|| = {rel:.4f}; expected (exact) sqrt(E||.||^2)/||C|| "
-        f"= {exp_rel:.4f}; Lemma 1 bound {bound_rel:.4f}"
+        f"relative error ||C - C^||/||C|| = {rel:.4f} for this draw; {exp_rel:.4f} expected "
+        f"(exact sqrt(E||C - C^||^2)/||C||), which Lemma 1 bounds by {bound_rel:.4f}"
     )
     if args.draw:
         print(f"wrote {args.draw}")
@@ -619,7 +673,14 @@ def cmd_demo(args) -> int:
             f"demo -s {args.stragglers}: the tour verifies every subset of its codes, and the "
             f"time grows steeply with s (s = 16 takes minutes); choose -s <= {DEMO_MAX_S}"
         )
-    return demo(seed=args.seed, stragglers=args.stragglers, out=sys.stdout)
+    if not args.json:
+        return demo(seed=args.seed, stragglers=args.stragglers, out=sys.stdout)
+    import io
+
+    results: dict = {}
+    code = demo(seed=args.seed, stragglers=args.stragglers, out=io.StringIO(), results=results)
+    print(json.dumps(results))
+    return code
 
 
 # -- parser -----------------------------------------------------------------------------
@@ -668,6 +729,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=NAT, default=0, help="random seed (default 0)")
     p.add_argument("--stragglers", "-s", type=NAT, default=1, help="stragglers s (default 1)")
+    p.add_argument("--json", action="store_true", help="print the tour's results as JSON")
 
     p = add(
         "verify",
@@ -722,6 +784,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--param", "-p", action="append", help="a parameter, key=value (repeatable)")
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     p.add_argument("--compact", action="store_true", help="write one line of JSON")
+    p.add_argument("--json", action="store_true", help="with -o: print a JSON summary")
 
     p = add(
         "show",
@@ -733,17 +796,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("name", help="construction name")
     p.add_argument("--param", "-p", action="append", help="a parameter, key=value (repeatable)")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     def sketch_args(p):
         p.add_argument("--A", help="A as a .npy file (allow_pickle=False)")
         p.add_argument("--B", help="B as a .npy file")
-        p.add_argument("--size", type=POS, default=256, help="generated A, B are size^2")
+        p.add_argument("--graph", metavar="NAME", help="a bundled graph's A·A (default karate)")
+        p.add_argument(
+            "--random", "--size", dest="size", type=POS, metavar="N", help="Gaussian N x N A, B"
+        )
         p.add_argument("--skew", action="store_true", help="generate strongly unequal norms")
         p.add_argument("--seed", type=NAT, default=0, help="seed for generation and sampling")
-        p.add_argument("-m", type=POS, default=4, help="block rows of A (default 4)")
-        p.add_argument("-n", type=POS, default=4, help="block columns of B (default 4)")
-        p.add_argument("-q", type=POS, default=16, help="inner blocks (default 16)")
-        p.add_argument("-k", type=POS, default=4, help="samples per output block k_ij")
+        p.add_argument(
+            "--grid",
+            metavar="M,N,Q",
+            help="Grid CR-MM blocks (default %s; zero-padded to fit)" % ",".join(map(str, SKETCH_GRID)),
+        )  # fmt: skip
+        p.add_argument("-m", type=POS, help="block rows of A (or --grid)")
+        p.add_argument("-n", type=POS, help="block columns of B (or --grid)")
+        p.add_argument("-q", type=POS, help="inner blocks (or --grid)")
+        p.add_argument(
+            "--k", "-k", type=POS, default=SKETCH_K, help=f"samples per output block (default {SKETCH_K})"
+        )  # fmt: skip
         p.add_argument("--draw", metavar="PNG", help="draw the sample graph to this file")
         p.add_argument("--json", action="store_true", help="print JSON")
 

@@ -57,6 +57,7 @@ __all__ = [
     "expected_sq_error",
     "grid_crmm",
     "lemma1_bound",
+    "pad_to_grid",
 ]
 
 BlockId = tuple[int, int]
@@ -616,3 +617,30 @@ def lemma1_bound(A_blocks, B_blocks, k: int):
     sa = sum((_sumsq(b) for b in _as_blocks(A_blocks, exact, "A_blocks")), zero)
     sb = sum((_sumsq(b) for b in _as_blocks(B_blocks, exact, "B_blocks")), zero)
     return Fraction(sa * sb, k) if exact else sa * sb / k
+
+
+def pad_to_grid(A, B, m: int, n: int, q: int):
+    r"""Zero-pad ``A`` (``L x N``) and ``B`` (``N x M``) up to the next multiples of the grid:
+    ``m | L``, ``q | N``, ``n | M``.
+
+    Exact for Grid CR-MM: a zero block has norm 0, so its probability
+    :math:`p_\iota \propto \|A_{i,\iota}\|_F\|B_{\iota,j}\|_F` is 0 and it is never sampled;
+    the padded product is :math:`\begin{pmatrix} AB & 0 \\ 0 & 0 \end{pmatrix}`, so cropping
+    to ``L x M`` gives the estimate of ``A @ B``.
+
+    Returns ``(A, B, (dL, dN, dM))``, the zero rows/columns added (the inputs themselves when
+    nothing is added).
+
+    Example:
+        >>> import numpy as np
+        >>> A, B, pad = pad_to_grid(np.ones((34, 34)), np.ones((34, 34)), 2, 2, 16)
+        >>> A.shape, B.shape, pad
+        ((34, 48), (48, 34), (0, 14, 0))
+    """
+    A = np.asarray(A)
+    B = np.asarray(B)
+    pad = (-A.shape[0] % m, -A.shape[1] % q, -B.shape[1] % n)
+    if any(pad):
+        A = np.pad(A, ((0, pad[0]), (0, pad[1])))
+        B = np.pad(B, ((0, pad[1]), (0, pad[2])))
+    return A, B, pad

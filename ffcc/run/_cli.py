@@ -43,7 +43,9 @@ _MODEL_HELP = (
 
 def add_run_arguments(p) -> None:
     """Arguments of ``ffcc run`` (handler :func:`cmd_run`)."""
-    src = p.add_argument_group("inputs (one of --A, --graph, --random)")
+    src = p.add_argument_group(
+        "inputs (one of --A, --graph, --random; none: the main job, " + MAIN_JOB_TEXT + ")"
+    )
     src.add_argument("--A", dest="a_path", metavar="A.npy", help="left matrix (.npy)")
     src.add_argument("--B", dest="b_path", metavar="B.npy", help="right matrix (default: A)")
     src.add_argument("--graph", choices=sorted(GRAPHS), help="adjacency of a bundled graph: A @ A")
@@ -53,10 +55,12 @@ def add_run_arguments(p) -> None:
     sk.add_argument(
         "--sketch", action="store_true", help="sketch with Grid CR-MM, plan the codes, run them"
     )
-    sk.add_argument("--grid", default="2,2,16", metavar="M,N,Q", help="Grid CR-MM blocks (2,2,16)")
-    sk.add_argument("--k", type=POS, default=4, help="samples per output block k_ij (default 4)")
+    sk.add_argument(
+        "--grid", metavar="M,N,Q", help="Grid CR-MM blocks (default 2,2,16; zero-padded to fit)"
+    )
+    sk.add_argument("--k", type=POS, help="samples per output block k_ij (default 4)")
     code = p.add_argument_group("code")
-    code.add_argument("--m", type=POS, default=4, help="MatDot inner blocks m (default 4)")
+    code.add_argument("--m", type=POS, help="MatDot inner blocks m (default 4)")
     code.add_argument("--stragglers", "-s", type=NAT, default=1, help="stragglers s (default 1)")
     code.add_argument("--byzantine", "-b", type=NAT, default=0, help="liars b (default 0)")
     code.add_argument("--scheme", metavar="FILE", help="a scheme file with basis (m, m) instead")
@@ -78,7 +82,7 @@ def add_run_arguments(p) -> None:
         "--timeout", type=positive_float, help="give up after this many seconds per group"
     )
     flt = p.add_argument_group("faults")
-    flt.add_argument("--model", default="none", help=_MODEL_HELP)
+    flt.add_argument("--model", help=_MODEL_HELP + " (default none)")
     flt.add_argument("--kill", help="workers killed mid-task, e.g. 2,5 (or group:worker)")
     flt.add_argument("--raise", dest="raises", help="workers whose task raises")
     flt.add_argument("--corrupt", help="workers returning corrupted results (Byzantine)")
@@ -98,6 +102,54 @@ def add_run_arguments(p) -> None:
     out.add_argument("--json", action="store_true", help="print the report as JSON")
     out.add_argument("--plot", metavar="PNG", help="write the worker latency plot")
     out.add_argument("--output", "-o", metavar="C.npy", help="save the product")
+
+
+# the main job (``make run``): what a bare ``ffcc run`` runs
+MAIN_JOB = {"sketch": True, "graph": "karate", "grid": "2,2,17", "k": 8, "model": "exp:0.02,50"}
+MAIN_JOB_TEXT = "--sketch --graph karate --grid 2,2,17 --k 8 -s 1 --model exp:0.02,50"
+RUN_DEFAULTS = {"grid": "2,2,16", "k": 4, "m": 4, "model": "none"}
+# flags the sketched pipeline does not use: its plan chooses codes, primes and comparisons
+SKETCH_IGNORES = {
+    "m": ("--m", "the plan chooses each group's code"),
+    "primes": ("--primes", "each group's primes follow from its value range"),
+    "scheme": ("--scheme", "the plan builds each group's scheme"),
+    "real": ("--real", "the real-valued MatDot baseline runs without --sketch only"),
+    "compare": ("--compare", "the report compares the plan with MatDot and uncoded itself"),
+}
+
+
+def _resolve_defaults(args) -> str | None:
+    """Fill the flags left unset: with no input at all, the main job's values (flags given
+    still override); returns the line announcing the main job, or None."""
+    announce = None
+    if args.a_path is None and args.graph is None and args.random is None and not args.b_path:
+        exact_only = [flag for dest, (flag, _) in SKETCH_IGNORES.items() if getattr(args, dest)]
+        if exact_only and not args.sketch:
+            raise InputError(
+                f"{exact_only[0]} applies to an exact multiplication of your inputs: give --A "
+                "FILE, --graph NAME or --random N (a bare `ffcc run` runs the sketched main job)"
+            )
+        for key, val in MAIN_JOB.items():
+            if getattr(args, key) in (None, False):
+                setattr(args, key, val)
+        announce = (
+            "ffcc run: no inputs given; running the main job: ffcc run --sketch --graph "
+            f"{args.graph} --grid {args.grid} --k {args.k} -s {args.stragglers} --model "
+            f"{args.model}"
+        )
+    if args.sketch:
+        given = [(flag, why) for dest, (flag, why) in SKETCH_IGNORES.items() if getattr(args, dest)]
+        if given:
+            flag, why = given[0]
+            raise InputError(f"{flag} does not apply with --sketch ({why}); drop {flag}")
+    else:
+        for dest, flag in (("grid", "--grid M,N,Q"), ("k", "--k K")):
+            if getattr(args, dest) is not None:
+                raise InputError(f"{flag} sets the sketch; add --sketch or drop it")
+    for key, val in RUN_DEFAULTS.items():
+        if getattr(args, key) is None:
+            setattr(args, key, val)
+    return announce
 
 
 def _compare(items) -> dict:
@@ -281,6 +333,9 @@ def cmd_run(args) -> int:
     from ._report import plot_latency, process_age
 
     startup = process_age()  # interpreter start-up and imports
+    announce = _resolve_defaults(args)
+    if announce:
+        print(announce, file=sys.stderr if args.json else sys.stdout, flush=True)
     _check_output(args)
     model = parse_model(args.model)
     faults = Faults.parse(args.kill, args.raises, args.corrupt)

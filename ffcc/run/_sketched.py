@@ -48,25 +48,34 @@ def run_sketched(
 ):
     """Sketch A @ B with Grid CR-MM, plan the codes, run them on workers, reconstruct.
 
-    ``grid = (m, n, q)`` cuts A into m x q blocks and B into q x n; ``k`` samples per output
-    block (int or m x n array). Floats are quantized with ``frac_bits`` fraction bits
+    ``grid = (m, n, q)`` cuts A into m x q blocks and B into q x n (A and B are padded with
+    zero rows/columns up to multiples of the grid: exact, as zero blocks are never sampled;
+    the estimate is cropped back); ``k`` samples per output block (int or m x n array). Floats are quantized with ``frac_bits`` fraction bits
     (default 20); integer inputs are used as they are. ``run_options`` go to
     :func:`run_plan` (executor, straggler_model, faults, freivalds, progress, timeout).
 
     Returns (estimate, report, plan).
     """
-    from ..sketch import grid_crmm
+    from ..sketch import grid_crmm, pad_to_grid
 
     t0 = time.perf_counter()
     m, n, q = grid
-    A = np.asarray(A)
-    B = np.asarray(B)
+    L, M = np.shape(A)[0], np.shape(B)[1]
+    A, B, pad = pad_to_grid(A, B, m, n, q)  # exact: zero blocks are never sampled
     sk = grid_crmm(A, B, m, n, q, k, seed)
     t = time.perf_counter()
     early = _start_pool_early(run_options, sk, stragglers, byzantine)
     try:
-        return _plan_and_run(A, B, sk, grid, stragglers, byzantine, frac_bits, verify_plan,
-                             run_options, early, t0, t)  # fmt: skip
+        est, rep, P = _plan_and_run(A, B, sk, grid, stragglers, byzantine, frac_bits,
+                                    verify_plan, run_options, early, t0, t)  # fmt: skip
+        if any(pad):
+            rep.inputs["padding"] = list(pad)
+            rep.notes.append(
+                f"padded with zeros to fit the grid {m},{n},{q}: A {L}x{A.shape[1] - pad[1]} -> "
+                f"{A.shape[0]}x{A.shape[1]}, B -> {B.shape[0]}x{B.shape[1]} (exact: zero "
+                f"blocks are never sampled); the product is cropped to {L}x{M}"
+            )
+        return est[:L, :M], rep, P
     finally:
         if early is not None:
             early[1].join()
