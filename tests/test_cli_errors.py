@@ -259,8 +259,15 @@ def test_negative_b_names_b(capsys):
     assert "byzantine" in line and "stragglers" not in line
 
 
-def test_grid_error_reads_well(capsys):
-    line = refused(capsys, "sketch", "--size", "6", "-q", "4", "-m", "2", "-n", "2")
+def test_grid_error_reads_well():
+    # the CLI pads to the grid (tests/test_cli_defaults.py); the library still refuses
+    import numpy as np
+
+    from ffcc.sketch import grid_crmm
+
+    with pytest.raises(ValueError) as exc:
+        grid_crmm(np.ones((6, 6)), np.ones((6, 6)), 2, 2, 4, 1, 0)
+    line = str(exc.value)
     assert "(A's columns, B's rows), not divisible by q=4" in line and "is," not in line
 
 
@@ -415,14 +422,17 @@ def test_export_params_checked(capsys, argv, fragment):
 
 
 # -- found by the fuzz suite and by hand -------------------------------------------------
-def test_sketched_run_grid_not_dividing_is_input_error(capsys):
-    # karate has 34 members: q = 3 does not divide 34 (was exit 3, a ValueError)
-    refused(capsys, "run", "--graph", "karate", "--sketch", "--grid", "2,2,3", fragment="q=3")
+def test_sketched_run_bad_grid_is_input_error(capsys):
+    # a grid that does not divide 34 is padded (tests/test_cli_defaults.py); a malformed one
+    # is refused
+    refused(capsys, "run", "--graph", "karate", "--sketch", "--grid", "2,2", fragment="M,N,Q")
+    refused(capsys, "run", "--graph", "karate", "--sketch", "--grid", "2,0,3", fragment="M,N,Q")
 
 
 def test_sketch_sample_count_bounded(capsys):
-    # 4 x 4 output blocks x k = 10^8 samples each: 1.6e9 samples (used to run without end)
-    refused(capsys, "sketch", "-k", "100000000", fragment="1,600,000,000 samples")
+    # 2 x 2 output blocks (the default grid) x k = 10^8 samples each: 4e8 samples (used to
+    # run without end)
+    refused(capsys, "sketch", "-k", "100000000", fragment="400,000,000 samples")
     refused(capsys, "run", "--random", "8", "--sketch", "--k", "10000000", fragment="samples")
 
 
