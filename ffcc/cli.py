@@ -413,7 +413,7 @@ def _grid(args) -> None:
         if len(grid) != 3 or min(grid) < 1:
             raise UserError(f"--grid {args.grid!r} must be three positive integers M,N,Q")
         args.m, args.n, args.q = grid
-    for key, val in zip("mnq", SKETCH_GRID):
+    for key, val in zip("mnq", SKETCH_GRID, strict=True):
         if getattr(args, key) is None:
             setattr(args, key, val)
 
@@ -807,17 +807,16 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--skew", action="store_true", help="generate strongly unequal norms")
         p.add_argument("--seed", type=NAT, default=0, help="seed for generation and sampling")
+        grid = ",".join(map(str, SKETCH_GRID))
         p.add_argument(
-            "--grid",
-            metavar="M,N,Q",
-            help="Grid CR-MM blocks (default %s; zero-padded to fit)" % ",".join(map(str, SKETCH_GRID)),
-        )  # fmt: skip
+            "--grid", metavar="M,N,Q", help=f"Grid CR-MM blocks (default {grid}; zero-padded)"
+        )
         p.add_argument("-m", type=POS, help="block rows of A (or --grid)")
         p.add_argument("-n", type=POS, help="block columns of B (or --grid)")
         p.add_argument("-q", type=POS, help="inner blocks (or --grid)")
         p.add_argument(
-            "--k", "-k", type=POS, default=SKETCH_K, help=f"samples per output block (default {SKETCH_K})"
-        )  # fmt: skip
+            "--k", "-k", type=POS, default=SKETCH_K, help=f"samples per output block ({SKETCH_K})"
+        )
         p.add_argument("--draw", metavar="PNG", help="draw the sample graph to this file")
         p.add_argument("--json", action="store_true", help="print JSON")
 

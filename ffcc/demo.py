@@ -72,8 +72,12 @@ def demo(seed: int = 0, stragglers: int = 1, out=sys.stdout, results: dict | Non
     sch = scheme_for_group(P, g)
     rep = verify(sch, threshold=True, progress=False)
     say(f"   measured recovery threshold of that code: {rep.recovery_threshold}")
-    rec["figure2"] = {"workers": P.chosen.workers, "matdot_workers": P.baseline_workers,
-                      "verified": bool(g.verified), "threshold": rep.recovery_threshold}  # fmt: skip
+    rec["figure2"] = {
+        "workers": P.chosen.workers,
+        "matdot_workers": P.baseline_workers,
+        "verified": bool(g.verified),
+        "threshold": rep.recovery_threshold,
+    }
 
     say(f"\n4. Grid CR-MM of a 256x256 product (4 x 16 x 4 grid, 6 samples per block), s = {s}")
     X = rng.standard_normal((256, 256)) * np.repeat(10.0 ** (-np.arange(16) / 8), 16)[None, :]

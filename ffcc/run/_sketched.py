@@ -50,8 +50,9 @@ def run_sketched(
 
     ``grid = (m, n, q)`` cuts A into m x q blocks and B into q x n (A and B are padded with
     zero rows/columns up to multiples of the grid: exact, as zero blocks are never sampled;
-    the estimate is cropped back); ``k`` samples per output block (int or m x n array). Floats are quantized with ``frac_bits`` fraction bits
-    (default 20); integer inputs are used as they are. ``run_options`` go to
+    the estimate is cropped back); ``k`` samples per output block (int or m x n array).
+    Floats are quantized with ``frac_bits`` fraction bits (default 20); integer inputs are
+    used as they are. ``run_options`` go to
     :func:`run_plan` (executor, straggler_model, faults, freivalds, progress, timeout).
 
     Returns (estimate, report, plan).
