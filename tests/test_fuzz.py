@@ -350,7 +350,7 @@ ARG_CASES = [
     (["sketch"], "--size", st.one_of(_ints_below(1), st.integers(10**6, 10**9).map(str))),
     (["sketch"], "-m", _ints_below(1)),
     (["sketch"], "-q", _ints_below(1)),
-    (["sketch"], "-k", st.one_of(_ints_below(1), st.integers(62501, 10**12).map(str))),
+    (["sketch"], "-k", st.one_of(_ints_below(1), st.integers(250001, 10**12).map(str))),  # 2x2 grid
     (["plan"], "--byzantine", _ints_below(0)),
     (["export", "matdot"], "--param", st.sampled_from(["m", "q=1", "m=x", "m=-1", "m=10**6"])),
     ([], "--memory-budget", st.sampled_from(["x", "0", "-1G", "nan", "1Q", ""])),
