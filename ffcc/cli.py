@@ -861,7 +861,8 @@ def build_parser() -> argparse.ArgumentParser:
         "multiply matrices on real workers with coded computation (the main job)",
         "The whole pipeline on real workers: (sketch with --sketch ->) plan -> encode -> "
         "dispatch -> first R results -> decode -> reconstruct -> report. Exact over GF(p), "
-        "several primes and CRT when the range needs it.",
+        "several primes and CRT when the range needs it. With no inputs: the main job (as `make "
+        "run`), flags given override it.",
     )
     p.populate = lambda p: _run_module().add_run_arguments(p)
     p = add(
