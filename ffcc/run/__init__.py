@@ -41,7 +41,14 @@ from ._cli import (
     verify_from_args,
     wants_dask,
 )
-from ._errors import InputError, RunError, TooManyFaults, VerificationFailed, WorkerLost
+from ._errors import (
+    FieldCheckFailed,
+    InputError,
+    RunError,
+    TooManyFaults,
+    VerificationFailed,
+    WorkerLost,
+)
 from ._exact import choose_primes, freivalds, matdot_scheme, quantization_bound, quantize
 from ._executors import DaskExecutor, InlineExecutor, LocalExecutor, ThreadExecutor
 from ._faults import (
@@ -120,6 +127,7 @@ __all__ = [
     "TooManyFaults",
     "VerificationFailed",
     "WorkerLost",
+    "FieldCheckFailed",
     # command-line hooks for ffcc.cli
     "add_run_arguments",
     "cmd_run",

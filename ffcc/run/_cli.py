@@ -19,7 +19,7 @@ import math
 import sys
 
 from .._argtypes import int_at_least, positive_float
-from ._errors import InputError, TooManyFaults, VerificationFailed
+from ._errors import FieldCheckFailed, InputError, TooManyFaults, VerificationFailed
 from ._faults import Faults, check_indices, parse_model
 from ._inputs import GRAPHS, graph_matrix, load_matrix, random_matrix, save_matrix
 
@@ -379,7 +379,7 @@ def cmd_run(args) -> int:
             timeout=args.timeout,
             workers_compare=_compare(args.compare),
         )
-    except (TooManyFaults, VerificationFailed) as e:
+    except (TooManyFaults, VerificationFailed, FieldCheckFailed) as e:
         print(f"ffcc: run failed: {e}", file=sys.stderr)
         return 1
     if startup is not None:
@@ -394,6 +394,12 @@ def cmd_run(args) -> int:
 
 
 def _warn_unchecked(rep) -> None:
+    for gi, q in rep.unverified_fields:
+        print(
+            f"ffcc: warning: group {gi}'s scheme is NOT verified in GF({q}), a field it ran "
+            "in (too many subsets to enumerate, no certificate applies)",
+            file=sys.stderr,
+        )
     if not rep.checked:
         print(
             "ffcc: warning: the product is UNCHECKED (b = 0, no spare result, --freivalds 0)",
@@ -442,7 +448,7 @@ def _run_sketched(args, A, B, executor, opts, model, faults, startup=None) -> in
             progress=False if args.json else None,
             timeout=args.timeout,
         )
-    except (TooManyFaults, VerificationFailed) as e:
+    except (TooManyFaults, VerificationFailed, FieldCheckFailed) as e:
         print(f"ffcc: run failed: {e}", file=sys.stderr)
         return 1
     if startup is not None:

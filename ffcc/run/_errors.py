@@ -11,6 +11,7 @@ __all__ = [
     "TooManyFaults",
     "VerificationFailed",
     "WorkerLost",
+    "FieldCheckFailed",
     "InjectedFault",
 ]
 
@@ -30,6 +31,11 @@ class VerificationFailed(RunError):
 class WorkerLost(RunError):
     """Worker processes were lost and the work could not be completed (e.g. a Dask worker
     killed during ``verify --dask-local``): the run failed; nothing is claimed."""
+
+
+class FieldCheckFailed(RunError):
+    """A group's scheme does not hold in a field the run would compute in (some R-subset
+    of its workers does not decode there): found before dispatch, nothing was run."""
 
 
 class InjectedFault(RuntimeError):

@@ -35,13 +35,13 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .._progress import Progress
 from ..scheme import DecodingError, Scheme
-from . import _exact
+from . import _exact, _fieldcheck
 from ._errors import InputError, TooManyFaults, VerificationFailed
 from ._exact import (
     choose_primes,
@@ -102,6 +102,7 @@ class _Prepared:
     primes: tuple
     bound: int
     inputs: list
+    field_check: list = field(default_factory=list)  # one verdict per prime, before dispatch
 
     @property
     def scheme(self) -> Scheme:
@@ -333,6 +334,10 @@ def run_plan(
     t = time.perf_counter()
     prepared = [_prepare(g, gi) for gi, g in enumerate(plan)]
     prepare_s = time.perf_counter() - t
+    t = time.perf_counter()
+    for gi, pr in enumerate(prepared):  # every scheme in every field it runs in, first
+        pr.field_check = _fieldcheck.check_schemes(pr.schemes, gi, pr.group.name or pr.scheme.name)
+    field_check_s = time.perf_counter() - t
     if shape is None and not (len(plan) == 1 and plan[0].place is None):
         raise InputError("give shape= for a plan with several groups or explicit placements")
     if any(g.place is None for g in plan) and len(plan) > 1:
@@ -342,6 +347,7 @@ def run_plan(
     ex = make_executor(executor, **(executor_options or {}))
     rep = RunReport(label=label, executor=ex.name, straggler_model=model.describe())
     rep.timings["prepare"] = prepare_s
+    rep.timings["field_check"] = field_check_s
     if why:
         rep.notes.append(why)
     rep.faults = faults.to_dict()
@@ -581,6 +587,7 @@ def _run_group(ex, pr: _Prepared, gi, delays, faults, seed, bar, timeout, stop=N
         "field",
         primes=list(pr.primes),
         bound_bits=int(pr.bound).bit_length(),
+        field_check=pr.field_check,
     )
     t = time.perf_counter()
     X = [

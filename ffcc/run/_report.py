@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from ._executors import ABANDONED, CORRUPTED, KILLED, OK, RAISED, WorkerEvent
+from ._fieldcheck import describe
 
 __all__ = ["GroupReport", "RunReport", "plot_latency"]
 
@@ -50,6 +51,9 @@ class GroupReport:
     # what cross-checked the decoded targets: "freivalds", "error-correcting decode" (b >= 1),
     # "spare results (k)" (k results beyond those decoded agreed); empty: unchecked
     checked_by: list = field(default_factory=list)
+    # how the scheme was checked in each field the group computed in, before dispatch: one
+    # dict per prime (p, how = "exhaustive" | "certificate" | "unverified", subsets, ...)
+    field_check: list = field(default_factory=list)
 
     def count(self, status: str) -> int:
         """How many of the group's workers ended with ``status`` (e.g. ``"ok"``)."""
@@ -59,6 +63,7 @@ class GroupReport:
         """The group's fields, worker events as dicts."""
         d = asdict(self)
         d["events"] = [e.to_dict() if isinstance(e, WorkerEvent) else e for e in self.events]
+        d["field_check_text"] = describe(self.field_check) if self.field_check else None
         return d
 
 
@@ -171,6 +176,16 @@ class RunReport:
         return sorted({how.split(" (")[0] for g in self.exact_groups for how in g.checked_by})
 
     @property
+    def unverified_fields(self) -> list:
+        """``(group, p)`` of every field in which a group's scheme could not be checked
+        (too many subsets to enumerate and no certificate): its tolerance of s stragglers
+        and b liars is then not established in that field."""
+        return [
+            (g.index, c["p"]) for g in self.exact_groups for c in g.field_check
+            if c["how"] == "unverified"
+        ]  # fmt: skip
+
+    @property
     def liars(self) -> list:
         """``(group, worker)`` of every worker whose wrong result was corrected."""
         return [(g.index, j) for g in self.groups for j in g.liars]
@@ -234,6 +249,8 @@ class RunReport:
                 f"  group {g.index} {g.name} [{kind}]: w = {g.w}, R = {g.R}, s = {g.stragglers}, "
                 f"b = {g.byzantine}, waited for {g.need}{primes}{bits}"
             )
+            if g.field_check:
+                L.append(f"    scheme {describe(g.field_check)}")
             counts = {st: g.count(st) for st in (OK, RAISED, KILLED, ABANDONED, CORRUPTED)}
             seen = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
             L.append(
