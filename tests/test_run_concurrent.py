@@ -91,8 +91,11 @@ def test_a_crash_in_one_group_blames_only_its_worker():
     # under every group; only that task counts as lost, the others are run again
     est, rep, _ = _run("local", model=TraceReplay([0.3]), faults=Faults(kill=[(2, 3)]))
     events = [(g.index, e) for g in rep.exact_groups for e in g.events]
-    killed = [(gi, e.worker) for gi, e in events if e.status == "killed"]
-    assert killed == [(2, 3)]
+    blamed = [(gi, e.worker) for gi, e in events if e.status in ("killed", "raised")]
+    # the victim is blamed, or (a race) its group decoded from the others first and it
+    # was abandoned; no other task is ever blamed for the crash
+    assert blamed in ([(2, 3)], []), blamed
+    assert [e.status for gi, e in events if (gi, e.worker) == (2, 3)] in (["killed"], ["abandoned"])
     ref, _, _ = _run("inline", model="none")
     assert np.array_equal(est, ref) and rep.checked
 
