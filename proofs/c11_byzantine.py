@@ -61,6 +61,19 @@ def _same(a, b) -> bool:
     return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
 
 
+def lied(F, honest, alive, b, rng):
+    """Every set of at most b liars among ``alive``, each adding a random non-zero error:
+    yields (liars, results) with the honest results of the others."""
+    for e in range(b + 1):
+        for liars in itertools.combinations(alive, e):
+            res = {j: honest[j] for j in alive}
+            for j in liars:
+                err = F.random((2, 2), rng)
+                err[0, 0] = err[0, 0] or 1
+                res[j] = F.add(res[j], err)
+            yield liars, res
+
+
 def _coordinated(S, honest, alive, b, rng):
     """Answers of b + 1 liars that sit within distance b of another codeword."""
     F = S.field
@@ -124,29 +137,23 @@ def run(quick: bool = True) -> Result:
                             lhonest, ltruth = _results(L, rng)
                         for strag in itertools.combinations(range(w), s):
                             alive = [j for j in range(w) if j not in strag]
-                            for e in range(0, b + 1):
-                                for liars in itertools.combinations(alive, e):
-                                    res = {j: honest[j] for j in alive}
+                            for liars, res in lied(F, honest, alive, b, rng):
+                                out, named = S.decode_with_errors(res, max_errors=b)
+                                patterns += 1
+                                ck.require(
+                                    _same(out, truth) and sorted(named) == list(liars),
+                                    f"{code.name} k={k} s={s} b={b} liars {liars}",
+                                )
+                                if L is not None:
+                                    lres = {j: lhonest[j] for j in alive}
                                     for j in liars:
-                                        err = F.random((2, 2), rng)
-                                        err[0, 0] = err[0, 0] or 1
-                                        res[j] = F.add(res[j], err)
-                                    out, named = S.decode_with_errors(res, max_errors=b)
-                                    patterns += 1
+                                        lres[j] = F.add(lres[j], 1)
+                                    lout, lnamed = L.decode_with_errors(lres, rng=0)
+                                    lib_patterns += 1
                                     ck.require(
-                                        _same(out, truth) and sorted(named) == list(liars),
-                                        f"{code.name} k={k} s={s} b={b} liars {liars}",
+                                        _same(lout, ltruth) and sorted(lnamed) == list(liars),
+                                        f"library lagrange k={k} s={s} b={b} liars {liars}",
                                     )
-                                    if L is not None:
-                                        lres = {j: lhonest[j] for j in alive}
-                                        for j in liars:
-                                            lres[j] = F.add(lres[j], 1)
-                                        lout, lnamed = L.decode_with_errors(lres, rng=0)
-                                        lib_patterns += 1
-                                        ck.require(
-                                            _same(lout, ltruth) and sorted(lnamed) == list(liars),
-                                            f"library lagrange k={k} s={s} b={b} liars {liars}",
-                                        )
                             # negative (a): b + 1 coordinated liars, first straggler set only
                             if strag == tuple(range(s)):
                                 adv = _coordinated(S, honest, alive, b, rng)

@@ -37,7 +37,7 @@ from ffcc.verify import verify
 
 from ._build import describe, one_dependency_code, vanishing_code
 from ._framework import Check, Claim, Result, timer
-from .c11_byzantine import _coordinated, _results, _same
+from .c11_byzantine import _coordinated, _results, _same, lied
 
 CLAIM = Claim(
     id="C14",
@@ -82,18 +82,12 @@ def _patterns(S, rng, ck: Check, neg_adv: Check, where: str) -> int:
     n = 0
     for strag in itertools.combinations(range(w), s):
         alive = [j for j in range(w) if j not in strag]
-        for e in range(b + 1):
-            for liars in itertools.combinations(alive, e):
-                res = {j: honest[j] for j in alive}
-                for j in liars:
-                    err = F.random((2, 2), rng)
-                    err[0, 0] = err[0, 0] or 1
-                    res[j] = F.add(res[j], err)
-                out, named = S.decode_with_errors(res, max_errors=b)
-                n += 1
-                ck.require(
-                    _same(out, truth) and sorted(named) == list(liars), f"{where}: liars {liars}"
-                )
+        for liars, res in lied(F, honest, alive, b, rng):
+            out, named = S.decode_with_errors(res, max_errors=b)
+            n += 1
+            ck.require(
+                _same(out, truth) and sorted(named) == list(liars), f"{where}: liars {liars}"
+            )
         if strag == tuple(range(s)):
             adv = _coordinated(S, honest, alive, b, rng)
             try:
