@@ -56,8 +56,9 @@ from ._exact import (
     split_inner,
     target_bound,
 )
-from ._executors import CORRUPTED, KILLED, RAISED, Executor, GroupJob, make_executor
+from ._executors import make_executor
 from ._faults import Faults, StragglerModel, parse_model
+from ._job import CORRUPTED, KILLED, RAISED, Executor, GroupJob
 from ._kernels import lincomb_many
 from ._realvalued import RealMatDot
 from ._report import GroupReport, RunReport

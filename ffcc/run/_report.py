@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ._executors import ABANDONED, CORRUPTED, KILLED, OK, RAISED, WorkerEvent
 from ._fieldcheck import describe
+from ._job import ABANDONED, CORRUPTED, KILLED, OK, RAISED, WorkerEvent
 
 __all__ = ["GroupReport", "RunReport", "plot_latency"]
 

@@ -25,8 +25,8 @@ from concurrent.futures import CancelledError
 from .._errors import FfccError
 from .._progress import Progress
 from ..verify import VerifyReport, merge, verify
+from ._dask import DaskExecutor
 from ._errors import RunError, WorkerLost
-from ._executors import DaskExecutor
 
 __all__ = ["verify_dask"]
 
