@@ -1,19 +1,26 @@
 r"""The Dask engine: the tasks of a group on the workers of a :mod:`dask.distributed`
 cluster (:class:`DaskExecutor`).
+
+Dask is an optional dependency (``pip install 'ffcc[distributed]'``): it is imported where
+it is used, so that this module, and :mod:`ffcc.run`, import without it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
+import logging
 import os
 import threading
 import time
 import uuid
 from collections import Counter, deque
 
-from ._compute import _POLL, _compute, _fault_before_compute
+from ._compute import POLL_S, fail_if_injected, worker_products
 from ._errors import InputError, RunError
-from ._job import ABANDONED, KILLED, OK, RAISED, Executor, _check_timeout, _Tracker
+from ._job import ABANDONED, KILLED, OK, RAISED, Executor, GroupTracker
+
+__all__ = ["DaskExecutor"]
 
 
 class DaskExecutor(Executor):
@@ -55,9 +62,7 @@ class DaskExecutor(Executor):
         silence_logs: bool = True,
         timeout: float = 30.0,
     ):
-        import logging
-
-        import dask
+        import dask  # optional dependency: see the module docstring
         from distributed import Client, LocalCluster
 
         if client is None and not scheduler and (isinstance(n_workers, bool) or int(n_workers) < 1):
@@ -122,6 +127,8 @@ class DaskExecutor(Executor):
         self._lock = threading.RLock()  # groups run concurrently, one thread each
 
     def close(self):
+        """Close the client and the local cluster this executor started (not an external
+        scheduler or a client it was given), and restore dask's settings and logging."""
         with contextlib.suppress(Exception):
             if self._own_client and self.client is not None:
                 self.client.close(timeout=2)
@@ -157,11 +164,14 @@ class DaskExecutor(Executor):
         return {a: min(n - busy[a], (cap or n) - mine[a]) for a, n in nthreads.items()}
 
     def run_group(self, job, enough, possible, progress=None, timeout=None):
-        from distributed import Event, as_completed
+        """:meth:`Executor.run_group` on the cluster: tasks go to free worker threads (at
+        most s of this group's per worker process), each with its operands scattered to
+        that worker; a worker that leaves the cluster costs the tasks it held."""
+        from distributed import Event, as_completed  # optional dependency
 
         client = self.client
         token = f"ffcc-abandon-{uuid.uuid4().hex}"
-        tr = _Tracker(job, enough, possible, progress, time.perf_counter(), time.time())
+        tr = GroupTracker(job, enough, possible, progress, time.perf_counter(), time.time())
         queue = deque(range(job.w))
         running: dict = {}
         ac = as_completed([], raise_errors=False)
@@ -210,8 +220,8 @@ class DaskExecutor(Executor):
                                 n_sub += 1
                                 n -= 1
                 if not ac.has_ready():
-                    time.sleep(_POLL)
-                    _check_timeout(tr, timeout)
+                    time.sleep(POLL_S)
+                    tr.check_timeout(timeout)
                     continue
                 for fut in ac.next_batch(block=False):
                     if fut not in running:
@@ -260,7 +270,7 @@ class DaskExecutor(Executor):
 
     @staticmethod
     def _record(tr, fut, j):
-        from distributed import KilledWorker
+        from distributed import KilledWorker  # optional dependency
 
         try:
             if fut.status == "finished":
@@ -294,8 +304,6 @@ class _Ops:
 
 
 def _dask_warmup():
-    import importlib
-
     importlib.import_module("ffcc.run._preload")
     return os.getpid()
 
@@ -304,12 +312,12 @@ def _dask_task(ops, kind, primes, product, j, delay, fault, rng_key, token):
     t_start = time.time()
     info = {"start": t_start, "pid": os.getpid()}
     if delay > 0:
-        from distributed import Event
+        from distributed import Event  # optional dependency
 
         if Event(token).wait(timeout=delay):
             info.update(status=ABANDONED, end=time.time())
             return info, None
-    _fault_before_compute(fault, rng_key[1], j)
-    outs = _compute(kind, primes, product, ops.ops, fault, rng_key)
+    fail_if_injected(fault, rng_key[1], j)
+    outs = worker_products(kind, primes, product, ops.ops, fault, rng_key)
     info.update(status=OK, end=time.time())
     return info, outs

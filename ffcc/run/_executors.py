@@ -30,6 +30,12 @@ Every engine returns per-worker :class:`WorkerEvent` records (status ``ok``, ``r
 Injected delays are sleeps that end early when the group is abandoned (the coordinator
 sets a flag), so an abandoned straggler frees its slot; a task already computing cannot
 be stopped and keeps its slot until it finishes (reported as ``slot_kept``).
+
+Where each part lives: the job model and the engine interface in :mod:`ffcc.run._job`,
+what a worker computes (and its injected faults) in :mod:`ffcc.run._compute`, the shared
+group file in :mod:`ffcc.run._shm`, the local, thread and inline engines in
+:mod:`ffcc.run._local`, the Dask engine in :mod:`ffcc.run._dask`; this module picks one
+by name (:func:`make_executor`).
 """
 
 from __future__ import annotations
@@ -50,9 +56,19 @@ __all__ = [
 
 
 def make_executor(name: str | Executor = "local", **kw) -> Executor:
-    """``local`` (default), ``dask`` or ``inline``; keyword arguments go to the engine.
+    """The engine called ``name``: ``local`` (default), ``dask``, ``threads`` or ``inline``;
+    keyword arguments go to the engine (``local``, ``dask``).
 
-    An :class:`Executor` instance is returned unchanged.
+    An :class:`Executor` instance is returned unchanged; an unknown name, or ``dask``
+    without :mod:`dask.distributed` installed, is a :class:`~ffcc.run.RunError`.
+
+    >>> ex = make_executor("inline")
+    >>> ex.name, make_executor(ex) is ex
+    ('inline', True)
+    >>> make_executor("gpu")
+    Traceback (most recent call last):
+    ...
+    ffcc.run._errors.RunError: unknown executor 'gpu'; use local, dask, threads or inline
     """
     if isinstance(name, Executor):
         return name

@@ -3,8 +3,30 @@ r"""The job model shared by every engine: what an engine is given and what it re
 An engine receives one group's :class:`GroupJob` (w coded tasks: operands or their
 encoding, per-worker delays and faults) and returns a :class:`GroupOutcome` (the results
 that arrived, one :class:`WorkerEvent` per worker, timings). :class:`Executor` is the
-interface the engines implement; ``_Tracker`` is the bookkeeping they share (which results
-are in, whether they suffice, whether enough can still arrive).
+interface the engines implement (:mod:`ffcc.run._local`, :mod:`ffcc.run._dask`);
+:class:`GroupTracker` is the bookkeeping they share (which results are in, whether they
+suffice, whether enough can still arrive).
+
+Example
+-------
+A group of w = 3 workers over GF(7). Worker j's operand of coordinate c is
+``sum_l E[c][j, l] X[c][l]``: here workers 0 and 1 get the blocks themselves and worker 2
+their sum, so worker 0 computes a0 . b0 = 1*5 + 2*6 = 17 = 3 and worker 1 computes
+a1 . b1 = 3*1 + 4*1 = 7 = 0 (mod 7). Two results suffice; the third task is abandoned.
+
+>>> import numpy as np
+>>> from ffcc.run import InlineExecutor
+>>> E = np.array([[1, 0], [0, 1], [1, 1]])
+>>> X = [np.array([[1, 2], [3, 4]]), np.array([[5, 6], [1, 1]])]  # rows: a0, a1 and b0, b1
+>>> job = GroupJob(0, "field", (7,), 3, ((1, 2), (2, 1)), np.zeros(3), [None] * 3,
+...                E=[[E, E]], X=[X])
+>>> [a.tolist() for a in job.operands(2)[0]]  # a0 + a1 and b0 + b1, mod 7
+[[[4, 6]], [[6], [0]]]
+>>> out = InlineExecutor().run_group(job, lambda ok: len(ok) >= 2, lambda bad: len(bad) <= 1)
+>>> out.order, [int(out.results[j][0][0, 0]) for j in out.order]
+([0, 1], [3, 0])
+>>> out.events[2].status
+'abandoned'
 """
 
 from __future__ import annotations
@@ -16,7 +38,23 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from ._errors import RunError
+from ._kernels import encode_into
 
+__all__ = [
+    "OK",
+    "RAISED",
+    "KILLED",
+    "ABANDONED",
+    "CORRUPTED",
+    "WorkerEvent",
+    "GroupJob",
+    "GroupOutcome",
+    "GroupTracker",
+    "Executor",
+]
+
+# a worker's status: its result arrived, its task raised, its process died (or an injected
+# kill), it was no longer needed, or its result was a lie that the decoder corrected
 OK, RAISED, KILLED, ABANDONED, CORRUPTED = (
     "ok",
     "raised",
@@ -43,6 +81,11 @@ class WorkerEvent:
     detail: str = ""
 
     def to_dict(self) -> dict:
+        """The event as a plain dict (for JSON reports).
+
+        >>> WorkerEvent(0, 3, status="ok", delay=0.5).to_dict()["status"]
+        'ok'
+        """
         return asdict(self)
 
 
@@ -74,6 +117,15 @@ class GroupJob:
 
     @classmethod
     def from_coded(cls, index, kind, primes, coded, delays, faults, **kw) -> GroupJob:
+        """A job whose operands are already coded: ``coded[q][j]`` is worker j's tuple of
+        d arrays (modulo ``primes[q]``, or floats for ``kind == "float"``).
+
+        >>> import numpy as np
+        >>> ops = [(np.eye(2), np.ones((2, 1))) for _ in range(3)]
+        >>> job = GroupJob.from_coded(0, "float", (), [ops], np.zeros(3), [None] * 3)
+        >>> job.w, job.shapes, job.nq, job.d
+        (3, ((2, 2), (2, 1)), 1, 2)
+        """
         shapes = tuple(np.shape(x) for x in coded[0][0])
         return cls(
             index, kind, tuple(primes), len(coded[0]), shapes, delays, faults, coded=coded, **kw
@@ -81,14 +133,17 @@ class GroupJob:
 
     @property
     def nq(self) -> int:
+        """How many moduli each worker computes in (1 for a float job)."""
         return len(self.coded) if self.coded is not None else len(self.primes)
 
     @property
     def d(self) -> int:
+        """How many operands each worker multiplies (the coordinates of the product)."""
         return len(self.shapes)
 
     @property
     def dtype(self):
+        """float64 for a float job; int64 residues otherwise."""
         return np.float64 if self.kind == "float" else np.int64
 
     def out_shape(self) -> tuple[int, ...] | None:
@@ -109,8 +164,6 @@ class GroupJob:
             for r, j in enumerate(rows):
                 out[r] = np.asarray(self.coded[q][j][c]).reshape(-1)
         else:
-            from ._kernels import encode_into
-
             encode_into(self.primes[q], self.E[q][c][rows], self.X[q][c], out)
         self.encode_s += time.perf_counter() - t
 
@@ -142,7 +195,24 @@ class GroupOutcome:
     notes: list = field(default_factory=list)
 
 
-class _Tracker:
+class GroupTracker:
+    """The coordinator's bookkeeping of one group while its tasks run, shared by the engines.
+
+    ``enough(ok_workers)`` says the results in hand suffice; ``possible(failed_workers)``
+    says enough results can still arrive. The group is :meth:`finished` as soon as either
+    answer settles it. ``t0`` (``perf_counter``) and ``wall0`` (``time.time``, the clock
+    workers stamp their start with) mark the group's start.
+
+    >>> import time, numpy as np
+    >>> job = GroupJob(0, "field", (7,), 3, ((1, 1),), np.zeros(3), [None] * 3)
+    >>> tr = GroupTracker(job, lambda ok: len(ok) >= 2, lambda bad: len(bad) <= 1, None,
+    ...                   time.perf_counter(), time.time())
+    >>> tr.record_fail(1, RAISED, "boom"); tr.record_ok(2, None, ["r2"]); tr.finished()
+    False
+    >>> tr.record_ok(0, None, ["r0"]); tr.finished(), tr.order
+    (True, [2, 0])
+    """
+
     def __init__(self, job: GroupJob, enough, possible, progress, t0, wall0):
         self.job, self.enough, self.possible, self.bar = job, enough, possible, progress
         self.t0, self.wall0 = t0, wall0
@@ -156,9 +226,11 @@ class _Tracker:
         self.t_enough = None
 
     def now(self) -> float:
+        """Seconds since the group started."""
         return time.perf_counter() - self.t0
 
     def submitted(self, j):
+        """Count one more attempt of worker j's task."""
         self.events[j].attempts += 1
 
     def _times(self, ev, info):
@@ -168,6 +240,7 @@ class _Tracker:
         ev.finished = self.now()
 
     def record_ok(self, j, info, results):
+        """Worker j's results arrived (``info``: the task's ``start`` and ``pid``, if any)."""
         ev = self.events[j]
         self._times(ev, info)
         ev.status = OK
@@ -179,6 +252,7 @@ class _Tracker:
             self.t_enough = ev.finished
 
     def record_fail(self, j, status, detail="", info=None):
+        """Worker j's task ended without a result, with ``status`` (raised, killed, ...)."""
         ev = self.events[j]
         self._times(ev, info)
         ev.status = status
@@ -186,9 +260,12 @@ class _Tracker:
         self.failed.add(j)
 
     def finished(self) -> bool:
+        """Whether the results suffice, or enough can no longer arrive."""
         return self.t_enough is not None or not self.possible(set(self.failed))
 
     def abandon_rest(self, keep_busy: dict | None = None):
+        """Mark every pending worker abandoned; ``keep_busy[j]``: how long its slot stays
+        busy (a task already computing cannot be stopped)."""
         now = self.now()
         for j, ev in self.events.items():
             if ev.status == "pending":
@@ -197,7 +274,16 @@ class _Tracker:
                 if keep_busy is not None and j in keep_busy:
                     ev.slot_kept = keep_busy[j]
 
+    def check_timeout(self, timeout: float | None) -> None:
+        """Raise :class:`RunError` once the group has run longer than ``timeout`` seconds."""
+        if timeout is not None and self.now() > timeout:
+            raise RunError(
+                f"group {self.job.index}: only {len(self.ok)} of {self.job.w} results after "
+                f"the {timeout:g} s timeout, not enough to decode"
+            )
+
     def outcome(self, **kw) -> GroupOutcome:
+        """The group's :class:`GroupOutcome` as of now (``kw``: the engine's counters)."""
         return GroupOutcome(
             results=self.ok,
             events=self.events,
@@ -223,21 +309,16 @@ class Executor:
     concurrent = False
 
     def run_group(self, job, enough, possible, progress=None, timeout=None) -> GroupOutcome:
+        """Run ``job``'s w tasks until ``enough`` results are in (or enough are no longer
+        ``possible``); the rest are abandoned. ``progress`` (a bar, or None) counts results;
+        past ``timeout`` seconds a :class:`RunError` says how many arrived."""
         raise NotImplementedError  # pragma: no cover
 
     def close(self) -> None:
-        pass
+        """Release the engine's processes or threads (also on leaving a ``with`` block)."""
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
-
-
-def _check_timeout(tr: _Tracker, timeout):
-    if timeout is not None and tr.now() > timeout:
-        raise RunError(
-            f"group {tr.job.index}: only {len(tr.ok)} of {tr.job.w} results after the "
-            f"{timeout:g} s timeout, not enough to decode"
-        )

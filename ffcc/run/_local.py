@@ -1,26 +1,33 @@
 r"""Engines on this machine: a process pool (:class:`LocalExecutor`), threads of this
 process (:class:`ThreadExecutor`) and one task after the other (:class:`InlineExecutor`).
+
+Only the process pool makes every worker its own failure domain: a task that crashes its
+process (an injected ``kill``, a signal from outside) costs that result, and the pool is
+rebuilt. The overview of every engine is in :mod:`ffcc.run._executors`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import multiprocessing as mp
 import os
 import signal
 import threading
 import time
 from collections import Counter
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
 from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
-from ._compute import _compute, _fault_before_compute, _field, _sleep_or_abort
+from ._compute import cached_field, fail_if_injected, sleep_or_abort, worker_products
 from ._errors import InjectedFault, RunError
 from ._faults import KILL, RAISE
-from ._job import ABANDONED, KILLED, OK, RAISED, Executor, _check_timeout, _Tracker
-from ._shm import _GroupFile, _open_group
+from ._job import ABANDONED, KILLED, OK, RAISED, Executor, GroupTracker
+from ._shm import GroupFile, open_group
+
+__all__ = ["InlineExecutor", "ThreadExecutor", "LocalExecutor"]
 
 
 def _init_worker(blas_threads):
@@ -34,7 +41,7 @@ def _init_worker(blas_threads):
 
 
 def _warmup(i):
-    F = _field(65537)
+    F = cached_field(65537)
     x = np.ones((4, 4), dtype=np.int64)
     F.matmul(x, x)
     time.sleep(0.05)  # spread the warm-up tasks over the processes
@@ -44,17 +51,19 @@ def _warmup(i):
 def _local_task(path, j, attempt, delay, fault):
     t_start = time.time()
     pid = os.getpid()
-    g = _open_group(path)
+    g = open_group(path)
     if g is None:
         return {"status": ABANDONED, "start": t_start, "end": time.time(), "pid": pid}
     h = g.header
     flags, state = g.view("flags"), g.view("state")
     state[j, 0], state[j, 1], state[j, 2] = pid, attempt + 1, int(t_start * 1e6)
-    if _sleep_or_abort(delay, lambda: flags[j] != 0):
+    if sleep_or_abort(delay, lambda: flags[j] != 0):
         return {"status": ABANDONED, "start": t_start, "end": time.time(), "pid": pid}
-    _fault_before_compute(fault, h["group"], j)
+    fail_if_injected(fault, h["group"], j)
     ops = [tuple(g.view(("in", q, c))[j] for c in range(h["d"])) for q in range(h["nq"])]
-    outs = _compute(h["kind"], h["primes"], h["product"], ops, fault, (h["seed"], h["group"], j))
+    outs = worker_products(
+        h["kind"], h["primes"], h["product"], ops, fault, (h["seed"], h["group"], j)
+    )
     ret = {"status": OK, "start": t_start, "pid": pid, "results": None}
     if h["out"]:
         for q, r in enumerate(outs):
@@ -69,6 +78,14 @@ class InlineExecutor(Executor):
     """Runs tasks one by one in this process, in the order of their delays (no sleeps).
 
     A ``kill`` fault is recorded as killed without exiting; useful to test decoding.
+
+    >>> import numpy as np
+    >>> from ffcc.run._job import GroupJob
+    >>> ops = [(np.array([[j]]), np.array([[2]])) for j in range(3)]  # worker j: 2j mod 7
+    >>> job = GroupJob.from_coded(0, "field", (7,), [ops], np.zeros(3), ["kill", "raise", None])
+    >>> out = InlineExecutor().run_group(job, lambda ok: len(ok) >= 1, lambda bad: len(bad) <= 2)
+    >>> [out.events[j].status for j in range(3)], int(out.results[2][0][0, 0])
+    (['killed', 'raised', 'ok'], 4)
     """
 
     name = "inline"
@@ -77,7 +94,9 @@ class InlineExecutor(Executor):
         self.submissions: list = []
 
     def run_group(self, job, enough, possible, progress=None, timeout=None):
-        tr = _Tracker(job, enough, possible, progress, time.perf_counter(), time.time())
+        """:meth:`Executor.run_group`, one task after the other, shortest delay first;
+        ``timeout`` does not apply (no task is waited for)."""
+        tr = GroupTracker(job, enough, possible, progress, time.perf_counter(), time.time())
         for j in np.argsort(job.delays, kind="stable"):
             j = int(j)
             if tr.finished():
@@ -91,7 +110,7 @@ class InlineExecutor(Executor):
             try:
                 if job.faults[j] == RAISE:
                     raise InjectedFault(f"group {job.index}, worker {j}: injected failure")
-                outs = _compute(
+                outs = worker_products(
                     job.kind,
                     job.primes,
                     job.product,
@@ -117,9 +136,9 @@ def _thread_task(job, j, abort, wall0):
     if fault == KILL:
         info.update(status=KILLED, end=time.time())
         return info, None
-    _fault_before_compute(fault, job.index, j)
+    fail_if_injected(fault, job.index, j)
     key = (job.seed, job.index, j)
-    outs = _compute(job.kind, job.primes, job.product, job.operands(j), fault, key)
+    outs = worker_products(job.kind, job.primes, job.product, job.operands(j), fault, key)
     info.update(status=OK, end=time.time())
     return info, outs
 
@@ -134,23 +153,36 @@ class ThreadExecutor(Executor):
     process pool would cost more to start than the whole job. A ``kill`` fault is
     recorded as killed without killing anything (a thread is not a failure domain): runs
     that inject kills use processes.
+
+    >>> import numpy as np
+    >>> from ffcc.run._job import GroupJob
+    >>> ops = [(np.array([[j]]), np.array([[2]])) for j in range(3)]  # worker j: 2j mod 7
+    >>> delays = np.array([0.0, 30.0, 0.0])  # worker 1 straggles for 30 s
+    >>> job = GroupJob.from_coded(0, "field", (7,), [ops], delays, [None] * 3)
+    >>> with ThreadExecutor() as ex:
+    ...     out = ex.run_group(job, lambda ok: len(ok) >= 2, lambda bad: len(bad) <= 1)
+    >>> sorted(out.results), int(out.results[2][0][0, 0]), out.events[1].status
+    ([0, 2], 4, 'abandoned')
+    >>> out.t_done < 30  # nobody waited for the straggler
+    True
     """
 
     name = "threads"
     concurrent = True
 
     def __init__(self, max_threads: int = 256):
-        from concurrent.futures import ThreadPoolExecutor
-
         self._pool = ThreadPoolExecutor(max_threads, thread_name_prefix="ffcc-task")
         self.processes = 1
         self.submissions: list = []
 
     def close(self):
+        """Cancel queued tasks; running ones end with their (abandoned) delay."""
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def run_group(self, job, enough, possible, progress=None, timeout=None):
-        tr = _Tracker(job, enough, possible, progress, time.perf_counter(), time.time())
+        """:meth:`Executor.run_group` with one thread per task; the group's abandoned
+        delays end at once when it is decided."""
+        tr = GroupTracker(job, enough, possible, progress, time.perf_counter(), time.time())
         abort = threading.Event()
         futs = {}
         for j in range(job.w):
@@ -162,7 +194,7 @@ class ThreadExecutor(Executor):
                 if not futs:
                     raise RunError(f"group {job.index}: no task in flight and too few results")
                 done, _ = futures_wait(list(futs), timeout=0.1, return_when=FIRST_COMPLETED)
-                _check_timeout(tr, timeout)
+                tr.check_timeout(timeout)
                 for f in done:
                     j = futs.pop(f)
                     exc = f.exception()
@@ -306,8 +338,6 @@ class LocalExecutor(Executor):
         return self.start_s
 
     def _new_pool(self, n):
-        import multiprocessing as mp
-
         ctx = mp.get_context(self.start_method)
         if self.start_method == "forkserver":
             # the server imports ffcc and loads the kernels once; workers fork warm from it
@@ -332,6 +362,7 @@ class LocalExecutor(Executor):
             self._pool = None
 
     def close(self):
+        """Stop the pool: idle workers get 0.3 s to exit, then whoever is left is killed."""
         self._shutdown()
 
     def _kill_stopped(self) -> list:
@@ -352,6 +383,9 @@ class LocalExecutor(Executor):
         return self._pool is not None and not getattr(self._pool, "_broken", False)
 
     def run_group(self, job, enough, possible, progress=None, timeout=None):
+        """:meth:`Executor.run_group` on the pool (started, grown or rebuilt as needed):
+        the operands go through a :class:`~ffcc.run._shm.GroupFile`; a crashed task counts
+        as missing and the tasks caught in the crash are sent again."""
         with self._lock:
             if self._pool is None:
                 self.start(job.w)
@@ -359,7 +393,7 @@ class LocalExecutor(Executor):
                 self._replace_pool()
             if self.processes is None and self._size < job.w:
                 self._replace_pool(job.w)
-        gf = _GroupFile(job)
+        gf = GroupFile(job)
         try:
             return self._run(job, gf, enough, possible, progress, timeout)
         finally:
@@ -376,7 +410,7 @@ class LocalExecutor(Executor):
         self._gen += 1
 
     def _run(self, job, gf, enough, possible, progress, timeout):
-        tr = _Tracker(job, enough, possible, progress, time.perf_counter(), time.time())
+        tr = GroupTracker(job, enough, possible, progress, time.perf_counter(), time.time())
         futs: dict = {}  # future -> (worker, pool generation it went to)
         attempt = Counter()
         n_sub, rebuilds, rebuild_s = 0, 0, 0.0
@@ -405,7 +439,7 @@ class LocalExecutor(Executor):
             if not futs and not unsent:  # cannot happen: every task ends ok or failed
                 raise RunError(f"group {job.index}: no task in flight and too few results")
             done, _ = futures_wait(list(futs), timeout=0.1, return_when=FIRST_COMPLETED)
-            _check_timeout(tr, timeout)
+            tr.check_timeout(timeout)
             with self._lock:
                 self._kill_stopped()  # the pool then breaks: handled below like a crash
             broken = []

@@ -9,7 +9,7 @@ import numpy as np
 from . import _compute
 
 for _p in (65537, 33554393, 2147483647):
-    _F = _compute._field(_p)
+    _F = _compute.cached_field(_p)
     _x = np.ones((2, 2), dtype=np.int64)
     _F.matmul(_x, _x)
     _F.lift(_F.add(_x, _x))

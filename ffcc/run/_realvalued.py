@@ -106,6 +106,14 @@ class RealMatDot:
         return V, V[:, ::-1].copy()
 
     def encode(self, A, B) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Worker j's operands ``(sum_i E_A[j, i] A_i, sum_i E_B[j, i] B_i)`` for every j,
+        with A split into m column blocks and B into m row blocks (see :meth:`encoders`).
+
+        >>> import numpy as np
+        >>> ops = RealMatDot(m=2).encode(np.ones((2, 4)), np.ones((4, 3)))
+        >>> len(ops), ops[0][0].shape, ops[0][1].shape
+        (3, (2, 2), (2, 3))
+        """
         A = np.asarray(A, dtype=np.float64)
         B = np.asarray(B, dtype=np.float64)
         Ab, Bb, _ = split_inner(A, B, self.m)

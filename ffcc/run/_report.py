@@ -173,6 +173,8 @@ class RunReport:
 
     @property
     def checked_by(self) -> list:
+        """The kinds of check that confirmed the exact groups' targets (``freivalds``,
+        ``error-correcting decode``, ``spare results``), each named once."""
         return sorted({how.split(" (")[0] for g in self.exact_groups for how in g.checked_by})
 
     @property

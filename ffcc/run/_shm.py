@@ -3,7 +3,27 @@ r"""The shared group file: one group's operands, result slots and state in one m
 The local engine writes a group's coded operands once into a memory-mapped file
 (``/dev/shm`` when present); a task sent to a worker process is only (file, worker index,
 delay, fault), and the worker writes its result back into the same file, so nothing large
-crosses a pipe.
+crosses a pipe. :class:`GroupFile` is the coordinator's side (it creates, fills and
+removes the file), :func:`open_group` the worker's (a cached :class:`MappedGroup`).
+
+Example
+-------
+Two workers over GF(7); worker 1 reads its operands and writes its product back.
+
+>>> import numpy as np
+>>> from ffcc.run._job import GroupJob
+>>> ops = [(np.array([[1, 2]]), np.array([[3], [4]])),
+...        (np.array([[5, 6]]), np.array([[0], [1]]))]
+>>> job = GroupJob.from_coded(0, "field", (7,), [ops], np.zeros(2), [None, None])
+>>> gf = GroupFile(job)
+>>> g = open_group(gf.path)  # in the worker process
+>>> a, b = (g.view(("in", 0, c))[1] for c in range(2))
+>>> a.tolist(), b.tolist()
+([[5, 6]], [[0], [1]])
+>>> g.view(("out", 0))[1] = (a @ b) % 7  # 5*0 + 6*1 = 6
+>>> gf.view(("out", 0))[1].tolist()  # seen by the coordinator
+[[6]]
+>>> gf.close()
 """
 
 from __future__ import annotations
@@ -17,6 +37,8 @@ import numpy as np
 
 from ._job import GroupJob
 
+__all__ = ["GroupFile", "MappedGroup", "open_group"]
+
 _ALIGN = 64
 
 
@@ -25,11 +47,20 @@ def _shm_dir() -> str | None:
     return d if os.path.isdir(d) and os.access(d, os.W_OK) else None
 
 
-class _GroupFile:
-    """A memory-mapped file holding a group's operands, result slots, flags and state.
+class GroupFile:
+    r"""A memory-mapped file holding a group's operands, result slots, flags and state.
 
     Layout: 8-byte header length, pickled header, then 64-byte aligned arrays. The header
-    gives every array as (offset from the data start, dtype, shape).
+    gives every array as (offset from the data start, dtype, shape), and what a worker
+    needs besides its operands (kind, primes, product, group index, seed). The arrays:
+
+    * ``("in", q, c)``: the coordinate-c operands of all w workers modulo ``primes[q]``,
+      shape ``(w, *shape)``, encoded straight into the file (:meth:`GroupJob.fill`);
+    * ``("out", q)``: the workers' result slots, when the result shape is known in advance
+      (:meth:`GroupJob.out_shape`); otherwise results come back through the pipe;
+    * ``"flags"``: one byte per worker, set to 1 to abandon it (its delay ends at once);
+    * ``"state"``: per worker [pid, attempt + 1, start in µs], written when its task
+      starts, from which the coordinator tells a crashed task from collateral damage.
     """
 
     def __init__(self, job: GroupJob):
@@ -82,18 +113,20 @@ class _GroupFile:
         self.has_out = out_shape is not None
 
     def view(self, key) -> np.ndarray:
+        """The array ``key`` of the layout, as a view into the mapping (no copy)."""
         off, dt, shape = self.layout[key]
         return np.ndarray(shape, dtype=np.dtype(dt), buffer=self.mm, offset=self.data_start + off)
 
     def close(self):
+        """Remove the file; workers that still map it keep their view until they let go."""
         with contextlib.suppress(OSError):
             os.unlink(self.path)
         self.flags = self.state = None
         self.mm = None
 
 
-class _MappedGroup:
-    """Worker-side view of a group file."""
+class MappedGroup:
+    """Worker-side view of a group file (:class:`GroupFile`): its header and arrays."""
 
     def __init__(self, path):
         with open(path, "rb") as fh:
@@ -103,6 +136,7 @@ class _MappedGroup:
         self.mm = np.memmap(path, dtype=np.uint8, mode="r+")
 
     def view(self, key) -> np.ndarray:
+        """The array ``key`` of the file's layout, as a view into the mapping."""
         off, dt, shape = self.header["layout"][key]
         return np.ndarray(shape, dtype=np.dtype(dt), buffer=self.mm, offset=self.data_start + off)
 
@@ -110,11 +144,13 @@ class _MappedGroup:
 _MAPPED: dict = {}
 
 
-def _open_group(path):
+def open_group(path) -> MappedGroup | None:
+    """The worker's mapping of the group file at ``path``, kept for the group's next tasks;
+    None when the file is gone (the coordinator already finished the group)."""
     g = _MAPPED.get(path)
     if g is None:
         try:
-            g = _MappedGroup(path)
+            g = MappedGroup(path)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError):
             return None  # the coordinator already finished this group
         while len(_MAPPED) >= 3:  # keep a few mappings; older groups are done
