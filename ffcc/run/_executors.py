@@ -80,7 +80,7 @@ def make_executor(name: str | Executor = "local", **kw) -> Executor:
     if name == "threads":
         return ThreadExecutor()
     if name == "dask":
-        try:
+        try:  # optional dependency (ffcc[distributed])
             import distributed  # noqa: F401
         except ImportError:
             raise RunError(

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from ._errors import RunError
 from ._fieldcheck import describe
 from ._job import ABANDONED, CORRUPTED, KILLED, OK, RAISED, WorkerEvent
 
@@ -70,8 +72,6 @@ class GroupReport:
 def process_age() -> float | None:
     """Seconds since this process started (Linux /proc; None elsewhere): the interpreter's
     start-up and imports, when called as a command begins its work."""
-    import os
-
     try:
         with open("/proc/self/stat", "rb") as fh:
             started = int(fh.read().rsplit(b")", 1)[1].split()[19])
@@ -352,13 +352,11 @@ def plot_latency(report: RunReport, path=None, *, ax=None):
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['ok (3)', 'raised (1)', 'R-th result: decoding starts']
     """
-    try:
+    try:  # optional dependency (ffcc[plot])
         from matplotlib.figure import Figure
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
     except ImportError:
-        from ._errors import RunError
-
         raise RunError("plot_latency needs matplotlib: pip install 'ffcc[plot]'") from None
     rows = [(g, e) for g in report.groups for e in g.events]
     own = ax is None
