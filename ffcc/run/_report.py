@@ -71,7 +71,12 @@ class GroupReport:
 
 def process_age() -> float | None:
     """Seconds since this process started (Linux /proc; None elsewhere): the interpreter's
-    start-up and imports, when called as a command begins its work."""
+    start-up and imports, when called as a command begins its work.
+
+    >>> age = process_age()
+    >>> age is None or age > 0
+    True
+    """
     try:
         with open("/proc/self/stat", "rb") as fh:
             started = int(fh.read().rsplit(b")", 1)[1].split()[19])
