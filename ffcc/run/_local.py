@@ -22,8 +22,8 @@ from concurrent.futures.process import BrokenProcessPool
 import numpy as np
 
 from ._compute import cached_field, fail_if_injected, sleep_or_abort, worker_products
-from ._errors import InjectedFault, RunError
-from ._faults import KILL, RAISE
+from ._errors import RunError
+from ._faults import KILL
 from ._job import ABANDONED, KILLED, OK, RAISED, Executor, GroupTracker
 from ._shm import GroupFile, open_group
 
@@ -108,8 +108,7 @@ class InlineExecutor(Executor):
                 tr.record_fail(j, KILLED, "injected kill", info)
                 continue
             try:
-                if job.faults[j] == RAISE:
-                    raise InjectedFault(f"group {job.index}, worker {j}: injected failure")
+                fail_if_injected(job.faults[j], job.index, j)  # raise (a kill is recorded above)
                 outs = worker_products(
                     job.kind,
                     job.primes,
