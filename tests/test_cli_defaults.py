@@ -31,7 +31,7 @@ def cli(capsys, *argv):
 @pytest.fixture
 def sketched_call(monkeypatch):
     """Replace the sketched pipeline by a stub recording its arguments (no run)."""
-    import ffcc.run._sketched as sketched
+    import ffcc.cli.run as run_command
     from ffcc.run import InputError
 
     calls = []
@@ -40,7 +40,7 @@ def sketched_call(monkeypatch):
         calls.append((A, B, kw))
         raise InputError("stub: stopped before sketching")
 
-    monkeypatch.setattr(sketched, "run_sketched", stub)
+    monkeypatch.setattr(run_command, "run_sketched", stub)
     return calls
 
 

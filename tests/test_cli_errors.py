@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import ffcc.cli
+import ffcc.cli.codes
 from ffcc.cli import main
 from ffcc.codes import build
 from ffcc.run import load_matrix, save_matrix
@@ -334,7 +335,7 @@ def test_internal_error_is_one_line_exit_3(capsys, monkeypatch):
     def boom(args):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(ffcc.cli, "cmd_codes", boom)
+    monkeypatch.setattr(ffcc.cli.codes, "cmd_codes", boom)
     code, _, err = cli(capsys, "codes")
     assert code == 3 and "Traceback" not in err
     assert err.strip() == (
@@ -348,7 +349,7 @@ def test_value_error_from_a_bug_is_not_exit_2(capsys, monkeypatch):
     def bug(args):
         return int("not a number")  # a bug, not the user's input
 
-    monkeypatch.setattr(ffcc.cli, "cmd_codes", bug)
+    monkeypatch.setattr(ffcc.cli.codes, "cmd_codes", bug)
     code, _, err = cli(capsys, "codes")
     assert code == 3 and "ValueError" in err
 

@@ -1,48 +1,58 @@
-"""Argument lists and handlers for ``ffcc run``, ``ffcc simulate`` and ``ffcc verify
---dask-local N / --scheduler ADDR``, for :mod:`ffcc.cli` to wire::
+"""``ffcc run``: multiply matrices on real workers with coded computation (the main job).
 
-    p = add("run", run.cmd_run, "multiply matrices exactly with a coded scheme on workers")
-    run.add_run_arguments(p)
-    p = add("simulate", run.cmd_simulate, "latency percentiles of coded and uncoded plans")
-    run.add_simulate_arguments(p)
-    run.add_verify_dask_arguments(verify_parser)   # then, in cmd_verify:
-    if run.wants_dask(args): rep = run.verify_from_args(scheme, args)
-
-Handlers return the exit code: 0 success, 1 when the run failed its guarantees (too many
-faults, failed Freivalds check). Bad input raises :class:`InputError` (a ValueError),
-which the main CLI prints as a usage error (exit 2).
+A bare ``ffcc run`` runs the main job (as ``make run``); flags given override it. Handlers
+return the exit code: 0 success, 1 when the run failed its guarantees (too many faults,
+failed Freivalds check); bad input raises :class:`~ffcc.InputError` (exit 2).
 """
 
 from __future__ import annotations
 
-import math
 import sys
+from pathlib import Path
 
 from .._argtypes import int_at_least, positive_float
-from ._errors import FieldCheckFailed, InputError, TooManyFaults, VerificationFailed
-from ._faults import Faults, check_indices, parse_model
-from ._inputs import GRAPHS, graph_matrix, load_matrix, random_matrix, save_matrix
+from .._errors import InputError
+from .._resources import check_memory
+from ..run import (
+    GRAPHS,
+    Faults,
+    FieldCheckFailed,
+    TooManyFaults,
+    VerificationFailed,
+    check_indices,
+    graph_matrix,
+    load_matrix,
+    parse_model,
+    plot_latency,
+    random_matrix,
+    run_matmul,
+    run_sketched,
+    save_matrix,
+)
+from ._common import (
+    MODEL_HELP,
+    NAT,
+    POS,
+    check_picture,
+    check_samples,
+    check_scheduler,
+    load_scheme,
+    process_age,
+)
 
-__all__ = [
-    "add_run_arguments",
-    "cmd_run",
-    "add_simulate_arguments",
-    "cmd_simulate",
-    "add_verify_dask_arguments",
-    "wants_dask",
-    "verify_from_args",
-]
+__all__ = ["add_arguments", "cmd_run"]
 
-NAT, POS = int_at_least(0), int_at_least(1)  # argparse types: >= 0, >= 1
-
-_MODEL_HELP = (
-    "straggler model: none, exp:SHIFT,RATE, pareto:SCALE,SHAPE, slow:J1,J2@DELAY, "
-    "trace:FILE (one delay per line) or trace-shuffle:FILE"
+DESCRIPTION = (
+    "The whole pipeline on real workers: (sketch with --sketch ->) plan -> encode -> "
+    "dispatch -> first R results -> decode -> reconstruct -> report. Exact over GF(p), "
+    "several primes and CRT when the range needs it. With no inputs: the main job (as `make "
+    "run`), flags given override it."
 )
 
 
-def add_run_arguments(p) -> None:
-    """Arguments of ``ffcc run`` (handler :func:`cmd_run`)."""
+def add_arguments(p) -> None:
+    """The arguments of ``ffcc run`` (handler :func:`cmd_run`)."""
+    p.description = DESCRIPTION
     src = p.add_argument_group(
         "inputs (one of --A, --graph, --random; none: the main job, " + MAIN_JOB_TEXT + ")"
     )
@@ -82,7 +92,7 @@ def add_run_arguments(p) -> None:
         "--timeout", type=positive_float, help="give up after this many seconds per group"
     )
     flt = p.add_argument_group("faults")
-    flt.add_argument("--model", help=_MODEL_HELP + " (default none)")
+    flt.add_argument("--model", help=MODEL_HELP + " (default none)")
     flt.add_argument("--kill", help="workers killed mid-task, e.g. 2,5 (or group:worker)")
     flt.add_argument("--raise", dest="raises", help="workers whose task raises")
     flt.add_argument("--corrupt", help="workers returning corrupted results (Byzantine)")
@@ -194,92 +204,9 @@ def _inputs(args):
     return A, B
 
 
-MAX_SKETCH_SAMPLES = 10**6  # m * n * k: beyond this, sketching and planning take minutes
-
-
-def check_samples(n: int, what: str) -> None:
-    """Refuse a sketch of more than :data:`MAX_SKETCH_SAMPLES` samples."""
-    if n > MAX_SKETCH_SAMPLES:
-        from .._errors import ResourceError
-
-        raise ResourceError(
-            f"{what} ask for {n:,} samples (m * n * k); at most {MAX_SKETCH_SAMPLES:,}: "
-            "lower k or the grid"
-        )
-
-
-def load_scheme(path, tensors: bool = True):
-    """A scheme file, refused up front when parsing it or (``tensors``) forming its worker
-    tensors (as verifying and decoding do) would exceed the memory budget."""
-    import os
-
-    from .._resources import check_memory
-    from ..scheme import load
-    from ..verify import tensor_bytes
-
-    try:
-        size = os.path.getsize(path)
-    except OSError:
-        size = 0  # load() says what is wrong with the path
-    check_memory(16 * size, f"parsing the scheme file {path} ({size:,} bytes)")  # Python ints
-    scheme = load(path)
-    if not tensors:
-        return scheme
-    check_memory(
-        tensor_bytes(scheme),
-        f"the worker tensors of {path} ({scheme.w:,} workers x {math.prod(scheme.basis):,} "
-        "coordinates)",
-    )
-    return scheme
-
-
-def check_scheduler(addr: str | None, timeout: float = 3.0) -> None:
-    """A TCP scheduler address must parse and accept a connection: a wrong address is the
-    user's input (exit 2), not 30 seconds of retries ending in an OSError."""
-    if not addr:
-        return
-    import socket
-
-    proto, sep, rest = addr.rpartition("://")
-    if sep and proto not in ("tcp", "tls"):
-        return  # inproc://, ucx://, ...: left to Dask
-    host, colon, port = rest.rpartition(":")
-    if not colon or not port.isdigit() or not 0 < int(port) < 65536:
-        raise InputError(f"--scheduler {addr!r} must look like tcp://HOST:PORT")
-    try:
-        socket.create_connection((host.strip("[]") or "localhost", int(port)), timeout).close()
-    except OSError as e:
-        raise InputError(
-            f"--scheduler {addr}: cannot connect ({e.strerror or e}); is `dask scheduler` "
-            "running there?"
-        ) from None
-
-
-def check_picture(path, flag: str) -> None:
-    """A picture to write later: its directory must exist and matplotlib must know its
-    format (checked now, not after minutes of work)."""
-    if not path:
-        return
-    from pathlib import Path
-
-    p = Path(path)
-    if not p.resolve().parent.is_dir():
-        raise InputError(f"{flag} {path}: the directory does not exist")
-    if p.suffix:
-        try:
-            from matplotlib.backend_bases import FigureCanvasBase
-        except ImportError:
-            raise InputError(f"{flag} needs matplotlib: pip install 'ffcc[plot]'") from None
-        known = FigureCanvasBase.get_supported_filetypes()
-        if p.suffix[1:].lower() not in known:
-            raise InputError(f"{flag} {path}: unknown picture format; use one of "
-                             f"{', '.join(sorted(known))}")  # fmt: skip
-
-
 def _check_output(args) -> None:
     """-o must not overwrite an input (a failed or partial run would destroy it) and
     output directories must exist before the run, not after it."""
-    from pathlib import Path
 
     if args.output and not Path(args.output).resolve().parent.is_dir():
         raise InputError(f"--output {args.output}: the directory does not exist")
@@ -327,11 +254,8 @@ def _executor_options(args):
 
 
 def cmd_run(args) -> int:
-    """``ffcc run``: calls :func:`ffcc.run.run_matmul`; prints the report."""
-    from .._resources import check_memory
-    from ._pipeline import run_matmul
-    from ._report import plot_latency, process_age
-
+    """``ffcc run``: calls :func:`ffcc.run.run_matmul` (or :func:`ffcc.run.run_sketched`
+    with ``--sketch``); prints the report. Exit 1 when the run failed its guarantees."""
     startup = process_age()  # interpreter start-up and imports
     announce = _resolve_defaults(args)
     if announce:
@@ -420,9 +344,6 @@ def _primes(text):
 
 
 def _run_sketched(args, A, B, executor, opts, model, faults, startup=None) -> int:
-    from ._report import plot_latency
-    from ._sketched import run_sketched
-
     try:
         grid = tuple(int(x) for x in args.grid.split(","))
     except ValueError:
@@ -460,80 +381,3 @@ def _run_sketched(args, A, B, executor, opts, model, faults, startup=None) -> in
     print(rep.to_json() if args.json else rep.summary())
     _warn_unchecked(rep)
     return 0
-
-
-def add_simulate_arguments(p) -> None:
-    """Arguments of ``ffcc simulate`` (handler :func:`cmd_simulate`)."""
-    p.add_argument("--model", default="exp:0.05,20", help=_MODEL_HELP + " (default exp:0.05,20)")
-    p.add_argument("--runs", type=POS, default=200, help="runs to sample (default 200)")
-    p.add_argument("--k", type=POS, help="products k: adds uncoded x1, x2 and MatDot 2k-1+s")
-    p.add_argument("--stragglers", "-s", type=NAT, default=1, help="s for the MatDot line")
-    p.add_argument("--plan", metavar="W1:R1+W2:R2", help="the compression-informed plan's groups")
-    p.add_argument(
-        "--config",
-        action="append",
-        metavar="SPEC",
-        help="uncoded:KxR, NAME=W:R or NAME=W1:R1+W2:R2 (repeatable)",
-    )
-    p.add_argument("--seed", type=NAT, default=0, help="random seed (default 0)")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.add_argument("--plot", metavar="PNG", help="write the latency CDF plot")
-
-
-def cmd_simulate(args) -> int:
-    """``ffcc simulate``: calls :func:`ffcc.run.simulate`; prints the percentile table."""
-    from ._simulate import coded, parse_config, plan_config, plot_cdf, simulate, uncoded
-
-    configs = []
-    if args.k:
-        k, s = args.k, args.stragglers
-        configs += [uncoded(k, 1), uncoded(k, 2), coded(2 * k - 1 + s, 2 * k - 1, "MatDot")]
-    if args.plan:
-        cfg = parse_config(args.plan)
-        configs.append(plan_config(cfg.groups, "plan"))
-    configs += [parse_config(c) for c in args.config or []]
-    if not configs:
-        raise InputError("nothing to simulate: give --k K, --plan or --config")
-    check_picture(args.plot, "--plot")
-    model = parse_model(args.model)
-    check_indices(None, model, [max(c.workers for c in configs)])
-    res = simulate(
-        configs,
-        model,
-        runs=args.runs,
-        seed=args.seed,
-        progress=False if args.json else None,
-    )
-    if args.plot:
-        plot_cdf(res, args.plot)
-    print(res.to_json() if args.json else res.summary())
-    return 0
-
-
-def add_verify_dask_arguments(p) -> None:
-    """``--dask-local N``, ``--scheduler ADDR`` and ``--shards N`` for ``ffcc verify``."""
-    p.add_argument("--dask-local", type=POS, metavar="N", help="verify on a local Dask cluster")
-    p.add_argument("--scheduler", metavar="ADDR", help="verify on this Dask scheduler")
-    p.add_argument("--shards", type=POS, help="rank ranges to split into (default 4 per thread)")
-
-
-def wants_dask(args) -> bool:
-    return bool(getattr(args, "dask_local", None) or getattr(args, "scheduler", None))
-
-
-def verify_from_args(scheme, args):
-    """The merged :class:`~ffcc.verify.VerifyReport` of a Dask-split verification."""
-    from ._verify import verify_dask
-
-    if getattr(args, "sample", None) or getattr(args, "shard", None):
-        raise InputError(
-            "--dask-local/--scheduler split an exhaustive check; drop --sample/--shard"
-        )
-    return verify_dask(
-        scheme,
-        getattr(args, "R", None),
-        shards=args.shards,
-        scheduler=args.scheduler,
-        n_workers=args.dask_local or 2,
-        progress=False if getattr(args, "json", False) else None,
-    )
