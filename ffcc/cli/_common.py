@@ -38,6 +38,7 @@ __all__ = [
     "count",
     "duration",
     "read_samples",
+    "parse_grid",
     "check_samples",
     "check_picture",
     "check_scheduler",
@@ -49,6 +50,8 @@ NAT, POS = int_at_least(0), int_at_least(1)  # argparse types: >= 0, >= 1
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 MAX_SAMPLES_BYTES = 64 * 2**20
 MAX_SKETCH_SAMPLES = 10**6  # m * n * k: beyond this, sketching and planning take minutes
+# the sketch of the main job (`ffcc run`, `make run`): the default of every sketching command
+SKETCH_GRID, SKETCH_K = (2, 2, 17), 8
 MODEL_HELP = (
     "straggler model: none, exp:SHIFT,RATE, pareto:SCALE,SHAPE, slow:J1,J2@DELAY, "
     "trace:FILE (one delay per line) or trace-shuffle:FILE"
@@ -168,6 +171,22 @@ def read_samples(path: str):
     if not pairs:
         raise UserError(f"samples file {path} holds no samples")
     return pairs
+
+
+def parse_grid(text: str) -> tuple[int, int, int]:
+    """``--grid M,N,Q``: three positive integers.
+
+    >>> parse_grid("2,2,17")
+    (2, 2, 17)
+    """
+    try:
+        grid = tuple(int(x) for x in text.split(","))
+    except ValueError:
+        grid = ()
+    if len(grid) != 3 or min(grid) < 1:
+        example = ",".join(map(str, SKETCH_GRID))
+        raise UserError(f"--grid {text!r} must be three positive integers M,N,Q, e.g. {example}")
+    return grid
 
 
 def check_samples(n: int, what: str) -> None:

@@ -7,36 +7,46 @@ from __future__ import annotations
 import numpy as np
 
 from .._resources import check_memory
-from ..run import graph_matrix, load_matrix
+from ..run import GRAPHS, graph_matrix, load_matrix
 from ..sketch import grid_crmm, pad_to_grid
 from ..structure import SampleGraph
-from ._common import NAT, POS, UserError, check_picture, check_samples, input_boundary
+from ._common import (
+    NAT,
+    POS,
+    SKETCH_GRID,
+    SKETCH_K,
+    UserError,
+    check_picture,
+    check_samples,
+    input_boundary,
+    parse_grid,
+)
 
-__all__ = ["SKETCH_GRID", "SKETCH_K", "add_sketch_arguments", "sketch_from_args", "graph_summary"]
+__all__ = ["SKETCH_FLAGS", "add_sketch_arguments", "sketch_from_args", "graph_summary"]
 
-SKETCH_GRID, SKETCH_K = (2, 2, 17), 8  # the main job's sketch (`ffcc run`, `make run`)
+# dest -> flag of the arguments that describe a sketch (refused where no sketch is made)
+SKETCH_FLAGS = {"A": "--A", "B": "--B", "graph": "--graph", "size": "--random",
+                "skew": "--skew", "grid": "--grid", "k": "--k", "seed": "--seed"}  # fmt: skip
 
 
 def add_sketch_arguments(p) -> None:
     """The input and grid arguments shared by ``ffcc sketch`` and ``ffcc plan``."""
     p.add_argument("--A", help="A as a .npy file (allow_pickle=False)")
     p.add_argument("--B", help="B as a .npy file")
-    p.add_argument("--graph", metavar="NAME", help="a bundled graph's A·A (default karate)")
     p.add_argument(
-        "--random", "--size", dest="size", type=POS, metavar="N", help="Gaussian N x N A, B"
+        "--graph",
+        choices=sorted(GRAPHS),
+        metavar="NAME",
+        help=f"a bundled graph's A·A: {', '.join(sorted(GRAPHS))} (default karate)",
     )
+    p.add_argument("--random", dest="size", type=POS, metavar="N", help="Gaussian N x N A, B")
     p.add_argument("--skew", action="store_true", help="generate strongly unequal norms")
-    p.add_argument("--seed", type=NAT, default=0, help="seed for generation and sampling")
+    p.add_argument("--seed", type=NAT, help="seed for generation and sampling (default 0)")
     grid = ",".join(map(str, SKETCH_GRID))
     p.add_argument(
         "--grid", metavar="M,N,Q", help=f"Grid CR-MM blocks (default {grid}; zero-padded)"
     )
-    p.add_argument("-m", type=POS, help="block rows of A (or --grid)")
-    p.add_argument("-n", type=POS, help="block columns of B (or --grid)")
-    p.add_argument("-q", type=POS, help="inner blocks (or --grid)")
-    p.add_argument(
-        "--k", "-k", type=POS, default=SKETCH_K, help=f"samples per output block ({SKETCH_K})"
-    )
+    p.add_argument("--k", type=POS, help=f"samples per output block k_ij (default {SKETCH_K})")
     p.add_argument("--draw", metavar="PNG", help="draw the sample graph to this file")
     p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -53,6 +63,8 @@ def _input_matrices(args):
     norms) or a bundled graph's adjacency (``--graph NAME``, default karate: A = B)."""
     if sum(x is not None for x in (args.A or args.B or None, args.size, args.graph)) > 1:
         raise UserError("give one input: --A/--B FILES, --random N or --graph NAME")
+    if args.skew and args.size is None:
+        raise UserError("--skew shapes generated matrices: add --random N or drop --skew")
     if args.A or args.B:
         if not (args.A and args.B):
             raise UserError("give both --A and --B, or neither (then they are generated)")
@@ -76,27 +88,12 @@ def _input_matrices(args):
     return A, B, f"Gaussian {n} x {n} matrices (seed {args.seed})"
 
 
-def _grid(args) -> None:
-    """``--grid M,N,Q`` (the documented form) or ``-m -n -q`` (kept), into args.m, n, q."""
-    if args.grid is not None:
-        if any(x is not None for x in (args.m, args.n, args.q)):
-            raise UserError("give --grid M,N,Q or -m/-n/-q, not both")
-        try:
-            grid = tuple(int(x) for x in args.grid.split(","))
-        except ValueError:
-            grid = ()
-        if len(grid) != 3 or min(grid) < 1:
-            raise UserError(f"--grid {args.grid!r} must be three positive integers M,N,Q")
-        args.m, args.n, args.q = grid
-    for key, val in zip("mnq", SKETCH_GRID, strict=True):
-        if getattr(args, key) is None:
-            setattr(args, key, val)
-
-
 def sketch_from_args(args):
     """The :class:`~ffcc.sketch.GridSketch` the arguments describe; sets ``args.m, n, q``,
     ``args.input_text`` and ``args.padding`` (rows, inner, columns of zeros added)."""
-    _grid(args)
+    args.m, args.n, args.q = SKETCH_GRID if args.grid is None else parse_grid(args.grid)
+    args.k = SKETCH_K if args.k is None else args.k
+    args.seed = 0 if args.seed is None else args.seed
     check_samples(args.m * args.n * args.k, "--grid M,N and --k")
     check_picture(getattr(args, "draw", None), "--draw")
     A, B, args.input_text = _input_matrices(args)

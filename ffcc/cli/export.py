@@ -21,7 +21,9 @@ def add_arguments(p) -> None:
     """The arguments of ``ffcc export`` (handler :func:`cmd_export`)."""
     p.description = DESCRIPTION
     p.add_argument("name", help="construction name")
-    p.add_argument("--param", "-p", action="append", help="a parameter, key=value (repeatable)")
+    p.add_argument(
+        "--param", action="append", metavar="KEY=VALUE", help="a parameter, key=value (repeatable)"
+    )
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     p.add_argument("--compact", action="store_true", help="write one line of JSON")
     p.add_argument("--json", action="store_true", help="with -o: print a JSON summary")

@@ -3,8 +3,9 @@ valid for every linear scheme."""
 
 from __future__ import annotations
 
+from .._argtypes import positive_float
 from ..optimize import optimize
-from ._common import EXIT_OK, UserError, read_samples
+from ._common import EXIT_OK, NAT, read_samples
 
 __all__ = ["add_arguments", "cmd_optimize"]
 
@@ -19,19 +20,20 @@ def add_arguments(p) -> None:
     """The arguments of ``ffcc optimize`` (handler :func:`cmd_optimize`)."""
     p.description = DESCRIPTION
     p.add_argument("--samples", required=True, help="a samples file (JSON [[a, b], ...])")
-    p.add_argument("--stragglers", "-s", type=int, default=1, help="stragglers s (default 1)")
-    p.add_argument("--time-limit", type=float, default=10.0, help="search seconds (10)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the randomised searches")
+    p.add_argument("--stragglers", "-s", type=NAT, default=1, help="stragglers s (default 1)")
+    p.add_argument(
+        "--time-limit", type=positive_float, default=10.0, metavar="SECONDS",
+        help="search seconds (10)",
+    )  # fmt: skip
+    p.add_argument("--seed", type=NAT, default=0, help="seed of the randomised searches")
     p.add_argument("--p", type=int, default=65537, help="field prime")
-    p.add_argument("--out", metavar="SCHEME.json", help="write the best scheme file here")
+    p.add_argument("--output", "-o", metavar="SCHEME.json", help="write the best scheme file here")
     p.add_argument("--json", action="store_true", help="print JSON")
 
 
 def cmd_optimize(args) -> int:
     """``ffcc optimize``: calls :func:`ffcc.optimize.optimize`; prints the result and
-    writes the best scheme (``--out``)."""
-    if args.time_limit <= 0:
-        raise UserError(f"--time-limit must be positive, got {args.time_limit}")
+    writes the best scheme (``--output``)."""
     res = optimize(
         read_samples(args.samples),
         args.stragglers,
@@ -40,8 +42,8 @@ def cmd_optimize(args) -> int:
         seed=args.seed,
         progress=None if not args.json else False,
     )
-    if args.out:
-        res.scheme.save(args.out)
-        res.notes.append(f"wrote {args.out}")
+    if args.output:
+        res.scheme.save(args.output)
+        res.notes.append(f"wrote {args.output}")
     print(res.to_json() if args.json else res.summary())
     return EXIT_OK

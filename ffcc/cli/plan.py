@@ -6,8 +6,8 @@ from pathlib import Path
 
 from ..plan import plan, scheme_for_group
 from ..structure import SampleGraph
-from ._common import EXIT_OK, NAT, read_samples
-from ._sketching import add_sketch_arguments, sketch_from_args
+from ._common import EXIT_OK, NAT, UserError, read_samples
+from ._sketching import SKETCH_FLAGS, add_sketch_arguments, sketch_from_args
 
 __all__ = ["add_arguments", "cmd_plan"]
 
@@ -46,6 +46,14 @@ def cmd_plan(args) -> int:
     """``ffcc plan``: calls :func:`ffcc.plan.plan` on the sketch's samples; prints the plan,
     writes its scheme files (``--out-dir``) and draws it (``--draw``)."""
     if args.samples:
+        given = [
+            flag for dest, flag in SKETCH_FLAGS.items() if getattr(args, dest) not in (None, False)
+        ]
+        if given:
+            raise UserError(
+                f"{given[0]} describes a sketch, but --samples reads the samples from a file; "
+                f"drop {given[0]} or --samples"
+            )
         samples = read_samples(args.samples)
     else:
         samples = sketch_from_args(args).samples

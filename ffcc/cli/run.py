@@ -33,10 +33,13 @@ from ._common import (
     MODEL_HELP,
     NAT,
     POS,
+    SKETCH_GRID,
+    SKETCH_K,
     check_picture,
     check_samples,
     check_scheduler,
     load_scheme,
+    parse_grid,
     process_age,
 )
 
@@ -48,6 +51,21 @@ DESCRIPTION = (
     "several primes and CRT when the range needs it. With no inputs: the main job (as `make "
     "run`), flags given override it."
 )
+
+
+# the main job (``make run``): what a bare ``ffcc run`` runs
+GRID = ",".join(map(str, SKETCH_GRID))
+MAIN_JOB = {"sketch": True, "graph": "karate", "grid": GRID, "k": SKETCH_K, "model": "exp:0.02,50"}
+MAIN_JOB_TEXT = f"--sketch --graph karate --grid {GRID} --k {SKETCH_K} -s 1 --model exp:0.02,50"
+RUN_DEFAULTS = {"grid": GRID, "k": SKETCH_K, "m": 4, "model": "none", "real_basis": "chebyshev"}
+# flags the sketched pipeline does not use: its plan chooses codes, primes and comparisons
+SKETCH_IGNORES = {
+    "m": ("--m", "the plan chooses each group's code"),
+    "primes": ("--primes", "each group's primes follow from its value range"),
+    "scheme": ("--scheme", "the plan builds each group's scheme"),
+    "real": ("--real", "the real-valued MatDot baseline runs without --sketch only"),
+    "compare": ("--compare", "the report compares the plan with MatDot and uncoded itself"),
+}
 
 
 def add_arguments(p) -> None:
@@ -66,9 +84,9 @@ def add_arguments(p) -> None:
         "--sketch", action="store_true", help="sketch with Grid CR-MM, plan the codes, run them"
     )
     sk.add_argument(
-        "--grid", metavar="M,N,Q", help="Grid CR-MM blocks (default 2,2,16; zero-padded to fit)"
+        "--grid", metavar="M,N,Q", help=f"Grid CR-MM blocks (default {GRID}; zero-padded to fit)"
     )
-    sk.add_argument("--k", type=POS, help="samples per output block k_ij (default 4)")
+    sk.add_argument("--k", type=POS, help=f"samples per output block k_ij (default {SKETCH_K})")
     code = p.add_argument_group("code")
     code.add_argument("--m", type=POS, help="MatDot inner blocks m (default 4)")
     code.add_argument("--stragglers", "-s", type=NAT, default=1, help="stragglers s (default 1)")
@@ -101,7 +119,11 @@ def add_arguments(p) -> None:
         "--freivalds", type=int_at_least(0, 64), default=3, help="Freivalds trials (0: off)"
     )
     out.add_argument("--real", action="store_true", help="also run real-valued MatDot")
-    out.add_argument("--real-basis", choices=["chebyshev", "monomial"], default="chebyshev")
+    out.add_argument(
+        "--real-basis",
+        choices=["chebyshev", "monomial"],
+        help="with --real: the evaluation basis (default chebyshev)",
+    )
     out.add_argument(
         "--compare",
         action="append",
@@ -112,20 +134,6 @@ def add_arguments(p) -> None:
     out.add_argument("--json", action="store_true", help="print the report as JSON")
     out.add_argument("--plot", metavar="PNG", help="write the worker latency plot")
     out.add_argument("--output", "-o", metavar="C.npy", help="save the product")
-
-
-# the main job (``make run``): what a bare ``ffcc run`` runs
-MAIN_JOB = {"sketch": True, "graph": "karate", "grid": "2,2,17", "k": 8, "model": "exp:0.02,50"}
-MAIN_JOB_TEXT = "--sketch --graph karate --grid 2,2,17 --k 8 -s 1 --model exp:0.02,50"
-RUN_DEFAULTS = {"grid": "2,2,16", "k": 4, "m": 4, "model": "none"}
-# flags the sketched pipeline does not use: its plan chooses codes, primes and comparisons
-SKETCH_IGNORES = {
-    "m": ("--m", "the plan chooses each group's code"),
-    "primes": ("--primes", "each group's primes follow from its value range"),
-    "scheme": ("--scheme", "the plan builds each group's scheme"),
-    "real": ("--real", "the real-valued MatDot baseline runs without --sketch only"),
-    "compare": ("--compare", "the report compares the plan with MatDot and uncoded itself"),
-}
 
 
 def _resolve_defaults(args) -> str | None:
@@ -156,6 +164,12 @@ def _resolve_defaults(args) -> str | None:
         for dest, flag in (("grid", "--grid M,N,Q"), ("k", "--k K")):
             if getattr(args, dest) is not None:
                 raise InputError(f"{flag} sets the sketch; add --sketch or drop it")
+    if args.float and args.random is None:
+        raise InputError(
+            "--float sets the entries of generated matrices: add --random N or drop it"
+        )
+    if args.real_basis is not None and not args.real:
+        raise InputError("--real-basis chooses the basis of --real: add --real or drop it")
     for key, val in RUN_DEFAULTS.items():
         if getattr(args, key) is None:
             setattr(args, key, val)
@@ -240,6 +254,10 @@ def _executor_options(args):
         executor = "local"  # a pool size asks for processes
     if args.processes and executor != "local":
         raise InputError("--processes sizes the local pool; it does not apply to Dask")
+    if (args.dask_local or args.scheduler) and args.executor not in ("auto", "dask"):
+        raise InputError(
+            f"--dask-local/--scheduler run on Dask, not --executor {args.executor}; drop one"
+        )
     if args.dask_local and args.scheduler:
         raise InputError("give --dask-local N (start a cluster) or --scheduler ADDR, not both")
     if executor == "dask":
@@ -344,12 +362,7 @@ def _primes(text):
 
 
 def _run_sketched(args, A, B, executor, opts, model, faults, startup=None) -> int:
-    try:
-        grid = tuple(int(x) for x in args.grid.split(","))
-    except ValueError:
-        grid = ()
-    if len(grid) != 3 or min(grid) < 1:
-        raise InputError(f"--grid {args.grid!r} must be three positive integers M,N,Q, e.g. 2,2,16")
+    grid = parse_grid(args.grid)
     check_samples(grid[0] * grid[1] * args.k, "--grid M,N and --k")
     try:
         C, rep, _ = run_sketched(

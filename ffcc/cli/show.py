@@ -20,7 +20,9 @@ def add_arguments(p) -> None:
     """The arguments of ``ffcc show`` (handler :func:`cmd_show`)."""
     p.description = DESCRIPTION
     p.add_argument("name", help="construction name")
-    p.add_argument("--param", "-p", action="append", help="a parameter, key=value (repeatable)")
+    p.add_argument(
+        "--param", action="append", metavar="KEY=VALUE", help="a parameter, key=value (repeatable)"
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
 
 

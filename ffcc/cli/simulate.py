@@ -24,7 +24,7 @@ def add_arguments(p) -> None:
     p.add_argument("--model", default="exp:0.05,20", help=MODEL_HELP + " (default exp:0.05,20)")
     p.add_argument("--runs", type=POS, default=200, help="runs to sample (default 200)")
     p.add_argument("--k", type=POS, help="products k: adds uncoded x1, x2 and MatDot 2k-1+s")
-    p.add_argument("--stragglers", "-s", type=NAT, default=1, help="s for the MatDot line")
+    p.add_argument("--stragglers", "-s", type=NAT, help="with --k: s of the MatDot line (1)")
     p.add_argument("--plan", metavar="W1:R1+W2:R2", help="the compression-informed plan's groups")
     p.add_argument(
         "--config",
@@ -40,8 +40,10 @@ def add_arguments(p) -> None:
 def cmd_simulate(args) -> int:
     """``ffcc simulate``: calls :func:`ffcc.run.simulate`; prints the percentile table."""
     configs = []
+    if args.stragglers is not None and not args.k:
+        raise InputError("-s sets the MatDot line of --k K: add --k or drop -s")
     if args.k:
-        k, s = args.k, args.stragglers
+        k, s = args.k, 1 if args.stragglers is None else args.stragglers
         configs += [uncoded(k, 1), uncoded(k, 2), coded(2 * k - 1 + s, 2 * k - 1, "MatDot")]
     if args.plan:
         cfg = parse_config(args.plan)

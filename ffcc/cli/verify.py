@@ -43,6 +43,7 @@ from ._common import (
 __all__ = ["add_arguments", "cmd_verify"]
 
 VERIFY_BUDGET_S = 600.0  # refuse an exhaustive check estimated longer, unless --force
+LEDGER_SHARDS = 64
 DESCRIPTION = (
     "Verify a scheme file exhaustively: every subset of R = w - s - 2b workers must "
     "determine every target. Exits 0 if it holds, 1 if a subset fails, 2 on bad input."
@@ -75,8 +76,13 @@ def add_arguments(p) -> None:
     p.add_argument("--check-certificate", metavar="FILE", help="re-check a certificate file")
     p.add_argument("--no-certificate", action="store_true", help="always enumerate")
     p.add_argument("--ledger", metavar="FILE", help="enumerate in shards, resumable from FILE")
-    p.add_argument("--ledger-shards", type=POS, default=64, help="shards with --ledger (64)")
-    p.add_argument("--ledger-workers", type=POS, default=1, help="processes with --ledger (1)")
+    p.add_argument(
+        "--shards",
+        type=POS,
+        help=f"rank ranges to split into (default {LEDGER_SHARDS} with --ledger, "
+        "4 per thread on Dask)",
+    )
+    p.add_argument("--processes", type=POS, help="with --ledger: local processes (default 1)")
     p.add_argument(
         "--budget",
         type=positive_float,
@@ -87,7 +93,6 @@ def add_arguments(p) -> None:
     p.add_argument("--force", action="store_true", help="check every subset whatever it costs")
     p.add_argument("--dask-local", type=POS, metavar="N", help="verify on a local Dask cluster")
     p.add_argument("--scheduler", metavar="ADDR", help="verify on this Dask scheduler")
-    p.add_argument("--shards", type=POS, help="rank ranges to split into (default 4 per thread)")
 
 
 def cmd_verify(args) -> int:
@@ -106,6 +111,13 @@ def cmd_verify(args) -> int:
         raise UserError(f"--R {R}: the scheme has only {scheme.w} workers; choose R <= {scheme.w}")
     shard = _parse_shard(args.shard) if args.shard else None
     dask = bool(args.dask_local or args.scheduler)
+    if args.processes is not None and not args.ledger:
+        raise UserError("--processes sizes the pool of --ledger: add --ledger FILE or drop it")
+    if args.shards is not None and not (args.ledger or dask):
+        raise UserError(
+            "--shards splits a --ledger or Dask check (--shard i/n picks one part): add "
+            "--ledger FILE or --dask-local N, or drop --shards"
+        )
     cert = _try_certificate(scheme, R, args, dask, shard)
     if cert is None and args.sample is None and shard is None:
         check_memory(
@@ -185,15 +197,14 @@ def _try_certificate(scheme, R, args, dask, shard) -> dict | None:
 
 def _verify_with_ledger(scheme, args) -> int:
     """``ffcc verify FILE --ledger L``: sharded, resumable exhaustive verification."""
-    if args.ledger_workers > 1:
+    shards = LEDGER_SHARDS if args.shards is None else args.shards
+    if (args.processes or 1) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(args.ledger_workers) as ex:
-            rep = verify_resumable(
-                scheme, args.ledger, shards=args.ledger_shards, R=args.R, mapper=ex.map
-            )
+        with ProcessPoolExecutor(args.processes) as ex:
+            rep = verify_resumable(scheme, args.ledger, shards=shards, R=args.R, mapper=ex.map)
     else:
-        rep = verify_resumable(scheme, args.ledger, shards=args.ledger_shards, R=args.R)
+        rep = verify_resumable(scheme, args.ledger, shards=shards, R=args.R)
     print(rep.to_json() if args.json else rep.summary())
     return EXIT_FAIL if rep.holds is False else EXIT_OK
 
