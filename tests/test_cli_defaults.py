@@ -233,7 +233,7 @@ def test_default_sketch_is_meaningful(capsys):
 def test_grid_is_the_one_spelling(capsys):
     code, out, _ = cli(capsys, "sketch", "--random", "32", "--grid", "2,4,8", "--k", "3", "--json")
     assert code == 0 and json.loads(out)["grid"] == [2, 4, 8] and json.loads(out)["k"] == 3
-    for old in (["-m", "3"], ["-q", "8"], ["-k", "3"], ["--size", "32"]):  # issue 13: one vocabulary
+    for old in (["-m", "3"], ["-q", "8"], ["-k", "3"], ["--size", "32"]):  # issue 13
         code, _, err = cli(capsys, "sketch", *old)
         assert code == 2 and "unrecognized arguments" in err, old
     code, _, err = cli(capsys, "plan", "--graph", "karate", "--random", "8")

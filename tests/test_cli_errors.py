@@ -405,7 +405,9 @@ def test_memory_budget_guards_verify_and_export(tmp_path, capsys, monkeypatch):
     refused(capsys, "--memory-budget", "1K", "verify", f, fragment="parsing the scheme file")
     refused(capsys, "--memory-budget", "lots", "codes", fragment="--memory-budget")
     # 2 * 10^5 workers: O(w^2) coefficients are refused before building
-    refused(capsys, "export", "matdot", "--param", "m=100000", fragment="export matdot with 200,000")
+    refused(
+        capsys, "export", "matdot", "--param", "m=100000", fragment="export matdot with 200,000"
+    )
 
 
 @pytest.mark.parametrize(

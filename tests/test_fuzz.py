@@ -349,7 +349,8 @@ ARG_CASES = [
     (["compare", "--random", "4"], "--stragglers", _ints_below(0)),
     (["sketch"], "--random", st.one_of(_ints_below(1), st.integers(10**6, 10**9).map(str))),
     (["sketch"], "--grid", st.sampled_from(["0,2,2", "2,2,-1", "2,2", "x", "2,2,2,2", ""])),
-    (["sketch"], "--k", st.one_of(_ints_below(1), st.integers(250001, 10**12).map(str))),  # 2x2 grid
+    # 2 x 2 grid: more than 250,000 samples per block is over the bound
+    (["sketch"], "--k", st.one_of(_ints_below(1), st.integers(250001, 10**12).map(str))),
     (["plan"], "--byzantine", _ints_below(0)),
     (["export", "matdot"], "--param", st.sampled_from(["m", "q=1", "m=x", "m=-1", "m=10**6"])),
     ([], "--memory-budget", st.sampled_from(["x", "0", "-1G", "nan", "1Q", ""])),
