@@ -29,8 +29,8 @@ def add_arguments(p) -> None:
         metavar="N",
         help=f"N random samples instead (at most {COMPARE_MAX_RANDOM})",
     )
-    p.add_argument("--blocks", type=POS, default=4, help="with --random: blocks per side (4)")
-    p.add_argument("--seed", type=NAT, default=0, help="with --random: seed")
+    p.add_argument("--blocks", type=POS, help="with --random: blocks per side (default 4)")
+    p.add_argument("--seed", type=NAT, help="with --random: seed (default 0)")
     p.add_argument("--stragglers", "-s", type=NAT, default=1, help="stragglers s (default 1)")
     p.add_argument("--keep-repeats", action="store_true", help="code repeated samples apart")
     p.add_argument("--p", type=int, default=65537, help="field prime")
@@ -41,13 +41,20 @@ def cmd_compare(args) -> int:
     """``ffcc compare``: calls :func:`ffcc.plan.compare`; prints formula and measured
     workers of every applicable construction."""
     if args.samples:
+        for flag, val in (
+            ("--random", args.random),
+            ("--blocks", args.blocks),
+            ("--seed", args.seed),
+        ):
+            if val is not None:
+                raise UserError(f"{flag} draws random samples, but --samples reads them: drop one")
         samples = read_samples(args.samples)
     else:
-        rng = np.random.default_rng(args.seed)
         n = args.random
         if not n:
             raise UserError("give --samples FILE or --random N (a random sample multigraph)")
-        pick = rng.integers(0, args.blocks, size=(n, 2))
+        rng = np.random.default_rng(0 if args.seed is None else args.seed)
+        pick = rng.integers(0, 4 if args.blocks is None else args.blocks, size=(n, 2))
         samples = [(int(a), int(b)) for a, b in pick]
     rows = compare(samples, args.stragglers, merge=not args.keep_repeats, p=args.p)
     if args.json:

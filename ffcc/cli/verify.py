@@ -62,7 +62,7 @@ def add_arguments(p) -> None:
     p.add_argument("--sample", type=POS, help="check N random subsets only (reported as SAMPLED)")
     p.add_argument("--shard", help="check shard i of n rank ranges, written i/n")
     p.add_argument("--count-failures", action="store_true", help="count every failing subset")
-    p.add_argument("--seed", type=NAT, default=0, help="seed for --sample")
+    p.add_argument("--seed", type=NAT, help="with --sample: the seed (default 0)")
     p.add_argument(
         "--secrecy",
         type=NAT,
@@ -111,6 +111,8 @@ def cmd_verify(args) -> int:
         raise UserError(f"--R {R}: the scheme has only {scheme.w} workers; choose R <= {scheme.w}")
     shard = _parse_shard(args.shard) if args.shard else None
     dask = bool(args.dask_local or args.scheduler)
+    if args.seed is not None and args.sample is None:
+        raise UserError("--seed draws the subsets of --sample: add --sample N or drop --seed")
     if args.processes is not None and not args.ledger:
         raise UserError("--processes sizes the pool of --ledger: add --ledger FILE or drop it")
     if args.shards is not None and not (args.ledger or dask):
@@ -157,7 +159,7 @@ def cmd_verify(args) -> int:
         count_failures=args.count_failures,
         threshold=args.threshold,
         secrecy=args.secrecy,
-        seed=args.seed,
+        seed=0 if args.seed is None else args.seed,
         progress=False if args.json else None,
         certificate=cert if cert is not None else False,
     )
