@@ -324,6 +324,12 @@ def cmd_run(args) -> int:
     except (TooManyFaults, VerificationFailed, FieldCheckFailed) as e:
         print(f"ffcc: run failed: {e}", file=sys.stderr)
         return 1
+    return _report(args, C, rep, startup)
+
+
+def _report(args, C, rep, startup) -> int:
+    """Write the product (``-o``) and the plot (``--plot``), print the report and the
+    warnings of what was not checked; exit 0."""
     if startup is not None:
         rep.timings = {"startup": startup, **rep.timings}
     if args.output:
@@ -385,12 +391,4 @@ def _run_sketched(args, A, B, executor, opts, model, faults, startup=None) -> in
     except (TooManyFaults, VerificationFailed, FieldCheckFailed) as e:
         print(f"ffcc: run failed: {e}", file=sys.stderr)
         return 1
-    if startup is not None:
-        rep.timings = {"startup": startup, **rep.timings}
-    if args.output:
-        _write_product(args.output, C)
-    if args.plot:
-        rep.notes.append(f"wrote {plot_latency(rep, args.plot)}")
-    print(rep.to_json() if args.json else rep.summary())
-    _warn_unchecked(rep)
-    return 0
+    return _report(args, C, rep, startup)
