@@ -168,3 +168,28 @@ def test_python_dash_m_ffcc_and_version():
             [sys.executable, "-m", mod, "--version"], capture_output=True, text=True
         )
         assert out.returncode == 0 and out.stdout.startswith("ffcc "), out.stderr
+
+
+def test_one_reader_of_the_matrix_inputs(capsys, tmp_path):
+    import numpy as np
+
+    a, b = tmp_path / "a.npy", tmp_path / "b.npy"
+    np.save(a, np.arange(12.0).reshape(3, 4))
+    np.save(b, np.ones((5, 2)))
+    for cmd in (["sketch"], ["plan"], ["run", "--executor", "inline"]):
+        for argv, fragment in (
+            (["--A", a, "--B", b], "A is 3 x 4 and B is 5 x 2: A's columns must equal B's rows"),
+            (["--B", b], "--B goes with --A"),
+            (["--A", a, "--graph", "karate"], "give exactly one input"),
+        ):
+            code, _, err = cli(capsys, *cmd, *argv)
+            assert code == 2 and fragment in err, (cmd, argv, err)
+    # --B defaults to --A in every command: A·A
+    sq = tmp_path / "sq.npy"
+    np.save(sq, np.arange(16.0).reshape(4, 4))
+    alone = cli(capsys, "sketch", "--A", sq, "--grid", "1,1,2", "--k", "3", "--json")
+    both = cli(capsys, "sketch", "--A", sq, "--B", sq, "--grid", "1,1,2", "--k", "3", "--json")
+    assert alone[0] == both[0] == 0
+    one, two = json.loads(alone[1]), json.loads(both[1])
+    assert one.pop("input").endswith("(B = A)") and two.pop("input").endswith(f"--B {sq}")
+    assert one == two

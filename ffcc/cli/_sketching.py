@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._resources import check_memory
-from ..run import GRAPHS, graph_matrix, load_matrix
 from ..sketch import grid_crmm, pad_to_grid
 from ..structure import SampleGraph
 from ._common import (
@@ -21,25 +20,19 @@ from ._common import (
     input_boundary,
     parse_grid,
 )
+from ._inputs import add_input_arguments, read_inputs
 
 __all__ = ["SKETCH_FLAGS", "add_sketch_arguments", "sketch_from_args", "graph_summary"]
 
 # dest -> flag of the arguments that describe a sketch (refused where no sketch is made)
-SKETCH_FLAGS = {"A": "--A", "B": "--B", "graph": "--graph", "size": "--random",
+SKETCH_FLAGS = {"a_path": "--A", "b_path": "--B", "graph": "--graph", "random": "--random",
                 "skew": "--skew", "grid": "--grid", "k": "--k", "seed": "--seed"}  # fmt: skip
+DEFAULT_GRAPH = "karate"  # the main job's input
 
 
 def add_sketch_arguments(p) -> None:
     """The input and grid arguments shared by ``ffcc sketch`` and ``ffcc plan``."""
-    p.add_argument("--A", help="A as a .npy file (allow_pickle=False)")
-    p.add_argument("--B", help="B as a .npy file")
-    p.add_argument(
-        "--graph",
-        choices=sorted(GRAPHS),
-        metavar="NAME",
-        help=f"a bundled graph's A·A: {', '.join(sorted(GRAPHS))} (default karate)",
-    )
-    p.add_argument("--random", dest="size", type=POS, metavar="N", help="Gaussian N x N A, B")
+    add_input_arguments(p, random_help="Gaussian N x N A and B", graph_default=DEFAULT_GRAPH)
     p.add_argument("--skew", action="store_true", help="generate strongly unequal norms")
     p.add_argument("--seed", type=NAT, help="seed for generation and sampling (default 0)")
     grid = ",".join(map(str, SKETCH_GRID))
@@ -51,29 +44,20 @@ def add_sketch_arguments(p) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
 
 
-def _load_npy(path: str, name: str):
-    X = load_matrix(path)
-    if X.dtype == object:
-        raise UserError(f"--{name} {path}: integers beyond int64; sketches need real numbers")
-    return X
-
-
 def _input_matrices(args):
-    """A and B from .npy files, Gaussian from a seed (``--random N``, ``--skew`` skews block
-    norms) or a bundled graph's adjacency (``--graph NAME``, default karate: A = B)."""
-    if sum(x is not None for x in (args.A or args.B or None, args.size, args.graph)) > 1:
-        raise UserError("give one input: --A/--B FILES, --random N or --graph NAME")
-    if args.skew and args.size is None:
+    """A and B from .npy files or a bundled graph's adjacency (``--graph NAME``, default
+    karate: A = B), or Gaussian from a seed (``--random N``, ``--skew`` skews block norms)."""
+    if args.skew and args.random is None:
         raise UserError("--skew shapes generated matrices: add --random N or drop --skew")
-    if args.A or args.B:
-        if not (args.A and args.B):
-            raise UserError("give both --A and --B, or neither (then they are generated)")
-        return _load_npy(args.A, "A"), _load_npy(args.B, "B"), f"--A {args.A} --B {args.B}"
-    if args.size is None:
-        name = args.graph or "karate"
-        A = graph_matrix(name).astype(np.float64)
-        return A, A, f"the {name} graph's adjacency A ({A.shape[0]} x {A.shape[1]}), A·A"
-    n = args.size
+    if args.a_path is None and args.b_path is None and args.random is None:
+        args.graph = args.graph or DEFAULT_GRAPH
+    given = read_inputs(args)
+    if given is not None:
+        A, B, text = given
+        if args.graph:
+            A = B = A.astype(np.float64)
+        return A, B, text
+    n = args.random
     check_memory(6 * 8 * n * n, f"generated {n:,} x {n:,} matrices", fix="lower --random")
     rng = np.random.default_rng(args.seed)
     A = rng.standard_normal((n, n))
@@ -97,8 +81,7 @@ def sketch_from_args(args):
     check_samples(args.m * args.n * args.k, "--grid M,N and --k")
     check_picture(getattr(args, "draw", None), "--draw")
     A, B, args.input_text = _input_matrices(args)
-    if A.ndim == 2 and B.ndim == 2 and A.shape[1] == B.shape[0]:
-        A, B, args.padding = pad_to_grid(A, B, args.m, args.n, args.q)  # exact, see its doc
+    A, B, args.padding = pad_to_grid(A, B, args.m, args.n, args.q)  # exact, see its doc
     with input_boundary("sketch"):
         return grid_crmm(A, B, args.m, args.n, args.q, args.k, args.seed)
 

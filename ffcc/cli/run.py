@@ -14,14 +14,11 @@ from .._argtypes import int_at_least, positive_float
 from .._errors import InputError
 from .._resources import check_memory
 from ..run import (
-    GRAPHS,
     Faults,
     FieldCheckFailed,
     TooManyFaults,
     VerificationFailed,
     check_indices,
-    graph_matrix,
-    load_matrix,
     parse_model,
     plot_latency,
     random_matrix,
@@ -42,6 +39,7 @@ from ._common import (
     parse_grid,
     process_age,
 )
+from ._inputs import add_input_arguments, read_inputs
 
 __all__ = ["add_arguments", "cmd_run"]
 
@@ -74,10 +72,7 @@ def add_arguments(p) -> None:
     src = p.add_argument_group(
         "inputs (one of --A, --graph, --random; none: the main job, " + MAIN_JOB_TEXT + ")"
     )
-    src.add_argument("--A", dest="a_path", metavar="A.npy", help="left matrix (.npy)")
-    src.add_argument("--B", dest="b_path", metavar="B.npy", help="right matrix (default: A)")
-    src.add_argument("--graph", choices=sorted(GRAPHS), help="adjacency of a bundled graph: A @ A")
-    src.add_argument("--random", type=POS, metavar="N", help="random N x N integer matrices")
+    add_input_arguments(src, random_help="random N x N integer matrices")
     src.add_argument("--float", action="store_true", help="with --random: float entries")
     sk = p.add_argument_group("sketch (compression-informed pipeline)")
     sk.add_argument(
@@ -190,31 +185,12 @@ def _compare(items) -> dict:
 
 
 def _inputs(args):
-    chosen = [x for x in (args.a_path, args.graph, args.random) if x is not None]
-    if len(chosen) != 1:
-        raise InputError("give exactly one of --A FILE, --graph NAME or --random N")
-    if args.b_path and not args.a_path:
-        raise InputError("--B goes with --A (the right factor of A @ B)")
-    if args.a_path:
-        A = load_matrix(args.a_path)
-        B = load_matrix(args.b_path) if args.b_path else A
-        for flag, X in (("--A", A), ("--B", B)):
-            if X.dtype == object:
-                raise InputError(
-                    f"{flag}: the matrix holds integers beyond int64; ffcc run multiplies "
-                    "int64 or float64 matrices"
-                )
-    elif args.graph:
-        A = B = graph_matrix(args.graph)
-    else:
-        kind = "float" if args.float else "int"
-        A = random_matrix(args.random, seed=args.seed, dtype=kind)
-        B = random_matrix(args.random, seed=args.seed + 1, dtype=kind)
-    if A.shape[1] != B.shape[0]:
-        raise InputError(
-            f"A is {A.shape[0]} x {A.shape[1]} and B is {B.shape[0]} x {B.shape[1]}: "
-            "A's columns must equal B's rows"
-        )
+    given = read_inputs(args)
+    if given is not None:
+        return given[:2]
+    kind = "float" if args.float else "int"
+    A = random_matrix(args.random, seed=args.seed, dtype=kind)
+    B = random_matrix(args.random, seed=args.seed + 1, dtype=kind)
     return A, B
 
 
