@@ -20,20 +20,10 @@ from pathlib import Path
 import pytest
 
 from ffcc import InputError
-from ffcc.cli import COMMANDS, build_parser, main
+from ffcc.cli import COMMANDS, build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 SKETCHING = ("sketch", "plan", "run")
-
-
-def cli(capsys, *argv):
-    """(exit code, stdout, stderr) of ``ffcc argv``, in-process."""
-    try:
-        code = main([str(a) for a in argv])
-    except SystemExit as e:
-        code = e.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def spellings() -> dict[str, dict[str, frozenset[str]]]:
@@ -87,12 +77,12 @@ def test_the_issue_vocabulary():
         assert table[name]["-o"] == {"-o", "--output"}
 
 
-def test_every_sketching_command_defaults_to_the_main_job_sketch(capsys, monkeypatch):
+def test_every_sketching_command_defaults_to_the_main_job_sketch(ffcc_cli, monkeypatch):
     # the main job as `make run` spells it, read from the Makefile (not from ffcc)
     make_run = re.search(r"ffcc run (.*)", (ROOT / "Makefile").read_text()).group(1).split()
     grid = [int(x) for x in make_run[make_run.index("--grid") + 1].split(",")]
     k = int(make_run[make_run.index("--k") + 1])
-    code, out, err = cli(capsys, "sketch", "--json")
+    code, out, err = ffcc_cli("sketch", "--json")
     assert code == 0, err
     got = json.loads(out)
     assert got["grid"] == grid and got["k"] == k
@@ -107,7 +97,7 @@ def test_every_sketching_command_defaults_to_the_main_job_sketch(capsys, monkeyp
         raise InputError("stopped before sketching")
 
     monkeypatch.setattr(run_command, "run_sketched", stop)
-    assert cli(capsys, "run", "--graph", "karate", "--sketch")[0] == 2
+    assert ffcc_cli("run", "--graph", "karate", "--sketch")[0] == 2
     assert list(seen["grid"]) == grid and seen["k"] == k
 
 
@@ -130,7 +120,7 @@ def test_every_sketching_command_defaults_to_the_main_job_sketch(capsys, monkeyp
         (["export", "matdot", "-p", "m=2"], "-p"),
     ],
 )
-def test_flags_a_mode_ignores_are_refused(capsys, tmp_path, argv, flag):
+def test_flags_a_mode_ignores_are_refused(ffcc_cli, tmp_path, argv, flag):
     samples = tmp_path / "S.json"
     samples.write_text("[[0, 0], [0, 1], [1, 1]]")
     from ffcc.codes import build
@@ -139,7 +129,7 @@ def test_flags_a_mode_ignores_are_refused(capsys, tmp_path, argv, flag):
     argv = [str(samples) if a == "S.json" else a for a in argv]
     if argv[0] == "verify":
         argv[1] = str(tmp_path / "S.json.scheme")
-    code, out, err = cli(capsys, *argv)
+    code, out, err = ffcc_cli(*argv)
     lines = err.splitlines()
     assert code == 2 and len(lines) == 1 and lines[0].startswith("ffcc: error: "), err
     assert flag in lines[0]
@@ -170,7 +160,7 @@ def test_python_dash_m_ffcc_and_version():
         assert out.returncode == 0 and out.stdout.startswith("ffcc "), out.stderr
 
 
-def test_one_reader_of_the_matrix_inputs(capsys, tmp_path):
+def test_one_reader_of_the_matrix_inputs(ffcc_cli, tmp_path):
     import numpy as np
 
     a, b = tmp_path / "a.npy", tmp_path / "b.npy"
@@ -182,13 +172,13 @@ def test_one_reader_of_the_matrix_inputs(capsys, tmp_path):
             (["--B", b], "--B goes with --A"),
             (["--A", a, "--graph", "karate"], "give exactly one input"),
         ):
-            code, _, err = cli(capsys, *cmd, *argv)
+            code, _, err = ffcc_cli(*cmd, *argv)
             assert code == 2 and fragment in err, (cmd, argv, err)
     # --B defaults to --A in every command: A·A
     sq = tmp_path / "sq.npy"
     np.save(sq, np.arange(16.0).reshape(4, 4))
-    alone = cli(capsys, "sketch", "--A", sq, "--grid", "1,1,2", "--k", "3", "--json")
-    both = cli(capsys, "sketch", "--A", sq, "--B", sq, "--grid", "1,1,2", "--k", "3", "--json")
+    alone = ffcc_cli("sketch", "--A", sq, "--grid", "1,1,2", "--k", "3", "--json")
+    both = ffcc_cli("sketch", "--A", sq, "--B", sq, "--grid", "1,1,2", "--k", "3", "--json")
     assert alone[0] == both[0] == 0
     one, two = json.loads(alone[1]), json.loads(both[1])
     assert one.pop("input").endswith("(B = A)") and two.pop("input").endswith(f"--B {sq}")
