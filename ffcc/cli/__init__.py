@@ -31,6 +31,7 @@ import sys
 import traceback
 
 from .._errors import FailureError, InputError
+from .._resources import ENV, parse_bytes
 from ._common import EXIT_BUG, EXIT_FAIL, EXIT_OK, EXIT_USAGE, UserError, one_line
 
 __all__ = ["main", "build_parser", "COMMANDS", "UserError"]
@@ -142,13 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     if extra:  # name the subcommand's help, not the top level's
         ap.subparsers[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
     _refuse_dash_dash_values(ap, args)
-    from .._resources import ENV
-
     budget_before = os.environ.get(ENV)
     try:
         if args.memory_budget is not None:
-            from .._resources import parse_bytes
-
             os.environ[ENV] = str(parse_bytes(args.memory_budget, "--memory-budget"))
         handler = getattr(command_module(args.command), f"cmd_{args.command}")
         code = handler(args)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from pathlib import Path
 
 from .._argtypes import int_at_least
 from .._errors import InputError, ResourceError
@@ -114,7 +115,7 @@ class input_boundary:
 
 def count(n: int) -> str:
     """21 -> '21'; C(199, 99) -> '4.53e+58' (exact digits only while they are readable)."""
-    from decimal import Decimal
+    from decimal import Decimal  # here: `ffcc --help` imports this module, and needs none
 
     return f"{n:,}" if n < 10**15 else format(Decimal(n), ".3g")
 
@@ -203,8 +204,6 @@ def check_picture(path, flag: str) -> None:
     format (checked now, not after minutes of work)."""
     if not path:
         return
-    from pathlib import Path
-
     p = Path(path)
     if not p.resolve().parent.is_dir():
         raise InputError(f"{flag} {path}: the directory does not exist")
@@ -224,7 +223,7 @@ def check_scheduler(addr: str | None, timeout: float = 3.0) -> None:
     user's input (exit 2), not 30 seconds of retries ending in an OSError."""
     if not addr:
         return
-    import socket
+    import socket  # here: about 15 ms, and `ffcc --help` imports this module
 
     proto, sep, rest = addr.rpartition("://")
     if sep and proto not in ("tcp", "tls"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from concurrent.futures import ProcessPoolExecutor
 
 from .._argtypes import positive_float
 from .._certificate import CertificateError, certify
@@ -201,8 +202,6 @@ def _verify_with_ledger(scheme, args) -> int:
     """``ffcc verify FILE --ledger L``: sharded, resumable exhaustive verification."""
     shards = LEDGER_SHARDS if args.shards is None else args.shards
     if (args.processes or 1) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
         with ProcessPoolExecutor(args.processes) as ex:
             rep = verify_resumable(scheme, args.ledger, shards=shards, R=args.R, mapper=ex.map)
     else:
