@@ -347,10 +347,10 @@ ARG_CASES = [
     (["compare"], "--random", st.one_of(_ints_below(1), st.integers(513, 10**9).map(str))),
     (["compare", "--random", "4"], "--blocks", _ints_below(1)),
     (["compare", "--random", "4"], "--stragglers", _ints_below(0)),
-    (["sketch"], "--size", st.one_of(_ints_below(1), st.integers(10**6, 10**9).map(str))),
-    (["sketch"], "-m", _ints_below(1)),
-    (["sketch"], "-q", _ints_below(1)),
-    (["sketch"], "-k", st.one_of(_ints_below(1), st.integers(250001, 10**12).map(str))),  # 2x2 grid
+    (["sketch"], "--random", st.one_of(_ints_below(1), st.integers(10**6, 10**9).map(str))),
+    (["sketch"], "--grid", st.sampled_from(["0,2,2", "2,2,-1", "2,2", "x", "2,2,2,2", ""])),
+    # 2 x 2 grid: more than 250,000 samples per block is over the bound
+    (["sketch"], "--k", st.one_of(_ints_below(1), st.integers(250001, 10**12).map(str))),
     (["plan"], "--byzantine", _ints_below(0)),
     (["export", "matdot"], "--param", st.sampled_from(["m", "q=1", "m=x", "m=-1", "m=10**6"])),
     ([], "--memory-budget", st.sampled_from(["x", "0", "-1G", "nan", "1Q", ""])),
@@ -376,7 +376,7 @@ def test_wrong_argument_values(case, data):
             ["run", "--A", "{f}"],
             ["run", "--A", OK_NPY, "--B", "{f}"],
             ["sketch", "--A", "{f}", "--B", OK_NPY],
-            ["plan", "--A", OK_NPY, "--B", "{f}", "-q", "2", "-m", "2"],
+            ["plan", "--A", OK_NPY, "--B", "{f}", "--grid", "2,2,2"],
         ]
     ),  # fmt: skip
 )

@@ -32,15 +32,6 @@ Example
 (True, [(0, 2)])
 """
 
-from ._cli import (
-    add_run_arguments,
-    add_simulate_arguments,
-    add_verify_dask_arguments,
-    cmd_run,
-    cmd_simulate,
-    verify_from_args,
-    wants_dask,
-)
 from ._errors import (
     FieldCheckFailed,
     InputError,
@@ -59,9 +50,10 @@ from ._faults import (
     SlowWorkers,
     StragglerModel,
     TraceReplay,
+    check_indices,
     parse_model,
 )
-from ._inputs import graph_matrix, load_matrix, random_matrix, save_matrix
+from ._inputs import GRAPHS, graph_matrix, load_matrix, random_matrix, save_matrix
 from ._pipeline import Group, run_matmul, run_plan
 from ._realvalued import RealMatDot
 from ._report import RunReport, plot_latency
@@ -99,6 +91,7 @@ __all__ = [
     "TraceReplay",
     "parse_model",
     "Faults",
+    "check_indices",
     # exact and real-valued arithmetic
     "quantize",
     "quantization_bound",
@@ -121,6 +114,7 @@ __all__ = [
     "save_matrix",
     "random_matrix",
     "graph_matrix",
+    "GRAPHS",
     # errors
     "RunError",
     "InputError",
@@ -128,12 +122,4 @@ __all__ = [
     "VerificationFailed",
     "WorkerLost",
     "FieldCheckFailed",
-    # command-line hooks for ffcc.cli
-    "add_run_arguments",
-    "cmd_run",
-    "add_simulate_arguments",
-    "cmd_simulate",
-    "add_verify_dask_arguments",
-    "wants_dask",
-    "verify_from_args",
 ]

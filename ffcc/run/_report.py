@@ -69,24 +69,6 @@ class GroupReport:
         return d
 
 
-def process_age() -> float | None:
-    """Seconds since this process started (Linux /proc; None elsewhere): the interpreter's
-    start-up and imports, when called as a command begins its work.
-
-    >>> age = process_age()
-    >>> age is None or age > 0
-    True
-    """
-    try:
-        with open("/proc/self/stat", "rb") as fh:
-            started = int(fh.read().rsplit(b")", 1)[1].split()[19])
-        with open("/proc/uptime", "rb") as fh:
-            uptime = float(fh.read().split()[0])
-        return max(uptime - started / os.sysconf("SC_CLK_TCK"), 0.0)
-    except (OSError, ValueError, IndexError):
-        return None
-
-
 def _fmt_s(x) -> str:
     return "-" if x is None else f"{x:.3f} s"
 
