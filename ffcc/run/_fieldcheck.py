@@ -192,8 +192,10 @@ def describe(checks) -> str:
         lambda c: c["R"],
         [
             ("exhaustive", "verified exhaustively in {fields}{size}"),
-            ("certificate", "certified in {fields}{size} (evaluation-code certificate, no enumeration)"),
-            ("unverified", "NOT verified in {fields}{size}: too many to enumerate, no certificate applies"),
+            ("certificate", "certified in {fields}{size} (evaluation-code certificate, "
+             "no enumeration)"),
+            ("unverified", "NOT verified in {fields}{size}: too many to enumerate, "
+             "no certificate applies"),
         ],
     )  # fmt: skip
     parts += _phrases(
