@@ -12,9 +12,11 @@ Run ``python tests/test_docstrings.py`` to print the list of undocumented names.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import pkgutil
+import pydoc
 import sys
 
 import pytest
@@ -63,6 +65,8 @@ def _members(cls):
             continue
         if isinstance(raw, (staticmethod, classmethod)):
             raw = raw.__func__
+        if isinstance(raw, functools.cached_property):
+            raw = raw.func
         if isinstance(raw, property) or inspect.isfunction(raw):
             yield name, raw
 
@@ -119,6 +123,8 @@ def test_help_of_scheme_shows_no_source_comments():
         if _doc(member) is None and inspect.getcomments(getattr(member, "fget", member))
     ]
     assert shown == []
+    text = pydoc.render_doc(Scheme, renderer=pydoc.plaintext)
+    assert "# --" not in text  # the section comments of scheme.py
     assert _doc(Scheme).count(">>>") >= 1  # the class teaches itself with an example
 
 
@@ -137,7 +143,7 @@ def test_the_checker_can_fail():
             pass
 
     f.__module__ = K.__module__ = mod.__name__
-    K.__qualname__ = "K"
+    f.__qualname__, K.__qualname__ = "f", "K"
     mod.f, mod.K = f, K
     sys.modules[mod.__name__] = mod
     try:
