@@ -235,6 +235,12 @@ class PrimeField:
 
     @functools.cached_property
     def primitive_element(self) -> int:
+        """The smallest generator g of the multiplicative group: :math:`g^{(p-1)/q} \ne 1`
+        for every prime q dividing p - 1 (sympy factors p - 1; computed once per field).
+
+        >>> PrimeField(7).primitive_element, PrimeField(65537).primitive_element
+        (3, 3)
+        """
         import sympy  # factoring p - 1; only galois needs it
 
         return int(sympy.primitive_root(self.p))

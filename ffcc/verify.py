@@ -102,15 +102,33 @@ class VerifyReport:
 
     @property
     def rate(self) -> float:
+        """Subsets checked per second (inf when no time was measured)."""
         return self.checked / self.seconds if self.seconds > 0 else float("inf")
 
     def to_json(self) -> str:
+        """The report as one line of JSON (what ``ffcc verify --json`` prints), with
+        ``subsets_per_second``; a certificate is left out (``--certificate FILE``).
+
+        >>> from ffcc.codes.matdot import matdot
+        >>> import json
+        >>> d = json.loads(verify(matdot(2, 1, p=7), progress=False).to_json())
+        >>> d["holds"], d["mode"], d["total"], d["checked"]
+        (True, 'exhaustive', 4, 4)
+        """
         d = asdict(self)
         d.pop("certificate")  # large; written apart with `ffcc verify --certificate FILE`
         d["subsets_per_second"] = round(self.rate) if math.isfinite(self.rate) else None
         return json.dumps(d)
 
     def summary(self) -> str:
+        """What was checked and the verdict, for people: HOLDS (every R-subset decodes,
+        by enumeration or certificate), FAILS with the first failing subset, or SAMPLED /
+        shard ("no failing subset found", which proves nothing about the rest).
+
+        >>> from ffcc.codes.matdot import matdot
+        >>> print(verify(matdot(2, 1, p=7), progress=False).summary().splitlines()[2])
+        HOLDS: every 3-subset of the 4 workers decodes
+        """
         lines = [
             f"scheme {self.name}: GF({self.p}), w = {self.w}, s = {self.stragglers}, "
             f"b = {self.byzantine}, R = {self.R}"
@@ -189,6 +207,21 @@ class Prepared:
 
 
 def prepare(scheme: Scheme) -> Prepared:
+    r"""The scheme in the coordinates the subset walk tests rank in.
+
+    From :attr:`Scheme.reduced` (worker tensors G in a basis of their span, targets T),
+    a change of basis puts the target space on the last columns: with :math:`B` built from
+    the non-pivot unit vectors and rref(T), :math:`G' = G B^{-1}`. A subset S then decodes
+    every target iff the rows :math:`G'_S` span those last ``D - tstart`` coordinates
+    modulo the first ``tstart`` ones, a rank test that needs no solve (the walk in
+    :mod:`ffcc._subsets`). With workers returning several products, ``starts`` marks each
+    worker's rows.
+
+    >>> from ffcc.codes.matdot import matdot
+    >>> P = prepare(matdot(2, 1, p=7))  # span: 3 coefficients of h(x), 1 of them the target
+    >>> P.G.shape, P.tstart, P.outside
+    ((4, 3), 2, ())
+    """
     prep = _prepare_rows(scheme)
     if scheme.outputs is None:
         return prep
@@ -536,6 +569,8 @@ class SecrecyReport:
     ranks: list[int] | None = None  # [rank [D_S | M_S], rank M_S] of the leak
 
     def summary(self) -> str:
+        """SECURE (every X-subset checked) or LEAKS with the first leaking workers, the
+        input coordinate and the two ranks (see :func:`verify_secrecy`)."""
         if self.secure:
             return (
                 f"SECURE: no {self.X} colluding workers learn anything about the data "
