@@ -81,7 +81,7 @@ def undocumented(modules=None) -> list[str]:
     missing, seen = [], set()
     for modname in modules or public_modules():
         mod = importlib.import_module(modname)
-        for name, obj in exported(mod).items():
+        for obj in exported(mod).values():
             if not (inspect.isfunction(obj) or inspect.isclass(obj)) or id(obj) in seen:
                 continue
             if not obj.__module__.startswith("ffcc"):
