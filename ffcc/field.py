@@ -144,7 +144,17 @@ class FieldError(InputError):
 
 
 def check_prime(p) -> int:
-    """Return ``p`` as an int if it is a prime below 2^63, else raise :class:`FieldError`."""
+    """Return ``p`` as an int if it is a prime below 2^63, else raise :class:`FieldError`
+    (naming the next prime when p is composite). Primality is deterministic Miller-Rabin
+    (:func:`is_prime`).
+
+    >>> check_prime(65537)
+    65537
+    >>> check_prime(65536)
+    Traceback (most recent call last):
+    ...
+    ffcc.field.FieldError: field modulus 65536 is not prime; the next prime is 65537
+    """
     if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
         raise FieldError(f"field modulus must be an integer prime, got {p!r}")
     p = int(p)

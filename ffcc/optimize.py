@@ -99,8 +99,16 @@ BICLIQUE_SIDE = 14
 
 @dataclass(frozen=True)
 class LowerBound:
-    """Workers every linear scheme needs (s included), the threshold behind it and how it
-    was obtained."""
+    r"""Workers every linear scheme needs (s included), the threshold behind it and how it
+    was obtained.
+
+    The simplest bound: a threshold R must cover the dimension of the target span (t
+    independent products need t results), so :math:`w \ge t + s`; covering arguments
+    over bicliques of the sample graph can raise it (see the module notes).
+
+    >>> LowerBound(workers=4, threshold=3, method="target span: 3 independent products")
+    LowerBound(workers=4, threshold=3, method='target span: 3 independent products')
+    """
 
     workers: int
     threshold: int
@@ -862,6 +870,16 @@ def optimize(
     strategies:
         Any of ``"catalog"``, ``"local"``, ``"exponents"``, ``"support"``, ``"components"``
         (default all).
+
+    Example
+    -------
+    Two disjoint products :math:`A_0B_0, A_1B_1` with s = 1: the catalog alone (no timed
+    search, so the result does not depend on the machine) finds 4 workers, and the lower
+    bound shows that no linear scheme does with fewer.
+
+    >>> res = optimize([(0, 0), (1, 1)], stragglers=1, strategies=["catalog"])
+    >>> res.workers, res.threshold, res.lower_bound, res.closed, res.report.holds
+    (4, 3, 4, True, True)
     """
     t0 = time.perf_counter()
     s = int(stragglers)

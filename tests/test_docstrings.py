@@ -7,7 +7,10 @@ A dataclass without a docstring counts as undocumented (its ``__doc__`` is the g
 signature). ``help(ffcc.Scheme)`` must not show source comments as method help: that is
 what :func:`inspect.getcomments` supplies for a method without a docstring.
 
-Run ``python tests/test_docstrings.py`` to print the list of undocumented names.
+Every public function and class (exceptions aside) also shows a runnable example.
+
+Run ``python tests/test_docstrings.py [--all]`` to print what is missing (``--all``: in
+the pending packages too).
 """
 
 from __future__ import annotations
@@ -106,11 +109,37 @@ def test_every_public_name_has_a_docstring():
     assert not missing, f"{len(missing)} public names without a docstring: {missing}"
 
 
+def without_example(modules=None) -> list[str]:
+    """Public functions and classes (exceptions aside: their docstring says when they are
+    raised) whose docstring has no runnable example (``>>>``)."""
+    out = set()
+    for modname in modules or public_modules():
+        for obj in exported(importlib.import_module(modname)).values():
+            if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+                continue
+            if not obj.__module__.startswith("ffcc"):
+                continue
+            if inspect.isclass(obj) and issubclass(obj, BaseException):
+                continue
+            if ">>>" not in (_doc(obj) or ""):
+                out.add(f"{obj.__module__}.{obj.__qualname__}")
+    return sorted(out)
+
+
+def test_every_public_function_and_class_has_an_example():
+    missing = [n for n in without_example() if not _pending(n)]
+    assert not missing, f"{len(missing)} public names without a >>> example: {missing}"
+
+
 def test_pending_packages_are_listed():
     """The TODO list: names in packages that others are restructuring right now."""
     pending = [n for n in undocumented() if _pending(n)]
-    if pending:
-        pytest.xfail(f"TODO(lead): {len(pending)} undocumented names in {PENDING}")
+    plain = [n for n in without_example() if _pending(n)]
+    if pending or plain:
+        pytest.xfail(
+            f"TODO(lead): {len(pending)} undocumented names and {len(plain)} without an "
+            f"example in {PENDING}"
+        )
 
 
 def test_help_of_scheme_shows_no_source_comments():
@@ -153,8 +182,8 @@ def test_the_checker_can_fail():
 
 
 if __name__ == "__main__":
-    names = undocumented()
-    if "--all" not in sys.argv:
-        names = [n for n in names if not _pending(n)]
-    print("\n".join(names))
-    print(f"{len(names)} undocumented", file=sys.stderr)
+    for what, names in (("undocumented", undocumented()), ("without example", without_example())):
+        if "--all" not in sys.argv:
+            names = [n for n in names if not _pending(n)]
+        print("\n".join(f"{what}: {n}" for n in names))
+        print(f"{len(names)} {what}", file=sys.stderr)
