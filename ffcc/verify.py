@@ -360,8 +360,9 @@ def verify(
     :math:`\dim(\operatorname{span} G'_S \cap U) = t`: the number of echelon pivots in
     the last t columns. It is tested on all :math:`\binom{w}{R}` subsets in lexicographic
     order, reusing the elimination of shared prefixes (:mod:`ffcc._subsets`); the first
-    failure in that order is reported with a target it misses. Ranks depend on p: a scheme that holds in one field
-    may fail in another (:mod:`ffcc.run._fieldcheck` checks every prime a run uses).
+    failure in that order is reported with a target it misses. Ranks depend on p: a scheme
+    that holds in one field may fail in another (:mod:`ffcc.run._fieldcheck` checks every
+    prime a run uses).
 
     Examples
     --------
