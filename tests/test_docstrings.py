@@ -20,6 +20,7 @@ import importlib
 import inspect
 import pkgutil
 import pydoc
+import re
 import sys
 
 import pytest
@@ -155,6 +156,17 @@ def test_help_of_scheme_shows_no_source_comments():
     text = pydoc.render_doc(Scheme, renderer=pydoc.plaintext)
     assert "# --" not in text  # the section comments of scheme.py
     assert _doc(Scheme).count(">>>") >= 1  # the class teaches itself with an example
+
+
+def test_no_public_class_help_shows_source_comments():
+    """The same for every public class: a comment line in ``help(cls)`` is a member
+    without a docstring whose source has a comment above it."""
+    for modname in public_modules():
+        for name, obj in exported(importlib.import_module(modname)).items():
+            if inspect.isclass(obj) and obj.__module__.startswith("ffcc"):
+                text = pydoc.render_doc(obj, renderer=pydoc.plaintext)
+                shown = [line for line in text.splitlines() if re.match(r"\s*\|\s+#", line)]
+                assert not shown, (modname, name, shown[:3])
 
 
 def test_the_checker_can_fail():
