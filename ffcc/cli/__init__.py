@@ -34,7 +34,7 @@ from .._errors import FailureError, InputError
 from .._resources import ENV, parse_bytes
 from ._common import EXIT_BUG, EXIT_FAIL, EXIT_OK, EXIT_USAGE, UserError, one_line
 
-__all__ = ["main", "build_parser", "COMMANDS", "UserError"]
+__all__ = ["main", "build_parser", "command_module", "COMMANDS", "UserError"]
 
 # command -> the one-line help `ffcc --help` shows; the module is ffcc.cli.<command>
 COMMANDS: dict[str, str] = {
