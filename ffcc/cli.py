@@ -418,14 +418,21 @@ def _grid(args) -> None:
             setattr(args, key, val)
 
 
-def _sketch(args):
+def _sketch_inputs(args):
+    """The checked inputs (A, B) of a sketching command, not yet padded to the grid."""
     from .run._cli import check_picture, check_samples
-    from .sketch import grid_crmm, pad_to_grid
 
     _grid(args)
     check_samples(args.m * args.n * args.k, "--grid M,N and --k")
     check_picture(getattr(args, "draw", None), "--draw")
     A, B, args.input_text = _input_matrices(args)
+    return A, B
+
+
+def _sketch(args):
+    from .sketch import grid_crmm, pad_to_grid
+
+    A, B = _sketch_inputs(args)
     if A.ndim == 2 and B.ndim == 2 and A.shape[1] == B.shape[0]:
         A, B, args.padding = pad_to_grid(A, B, args.m, args.n, args.q)  # exact, see its doc
     with _input_boundary("sketch"):
@@ -504,21 +511,18 @@ def cmd_sketch(args) -> int:
 
 def cmd_plan(args) -> int:
     from .plan import plan
+    from .run import pipeline
 
+    opts = {"merge": not args.keep_repeats, "verify": not args.no_verify,
+            "measure": args.measure, "optimize": args.optimize, "p": args.p}  # fmt: skip
     if args.samples:
-        samples = _read_samples(args.samples)
-    else:
-        samples = _sketch(args).samples
-    P = plan(
-        samples,
-        args.stragglers,
-        args.byzantine,
-        merge=not args.keep_repeats,
-        verify=not args.no_verify,
-        measure=args.measure,
-        optimize=args.optimize,
-        p=args.p,
-    )
+        P = plan(_read_samples(args.samples), args.stragglers, args.byzantine, **opts)
+    else:  # the one wiring: inputs -> sketch -> plan, stopped before the run
+        A, B = _sketch_inputs(args)
+        with _input_boundary("plan"):
+            P = pipeline(A, B, grid=(args.m, args.n, args.q), k=args.k, seed=args.seed,
+                         stragglers=args.stragglers, byzantine=args.byzantine,
+                         plan_options=opts, run=False).plan  # fmt: skip
     if args.out_dir:
         from pathlib import Path
 
