@@ -44,9 +44,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from ._errors import InputError
-from .codes import GroupSpec, group_rules
+from .codes import GroupSpec, group_rules, polynomial_code
+from .codes.lagrange import lagrange
+from .codes.locality import theorem1_report
+from .optimize import optimize as search_schemes
 from .scheme import Scheme, SchemeError
 from .structure import SampleGraph
+from .verify import recovery_threshold
 from .verify import verify as verify_scheme
 
 __all__ = ["Group", "Candidate", "Plan", "plan", "group_cost", "scheme_for_group", "over_prime"]
@@ -538,8 +542,6 @@ def _optimize_groups(P: Plan, budget: float, p: int) -> None:
     products as one code (one shared budget of s stragglers anywhere; the rest). The best
     grouping after the search and the shared code become candidates ``"optimized"`` and
     ``"optimized-shared"``; the cheaper is chosen if it beats the plan."""
-    from .optimize import optimize  # plan and optimize share a layer; optimize imports plan
-
     if P.byzantine or not P.merge:
         P.notes.append("optimize: skipped (needs merged repeats and no Byzantine workers)")
         return
@@ -554,7 +556,7 @@ def _optimize_groups(P: Plan, budget: float, p: int) -> None:
         g = todo[key]
         left = 0.6 * budget - (time.perf_counter() - t0)
         share = max(left / (len(order) - i), 0.05)
-        res = optimize(P.group_pairs(g), P.stragglers, time_limit=share, p=p, progress=False)
+        res = search_schemes(P.group_pairs(g), P.stragglers, time_limit=share, p=p, progress=False)
         if res.workers < g.workers:
             ng = Group(scheme=res.scheme, spec=g.spec, construction="optimized",
                        products=g.products, workers=res.workers,
@@ -574,7 +576,7 @@ def _optimize_groups(P: Plan, budget: float, p: int) -> None:
     P.candidates.append(per_group)
     bound = sum(g.lower_bound if g.lower_bound is not None else g.workers for g in per_group.groups)
     left = max(budget - (time.perf_counter() - t0), 0.05)
-    res = optimize(P.products, P.stragglers, time_limit=left, p=p, progress=False)
+    res = search_schemes(P.products, P.stragglers, time_limit=left, p=p, progress=False)
     one = Group(scheme=res.scheme, spec=GroupSpec.of(P.products, P.stragglers, 0, P.merge),
                 construction="optimized", products=tuple(range(P.k)), workers=res.workers,
                 formula=f"{res.best.method}, threshold {res.threshold} (k = {P.k})",
@@ -612,11 +614,6 @@ def compare(samples, stragglers: int = 1, *, merge: bool = True, p: int = 65537)
     the construction's workers decodes, plus s). ``measured`` is None where the count of
     subsets is too large to check here.
     """
-    from .codes.lagrange import lagrange
-    from .codes.locality import theorem1_report
-    from .codes.polynomial import polynomial_code
-    from .verify import recovery_threshold
-
     s = int(stragglers)
     g = samples if isinstance(samples, SampleGraph) else SampleGraph(samples)
     pairs = list(g.edges) if merge else list(g.samples)
