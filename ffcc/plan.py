@@ -37,7 +37,6 @@ import copy
 import json
 import math
 import time
-from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -143,8 +142,8 @@ class Group:
     @property
     def described(self) -> bool:
         """True when the group can build its scheme over any prime (:meth:`build`)."""
-        return self.spec is not None or callable(self.scheme) and not isinstance(
-            self.scheme, Scheme
+        return (
+            self.spec is not None or callable(self.scheme) and not isinstance(self.scheme, Scheme)
         )
 
     def build(self, p: int = 65537) -> Scheme:
@@ -387,7 +386,8 @@ def _costs(pairs: list[Pair], s: int, b: int, merge: bool):
     def cost(idx) -> Group:
         key = tuple(idx)
         if key not in memo:
-            memo[key] = replace(group_cost([pairs[i] for i in key], s, b, merge=merge), products=key)
+            g = group_cost([pairs[i] for i in key], s, b, merge=merge)
+            memo[key] = replace(g, products=key)
         return replace(memo[key])
 
     return cost
@@ -558,9 +558,9 @@ def _optimize_groups(P: Plan, budget: float, p: int) -> None:
         share = max(left / (len(order) - i), 0.05)
         res = search_schemes(P.group_pairs(g), P.stragglers, time_limit=share, p=p, progress=False)
         if res.workers < g.workers:
+            how = f"{res.best.method}, threshold {res.threshold} (k = {g.k})"
             ng = Group(scheme=res.scheme, spec=g.spec, construction="optimized",
-                       products=g.products, workers=res.workers,
-                       formula=f"{res.best.method}, threshold {res.threshold} (k = {g.k})")  # fmt: skip
+                       products=g.products, workers=res.workers, formula=how)  # fmt: skip
         else:
             ng = replace(g, verified=None, verify_note="")
         ng.lower_bound = res.lower_bound

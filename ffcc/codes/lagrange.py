@@ -329,7 +329,9 @@ register(
             applies=lambda spec: True,
             workers=lambda spec: 2 * spec.k - 1 + spec.t,
             formula="2k - 1",
-            build=lambda spec, p: spec.relabel(lagrange(spec.k, spec.stragglers, spec.byzantine, p=p)),
+            build=lambda spec, p: spec.relabel(
+                lagrange(spec.k, spec.stragglers, spec.byzantine, p=p)
+            ),
             rank=0,
         ),
     )

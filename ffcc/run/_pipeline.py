@@ -350,9 +350,9 @@ def run_plan(
     """
     t_run = time.perf_counter() if started is None else started
     o = RunOptions.of(options, run_options, "run_plan")
-    executor, executor_options, straggler_model = o.executor, o.executor_options, o.straggler_model
-    faults, freivalds, seed, progress, timeout = o.faults, o.freivalds, o.seed, o.progress, o.timeout
-    label, workers_compare, lemma1_bound = o.label or "plan", o.workers_compare, o.lemma1_bound
+    executor, straggler_model, faults = o.executor, o.straggler_model, o.faults
+    freivalds, seed, progress, timeout = o.freivalds, o.seed, o.progress, o.timeout
+    label = o.label or "plan"
     plan = list(plan)
     if not plan:
         raise InputError("the plan has no groups")
@@ -370,15 +370,15 @@ def run_plan(
     if any(g.place is None for g in plan) and len(plan) > 1:
         raise InputError("place=None means the whole result: only for a one-group plan")
     own = not isinstance(executor, Executor)
-    executor, why = _resolve_auto(executor, prepared, faults, executor_options)
-    ex = make_executor(executor, **(executor_options or {}))
+    executor, why = _resolve_auto(executor, prepared, faults, o.executor_options)
+    ex = make_executor(executor, **(o.executor_options or {}))
     rep = RunReport(label=label, executor=ex.name, straggler_model=model.describe())
     rep.timings["prepare"] = prepare_s
     rep.timings["field_check"] = field_check_s
     if why:
         rep.notes.append(why)
     rep.faults = faults.to_dict()
-    rep.workers_compare = {"plan": sum(p.scheme.w for p in prepared), **(workers_compare or {})}
+    rep.workers_compare = {"plan": sum(p.scheme.w for p in prepared), **(o.workers_compare or {})}
     rng = np.random.default_rng([seed, 1])  # delays
     rng_check = np.random.default_rng([seed, 2])  # Freivalds vectors
     q_check = freivalds_prime([q for p in prepared for q in p.primes])
@@ -420,8 +420,8 @@ def run_plan(
             f"latency model: every group in flight from 0, the job done at its slowest group's "
             f"last needed result (`ffcc simulate --plan {spec}` samples it)"
         )
-    if lemma1_bound is not None:
-        rep.errors["lemma1_bound"] = float(lemma1_bound)
+    if o.lemma1_bound is not None:
+        rep.errors["lemma1_bound"] = float(o.lemma1_bound)
     if reference is not None:
         rep.errors["rel_error"] = _rel_error(C, reference)
     _finish(rep, t_run)
@@ -748,8 +748,8 @@ def run_matmul(
     """
     t0 = time.perf_counter()
     o = RunOptions.of(options, run_options, "run_matmul")
-    executor, executor_options, straggler_model = o.executor, o.executor_options, o.straggler_model
-    faults, freivalds, seed, timeout = o.faults, o.freivalds, o.seed, o.timeout
+    executor, straggler_model, faults = o.executor, o.straggler_model, o.faults
+    freivalds, seed, timeout = o.freivalds, o.seed, o.timeout
     A0 = _as_matrix(A, "A")
     B0 = _as_matrix(B, "B")
     if A0.shape[1] != B0.shape[0]:
@@ -785,8 +785,8 @@ def run_matmul(
     group = Group(sch, [Ab, Bb], place=None, name=name, primes=primes)
     own = not isinstance(executor, Executor)
     faults = faults if faults is not None else Faults()
-    executor, why = _resolve_auto(executor, [_prepare(group, 0)], faults, executor_options)
-    ex = make_executor(executor, **(executor_options or {}))
+    executor, why = _resolve_auto(executor, [_prepare(group, 0)], faults, o.executor_options)
+    ex = make_executor(executor, **(o.executor_options or {}))
     pool_s = 0.0
     try:
         if own and hasattr(ex, "start"):

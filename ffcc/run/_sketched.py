@@ -157,8 +157,9 @@ def run_sketched(A, B, *, grid=(2, 2, 16), k=4, stragglers: int = 1, byzantine: 
     >>> rep.label, len(rep.groups) == len(P.chosen.groups)
     ('sketch+plan', True)
     """
-    job = pipeline(A, B, grid=grid, k=k, stragglers=stragglers, byzantine=byzantine, seed=seed,
-                   frac_bits=frac_bits, plan_options={"verify": verify_plan}, **run_options)  # fmt: skip
+    job = pipeline(A, B, grid=grid, k=k, stragglers=stragglers, byzantine=byzantine,
+                   seed=seed, frac_bits=frac_bits, plan_options={"verify": verify_plan},
+                   **run_options)  # fmt: skip
     return job.estimate, job.report, job.plan
 
 
