@@ -387,8 +387,9 @@ def _costs(pairs: list[Pair], s: int, b: int, merge: bool):
         key = tuple(idx)
         if key not in memo:
             g = group_cost([pairs[i] for i in key], s, b, merge=merge)
-            memo[key] = replace(g, products=key)
-        return replace(memo[key])
+            g.products = key
+            memo[key] = g
+        return copy.copy(memo[key])  # candidates share groups; each gets its own verdicts
 
     return cost
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -85,7 +86,7 @@ class GroupSpec:
         """Workers paid for faults: s + 2b."""
         return self.stragglers + 2 * self.byzantine
 
-    @property
+    @cached_property  # the rules ask for it several times
     def u(self) -> tuple[int, int]:
         """:math:`(u_1, u_2)`: the fewest uses of any A-block and of any B-block."""
         return (min(Counter(l for l, _ in self.pairs).values()),
