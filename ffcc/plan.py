@@ -16,6 +16,14 @@ Theorem 1 (locality)      :math:`2k - u_1 - u_2 + 1 + t`               always
 Polynomial code           :math:`k + t`                                complete a×c grid
 ========================  ===========================================  =====================
 
+The table is the catalog's: every construction of :data:`ffcc.codes.CATALOG` that can
+code a group declares a :class:`~ffcc.codes.GroupRule` (the structures it applies to, its
+worker formula, its builder), and :func:`group_cost` keeps the cheapest rule that applies
+(:func:`ffcc.codes.group_rules`); a new entry is weighed without a change here. Each
+chosen :class:`Group` carries a pure description of its code (:class:`~ffcc.codes.GroupSpec`
+and the rule's name) and builds its scheme over any prime (:meth:`Group.build`): the run
+(:func:`ffcc.run.pipeline`) builds and checks it in the primes it computes in.
+
 **Stragglers are paid per group**, as in the paper: the s slow workers may all belong to
 one group, so every group must tolerate s on its own (and b liars). Splitting a group off
 therefore pays off only when its own saving beats the extra s + 2b; for Theorem 1 groups
@@ -211,7 +219,13 @@ def over_prime(scheme: Scheme, p: int) -> Scheme:
 
 @dataclass
 class Candidate:
-    """One way of coding all the products."""
+    """One way of coding all the products: its groups (each product in exactly one),
+    whether it tolerates the faults asked for, and a note; ``workers`` is their sum.
+
+    >>> P = plan([(0, 0), (0, 1)], 1, verify=False)
+    >>> [(c.name, c.workers) for c in P.candidates][:3]
+    [('uncoded', 2), ('replication', 4), ('matdot', 4)]
+    """
 
     name: str
     groups: list[Group]
@@ -220,11 +234,21 @@ class Candidate:
 
     @property
     def workers(self) -> int:
+        """Workers of every group together."""
         return sum(g.workers for g in self.groups)
 
 
 @dataclass
 class Plan:
+    """What :func:`plan` decided: the distinct products (or every sample, without
+    merging) with their multiplicities, s and b, every candidate grouping and the chosen
+    one; :meth:`summary` and :meth:`to_dict` report it.
+
+    >>> P = plan([(0, 0), (0, 1), (1, 1), (1, 0)], 1)
+    >>> P.k, P.chosen.name, [(g.construction, g.workers, g.verified) for g in P.chosen.groups]
+    (4, 'theorem1-all', [('polynomial', 5, True)])
+    """
+
     products: list[Pair]
     multiplicity: list[int]
     samples: int
@@ -238,6 +262,7 @@ class Plan:
 
     @property
     def k(self) -> int:
+        """Number of products planned."""
         return len(self.products)
 
     @property
@@ -252,6 +277,7 @@ class Plan:
 
     @property
     def saving(self) -> int:
+        """Workers saved against the MatDot baseline."""
         return self.baseline_workers - self.chosen.workers
 
     def overhead_reduction(self) -> float:
@@ -260,6 +286,7 @@ class Plan:
         return (base - (self.chosen.workers - self.k)) / base if base else 0.0
 
     def table(self) -> list[dict]:
+        """One row per candidate: name, workers, groups, tolerates, chosen, note."""
         return [
             {
                 "candidate": c.name,
@@ -273,6 +300,7 @@ class Plan:
         ]
 
     def summary(self) -> str:
+        """The plan in words: every candidate, the chosen groups and their verdicts."""
         s, b = self.stragglers, self.byzantine
         lines = [
             f"{self.samples} samples -> {self.k} products "
@@ -315,6 +343,7 @@ class Plan:
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
+        """The plan as JSON-ready data (``ffcc plan --json``)."""
         return {
             "samples": self.samples,
             "products": len(self.products),
@@ -345,9 +374,11 @@ class Plan:
         }
 
     def to_json(self) -> str:
+        """:meth:`to_dict` as a JSON string."""
         return json.dumps(self.to_dict())
 
     def group_pairs(self, g: Group) -> list[Pair]:
+        """The (A-block, B-block) pairs of one of the plan's groups, in product order."""
         return [self.products[i] for i in g.products]
 
 
