@@ -107,3 +107,17 @@ def test_a_group_without_a_code_is_refused():
         run_plan([Group(inputs=[[np.eye(2)], [np.eye(2)]])], executor="inline")
     spec = GroupSpec.of([(0, 0)], 1)
     assert Group(spec=spec, construction="replication").build(101).w == 2
+
+
+def test_a_check_before_the_run_uses_the_primes_the_run_uses():
+    rng = np.random.default_rng(0)
+    A, B = rng.standard_normal((8, 8)), rng.standard_normal((8, 8))
+    kw = dict(grid=(2, 2, 4), k=2, seed=1)
+    job = pipeline(A, B, run=False, check=True, **kw)
+    ran = pipeline(A, B, executor="inline", progress=False, **kw)
+    before = [[c["p"] for c in checks] for checks in job.field_checks]
+    assert before == [g.primes for g in ran.report.groups]
+    # 20 fraction bits: |entries| up to 2^22, inner 2: a range beyond one 31-bit prime
+    assert all(len(ps) >= 2 for ps in before)
+    assert all(c["how"] in ("exhaustive", "certificate") for cs in job.field_checks for c in cs)
+    assert pipeline(A, B, run=False, **kw).field_checks is None  # not asked: not built

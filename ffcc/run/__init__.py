@@ -64,7 +64,7 @@ from ._faults import (
     parse_model,
 )
 from ._inputs import graph_matrix, load_matrix, random_matrix, save_matrix
-from ._pipeline import Group, RunOptions, run_matmul, run_plan
+from ._pipeline import Group, RunOptions, check_groups, run_matmul, run_plan
 from ._realvalued import RealMatDot
 from ._report import RunReport, plot_latency
 from ._simulate import (
@@ -88,6 +88,7 @@ __all__ = [
     "pipeline",
     "Pipeline",
     "RunOptions",
+    "check_groups",
     "Group",
     "RunReport",
     "plot_latency",

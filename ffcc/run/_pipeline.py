@@ -64,7 +64,7 @@ from ._kernels import lincomb_many
 from ._realvalued import RealMatDot
 from ._report import GroupReport, RunReport
 
-__all__ = ["Group", "RunOptions", "run_plan", "run_matmul"]
+__all__ = ["Group", "RunOptions", "check_groups", "run_plan", "run_matmul"]
 
 
 @dataclass(frozen=True)
@@ -362,8 +362,7 @@ def run_plan(
     prepared = [_prepare(g, gi) for gi, g in enumerate(plan)]
     prepare_s = time.perf_counter() - t
     t = time.perf_counter()
-    for gi, pr in enumerate(prepared):  # every scheme in every field it runs in, first
-        pr.field_check = _fieldcheck.check_schemes(pr.schemes, gi, pr.group.name or pr.scheme.name)
+    _check_prepared(prepared)  # every scheme in every field it runs in, first
     field_check_s = time.perf_counter() - t
     if shape is None and not (len(plan) == 1 and plan[0].place is None):
         raise InputError("give shape= for a plan with several groups or explicit placements")
@@ -426,6 +425,36 @@ def run_plan(
         rep.errors["rel_error"] = _rel_error(C, reference)
     _finish(rep, t_run)
     return C, rep
+
+
+def check_groups(plan: Sequence[Group]) -> list[list[dict]]:
+    """Build every group's scheme in each prime its exact range needs and check it in that
+    field, as :func:`run_plan` does before it dispatches anything: one list of verdicts
+    per group, one dict per prime (``p``, ``how``: "exhaustive", "certificate" or
+    "unverified", ``subsets``, ...; see :mod:`ffcc.run._fieldcheck`).
+
+    Raises
+    ------
+    FieldCheckFailed
+        Some R-subset of a group's workers does not decode in a prime the run would use.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from ffcc.run import matdot_scheme
+    >>> big = [np.full((2, 2), 2**20)] * 2  # 2 * 2 * 2^40: beyond one 31-bit prime
+    >>> g = Group(lambda p: matdot_scheme(p, 2, 1), [big, big])
+    >>> [(c["p"] > 2**30, c["how"]) for c in check_groups([g])[0]]
+    [(True, 'exhaustive'), (True, 'exhaustive')]
+    """
+    prepared = [_prepare(g, gi) for gi, g in enumerate(plan)]
+    _check_prepared(prepared)
+    return [pr.field_check for pr in prepared]
+
+
+def _check_prepared(prepared) -> None:
+    for gi, pr in enumerate(prepared):
+        pr.field_check = _fieldcheck.check_schemes(pr.schemes, gi, pr.group.name or pr.scheme.name)
 
 
 def _finish(rep: RunReport, t0: float) -> None:

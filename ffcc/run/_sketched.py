@@ -33,7 +33,7 @@ from ._errors import InputError
 from ._exact import quantize
 from ._executors import LocalExecutor
 from ._faults import check_indices
-from ._pipeline import Group, RunOptions, run_plan
+from ._pipeline import Group, RunOptions, check_groups, run_plan
 from ._report import RunReport
 
 __all__ = ["pipeline", "Pipeline", "run_sketched"]
@@ -46,7 +46,9 @@ class Pipeline:
     ``sketch`` (of the padded inputs), ``padding`` (zero rows/columns added: (dL, dN,
     dM)), ``plan``, ``groups`` (the plan's groups with their integer blocks: what the run
     runs), and after the run the ``estimate`` (cropped to A @ B's shape) and the
-    ``report`` (None when ``run=False``).
+    ``report`` (None when ``run=False``); ``field_checks``: every group's scheme checked in
+    each prime the run computes in (:func:`~ffcc.run.check_groups`), after a run or a
+    ``check``.
     """
 
     sketch: GridSketch
@@ -56,6 +58,7 @@ class Pipeline:
     frac_bits: tuple[int, int] = (0, 0)
     estimate: np.ndarray | None = None
     report: RunReport | None = None
+    field_checks: list[list[dict]] | None = None  # per group, per prime: how it was checked
     timings: dict = field(default_factory=dict)
     products: dict = field(default_factory=dict)  # (A-block, B-block) -> exact product
 
@@ -78,6 +81,7 @@ def pipeline(
     frac_bits: int | None = None,
     plan_options: dict | None = None,
     run: bool = True,
+    check: bool = False,
     options: RunOptions | None = None,
     **run_options,
 ) -> Pipeline:
@@ -98,8 +102,10 @@ def pipeline(
     plan_options:
         Keywords of :func:`ffcc.plan.plan` (``verify``, ``merge``, ``measure``,
         ``optimize``, ``p``).
-    run:
-        False: stop after the plan (``groups`` hold their blocks, nothing is dispatched).
+    run, check:
+        ``run=False``: stop after the plan (``groups`` hold their blocks, nothing is
+        dispatched); with ``check=True`` also build every group's scheme in the primes the
+        run would compute in and check it there (``field_checks``). A run always checks.
     options, run_options:
         How to run (:class:`~ffcc.run.RunOptions` and/or its fields as keywords).
 
@@ -127,11 +133,16 @@ def pipeline(
         t_plan = time.perf_counter()
         job = Pipeline(sk, P, pad, timings={"sketch": t - t0, "plan": t_plan - t})
         _give_blocks(job, A, B, frac_bits)
+        if check and not run:
+            t = time.perf_counter()
+            job.field_checks = check_groups(job.groups)
+            job.timings["field_check"] = time.perf_counter() - t
         if run:
             _run(job, o, early, t0, A, B)
             job.estimate = job.estimate[:L, :M]
             if any(pad):
                 _note_padding(job.report, pad, A, B, grid, L, M)
+            job.field_checks = [g.field_check for g in job.report.groups]
             job.report.total_s = time.perf_counter() - t0
         return job
     finally:
