@@ -68,7 +68,7 @@ Pair = tuple[Hashable, Hashable]
 VERIFY_LIMIT = 3_000_000
 
 
-@dataclass
+@dataclass(eq=False)  # a group is itself: its inputs are arrays, its scheme a Scheme
 class Group:
     r"""Products coded together by one code: one concept from the plan to the run.
 
