@@ -72,15 +72,22 @@ def _input_matrices(args):
     return A, B, f"Gaussian {n} x {n} matrices (seed {args.seed})"
 
 
-def sketch_from_args(args):
-    """The :class:`~ffcc.sketch.GridSketch` the arguments describe; sets ``args.m, n, q``,
-    ``args.input_text`` and ``args.padding`` (rows, inner, columns of zeros added)."""
+def sketch_inputs(args):
+    """The checked inputs (A, B) of a sketching command, not yet padded to the grid; sets
+    ``args.m, n, q``, ``args.k``, ``args.seed`` and ``args.input_text``."""
     args.m, args.n, args.q = SKETCH_GRID if args.grid is None else parse_grid(args.grid)
     args.k = SKETCH_K if args.k is None else args.k
     args.seed = 0 if args.seed is None else args.seed
     check_samples(args.m * args.n * args.k, "--grid M,N and --k")
     check_picture(getattr(args, "draw", None), "--draw")
     A, B, args.input_text = _input_matrices(args)
+    return A, B
+
+
+def sketch_from_args(args):
+    """The :class:`~ffcc.sketch.GridSketch` the arguments describe; sets what
+    :func:`sketch_inputs` sets and ``args.padding`` (rows, inner, columns of zeros added)."""
+    A, B = sketch_inputs(args)
     A, B, args.padding = pad_to_grid(A, B, args.m, args.n, args.q)  # exact, see its doc
     with input_boundary("sketch"):
         return grid_crmm(A, B, args.m, args.n, args.q, args.k, args.seed)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from ..plan import plan, scheme_for_group
 from ..structure import SampleGraph
-from ._common import EXIT_OK, NAT, UserError, read_samples
-from ._sketching import SKETCH_FLAGS, add_sketch_arguments, sketch_from_args
+from ..run import pipeline
+from ._common import EXIT_OK, NAT, UserError, input_boundary, read_samples
+from ._sketching import SKETCH_FLAGS, add_sketch_arguments, sketch_inputs
 
 __all__ = ["add_arguments", "cmd_plan"]
 
@@ -45,6 +46,8 @@ def add_arguments(p) -> None:
 def cmd_plan(args) -> int:
     """``ffcc plan``: calls :func:`ffcc.plan.plan` on the sketch's samples; prints the plan,
     writes its scheme files (``--out-dir``) and draws it (``--draw``)."""
+    opts = {"merge": not args.keep_repeats, "verify": not args.no_verify,
+            "measure": args.measure, "optimize": args.optimize, "p": args.p}  # fmt: skip
     if args.samples:
         given = [
             flag for dest, flag in SKETCH_FLAGS.items() if getattr(args, dest) not in (None, False)
@@ -54,19 +57,13 @@ def cmd_plan(args) -> int:
                 f"{given[0]} describes a sketch, but --samples reads the samples from a file; "
                 f"drop {given[0]} or --samples"
             )
-        samples = read_samples(args.samples)
-    else:
-        samples = sketch_from_args(args).samples
-    P = plan(
-        samples,
-        args.stragglers,
-        args.byzantine,
-        merge=not args.keep_repeats,
-        verify=not args.no_verify,
-        measure=args.measure,
-        optimize=args.optimize,
-        p=args.p,
-    )
+        P = plan(read_samples(args.samples), args.stragglers, args.byzantine, **opts)
+    else:  # the one wiring: inputs -> sketch -> plan, stopped before the run
+        A, B = sketch_inputs(args)
+        with input_boundary("plan"):
+            P = pipeline(A, B, grid=(args.m, args.n, args.q), k=args.k, seed=args.seed,
+                         stragglers=args.stragglers, byzantine=args.byzantine,
+                         plan_options=opts, run=False).plan  # fmt: skip
     if args.out_dir:
         d = Path(args.out_dir)
         d.mkdir(parents=True, exist_ok=True)

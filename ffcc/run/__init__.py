@@ -6,7 +6,9 @@ results that decode (correcting up to b liars), decode, check with Freivalds, an
 latency, faults and errors.
 
 * :func:`run_matmul` -- A @ B with MatDot (or any Scheme of the same shape);
-  :func:`run_plan` -- a plan given as a list of :class:`Group`.
+  :func:`run_plan` -- a plan given as a list of :class:`Group`; :func:`pipeline` -- inputs
+  -> sketch -> plan -> schemes checked in the primes used -> run -> estimate
+  (:func:`run_sketched`: its shorthand); :class:`RunOptions` -- how to run.
 * Executors: ``"local"`` (:class:`LocalExecutor`, processes), ``"dask"``
   (:class:`DaskExecutor`), ``"threads"`` (:class:`ThreadExecutor`, threads of this
   process), ``"inline"`` (:class:`InlineExecutor`, one task after the other) and
@@ -54,7 +56,7 @@ from ._faults import (
     parse_model,
 )
 from ._inputs import GRAPHS, graph_matrix, load_matrix, random_matrix, save_matrix
-from ._pipeline import Group, run_matmul, run_plan
+from ._pipeline import Group, RunOptions, check_groups, run_matmul, run_plan
 from ._realvalued import RealMatDot
 from ._report import RunReport, plot_latency
 from ._simulate import (
@@ -67,7 +69,7 @@ from ._simulate import (
     simulate,
     uncoded,
 )
-from ._sketched import run_sketched
+from ._sketched import Pipeline, pipeline, run_sketched
 from ._verify import verify_dask
 
 __all__ = [
@@ -75,6 +77,10 @@ __all__ = [
     "run_matmul",
     "run_plan",
     "run_sketched",
+    "pipeline",
+    "Pipeline",
+    "RunOptions",
+    "check_groups",
     "Group",
     "RunReport",
     "plot_latency",
