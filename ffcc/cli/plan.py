@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..plan import plan, scheme_for_group
-from ..structure import SampleGraph
 from ..run import pipeline
+from ..structure import SampleGraph
 from ._common import EXIT_OK, NAT, UserError, input_boundary, read_samples
 from ._sketching import SKETCH_FLAGS, add_sketch_arguments, sketch_inputs
 
