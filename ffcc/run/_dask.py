@@ -48,6 +48,21 @@ class DaskExecutor(Executor):
     s tasks in flight on one process (when s >= 1): one process loss costs at most the
     budget. The cap is reported in the group's events when it limits a multi-threaded
     worker.
+
+    Example
+    -------
+    Making one starts (or connects to) a cluster, so it is not run here::
+
+        ex = DaskExecutor(n_workers=4)                  # a LocalCluster on 127.0.0.1
+        ex = DaskExecutor("tcp://10.0.0.5:8786")        # or a running scheduler
+        C, rep = run_matmul(A, B, m=2, executor=ex)
+        ex.close()
+
+    ``run_matmul(..., executor="dask")`` makes and closes one itself. What every engine
+    declares:
+
+    >>> DaskExecutor.name, DaskExecutor.concurrent  # groups may share the cluster at once
+    ('dask', True)
     """
 
     name = "dask"
