@@ -83,7 +83,7 @@ from ._progress import Progress
 from .field import PrimeField
 from .scheme import Scheme
 from .structure import SampleGraph
-from .verify import VerifyReport, _run_walk, prepare, verify
+from .verify import VerifyReport, verify
 
 __all__ = ["Found", "LowerBound", "OptimizeResult", "lower_bound", "optimize"]
 
@@ -428,10 +428,7 @@ def _holds(scheme: Scheme, R: int | None = None, limit: int = VERIFY_LIMIT) -> b
     R = scheme.R if R is None else R
     if math.comb(scheme.w, R) > limit:
         return None
-    prep = prepare(scheme)
-    rep = VerifyReport("", scheme.p, scheme.w, R, 0, 0, "exhaustive", 0, 0, 0, None)
-    _run_walk(prep, R, scheme.w, 0, math.comb(scheme.w, R), False, False, rep, "")
-    return rep.failed == 0
+    return verify(scheme, R, secrecy=0, progress=False).holds
 
 
 def _trim(scheme: Scheme, deadline: float) -> Scheme:
