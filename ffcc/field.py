@@ -258,7 +258,7 @@ class PrimeField:
     @functools.cached_property
     def galois(self):
         """The matching ``galois.GF(p)`` class, built without galois's slow search."""
-        import galois
+        import galois  # measured: about 2 s to import; only this conversion needs it
 
         return galois.GF(self.p, primitive_element=self.primitive_element, verify=False)
 

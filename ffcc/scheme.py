@@ -42,6 +42,7 @@ Example
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 import math
 import re
@@ -630,8 +631,6 @@ class Scheme:
         >>> S.decode_with_errors(res)[1]
         [0]
         """
-        import itertools
-
         F = self.field
         e = self.byzantine if max_errors is None else int(max_errors)
         if e < 0:
@@ -745,8 +744,6 @@ class Scheme:
 
     def _determined_without(self, workers: Sequence[int], k: int) -> bool:
         """Whether every subset of ``workers`` missing at most k of them decodes."""
-        import itertools
-
         ws = list(workers)
         return all(
             self.decodes([j for j in ws if j not in drop]) for drop in itertools.combinations(ws, k)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._kernels import encode_rows
+from ..codes.polynomial import combine
 from ..field import FAST_LIMIT, PrimeField
 
 __all__ = ["encode_into", "lincomb", "lincomb_many"]
@@ -25,8 +27,6 @@ def encode_into(p: int, E: np.ndarray, X: np.ndarray, out: np.ndarray) -> None:
     """``out[j] = sum_l E[j, l] X[l] mod p`` for E (w, lam), X (lam, n), out (w, n) int64."""
     E = np.ascontiguousarray(E, dtype=np.int64)
     if p < FAST_LIMIT:
-        from .._kernels import encode_rows  # compiled: imported on first use, not by --help
-
         encode_rows(E, X, out, np.int64(p), np.int64(terms_between_reductions(p)))
     else:
         out[...] = PrimeField(p).matmul(E, X)
@@ -43,8 +43,6 @@ def lincomb_many(p: int, D, ys, n: int) -> np.ndarray:
     """Every target at once: row t of the result is ``sum_r D[t, r] ys[r] mod p``.
 
     One pass over the ys for all T targets, where T calls of :func:`lincomb` make T."""
-    from ..codes.polynomial import combine
-
     if n == 0 or not len(ys):
         return np.zeros((np.shape(D)[0], n), dtype=np.int64)
     return combine(PrimeField(p), D, ys)

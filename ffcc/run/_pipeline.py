@@ -34,8 +34,10 @@ Example
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
@@ -586,8 +588,6 @@ class _LockedBar:
     """A progress bar several group threads update."""
 
     def __init__(self, bar):
-        import threading
-
         self.bar, self.lock = bar, threading.Lock()
 
     def update(self, n):
@@ -610,9 +610,6 @@ def _run_groups(ex, prepared, delays, faults, seed, bar, timeout) -> list:
             _run_group(ex, pr, gi, delays[gi], faults, seed, bar, timeout)
             for gi, pr in enumerate(prepared)
         ]
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
     stop = threading.Event()
     errors: list = []
     lock = threading.Lock()
