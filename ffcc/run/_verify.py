@@ -105,7 +105,7 @@ def _run_shards(ex, scheme, R, shards, progress):
     reports = []
     with Progress(n, "verify shards", progress) as bar:
         while futs:
-            ex._workers()  # raises RunError once the scheduler is gone
+            ex.worker_threads()  # raises RunError once the scheduler is gone
             if not ac.has_ready():
                 time.sleep(0.01)
                 continue
