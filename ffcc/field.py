@@ -63,7 +63,7 @@ class _LazyKernels:
     and most commands (``ffcc --help``, reading a scheme file) never call a kernel."""
 
     def __getattr__(self, name):
-        from . import _kernels
+        from . import _kernels  # numba: see the class docstring
 
         return getattr(_kernels, name)
 
