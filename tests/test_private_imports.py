@@ -19,6 +19,7 @@ Known uses are listed in ``ALLOWED`` with the reason; an entry that no longer oc
 from __future__ import annotations
 
 import ast
+import functools
 
 from test_layering import ROOT, import_graph
 
@@ -92,6 +93,7 @@ def private_uses_in(importer: str, source: str, known: set[str], is_package: boo
     return sorted(set(out))
 
 
+@functools.cache
 def private_uses() -> list[tuple[str, str, int]]:
     """``[(importer, "module.name", line), ...]`` over every module of ffcc and proofs."""
     known = set(import_graph())
