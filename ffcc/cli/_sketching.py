@@ -4,6 +4,8 @@ they describe."""
 
 from __future__ import annotations
 
+import argparse
+
 import numpy as np
 
 from .._resources import check_memory
@@ -22,12 +24,23 @@ from ._common import (
 )
 from ._inputs import add_input_arguments, read_inputs
 
-__all__ = ["SKETCH_FLAGS", "add_sketch_arguments", "sketch_from_args", "graph_summary"]
+__all__ = [
+    "SKETCH_FLAGS",
+    "MAIN_JOB_SKETCH",
+    "add_sketch_arguments",
+    "sketch_from_args",
+    "graph_summary",
+    "main_job_samples",
+]
 
 # dest -> flag of the arguments that describe a sketch (refused where no sketch is made)
 SKETCH_FLAGS = {"a_path": "--A", "b_path": "--B", "graph": "--graph", "random": "--random",
                 "skew": "--skew", "grid": "--grid", "k": "--k", "seed": "--seed"}  # fmt: skip
 DEFAULT_GRAPH = "karate"  # the main job's input
+# the flags of the main job's sketch: the default of every command that sketches or samples
+MAIN_JOB_SKETCH = (
+    f"--graph {DEFAULT_GRAPH} --grid {','.join(map(str, SKETCH_GRID))} --k {SKETCH_K} --seed 0"
+)
 
 
 def add_sketch_arguments(p) -> None:
@@ -102,3 +115,17 @@ def graph_summary(sk) -> dict:
         "u2": u2,
         "repeats": g.k - len(g.edges),
     }
+
+
+def main_job_samples() -> list:
+    """The sampled block pairs of the main job's sketch (:data:`MAIN_JOB_SKETCH`, what a
+    bare ``ffcc sketch`` draws): the default input of ``compare``, ``optimize`` and
+    ``simulate``. Grid CR-MM draws k samples per output block, so there are m * n * k.
+
+    >>> samples = main_job_samples()
+    >>> len(samples) == 2 * 2 * 8  # m * n * k on the grid 2,2,17 with k = 8
+    True
+    """
+    args = argparse.Namespace(**{dest: None for dest in SKETCH_FLAGS}, draw=None)
+    args.skew = False
+    return sketch_from_args(args).samples

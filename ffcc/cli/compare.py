@@ -8,7 +8,8 @@ import numpy as np
 
 from .._argtypes import int_at_least
 from ..plan import compare
-from ._common import EXIT_OK, NAT, POS, UserError, read_samples
+from ._common import EXIT_OK, NAT, POS, UserError, announce, read_samples
+from ._sketching import MAIN_JOB_SKETCH, main_job_samples
 
 __all__ = ["add_arguments", "cmd_compare"]
 
@@ -22,7 +23,10 @@ DESCRIPTION = (
 def add_arguments(p) -> None:
     """The arguments of ``ffcc compare`` (handler :func:`cmd_compare`)."""
     p.description = DESCRIPTION
-    p.add_argument("--samples", help="a samples file (JSON [[a, b], ...] or lines 'a b')")
+    p.add_argument(
+        "--samples",
+        help="a samples file (JSON [[a, b], ...] or lines 'a b'; default: the main job's sketch)",
+    )
     p.add_argument(
         "--random",
         type=int_at_least(1, COMPARE_MAX_RANDOM),
@@ -49,10 +53,19 @@ def cmd_compare(args) -> int:
             if val is not None:
                 raise UserError(f"{flag} draws random samples, but --samples reads them: drop one")
         samples = read_samples(args.samples)
+    elif args.random is None:
+        for flag, val in (("--blocks", args.blocks), ("--seed", args.seed)):
+            if val is not None:
+                raise UserError(f"{flag} shapes --random N: add --random N or drop {flag}")
+        samples = main_job_samples()
+        announce(
+            f"ffcc compare: no samples given; comparing on the main job's sketch "
+            f"({MAIN_JOB_SKETCH}: {len(samples)} samples); choose with --samples FILE or "
+            "--random N",
+            json=args.json,
+        )
     else:
         n = args.random
-        if not n:
-            raise UserError("give --samples FILE or --random N (a random sample multigraph)")
         rng = np.random.default_rng(0 if args.seed is None else args.seed)
         pick = rng.integers(0, 4 if args.blocks is None else args.blocks, size=(n, 2))
         samples = [(int(a), int(b)) for a, b in pick]

@@ -7,7 +7,15 @@ import sys
 
 from .. import codes
 from .._resources import check_memory
-from ._common import EXIT_OK, UserError, input_boundary, parse_params
+from ._common import (
+    DEFAULT_CONSTRUCTION,
+    EXIT_OK,
+    UserError,
+    announce,
+    input_boundary,
+    params_text,
+    parse_params,
+)
 
 __all__ = ["add_arguments", "cmd_export"]
 
@@ -20,7 +28,7 @@ DESCRIPTION = (
 def add_arguments(p) -> None:
     """The arguments of ``ffcc export`` (handler :func:`cmd_export`)."""
     p.description = DESCRIPTION
-    p.add_argument("name", help="construction name")
+    p.add_argument("name", nargs="?", help=f"construction name (default {DEFAULT_CONSTRUCTION})")
     p.add_argument(
         "--param", action="append", metavar="KEY=VALUE", help="a parameter, key=value (repeatable)"
     )
@@ -31,6 +39,15 @@ def add_arguments(p) -> None:
 
 def cmd_export(args) -> int:
     """``ffcc export NAME``: calls :func:`ffcc.codes.build` and writes the scheme file."""
+    if args.name is None:
+        args.name = DEFAULT_CONSTRUCTION
+        where = "to standard output" if args.output in (None, "-") else f"to {args.output}"
+        announce(
+            f"ffcc export: no construction named; writing {args.name} at its defaults "
+            f"({params_text(codes.CATALOG[args.name].defaults)}) {where}; choose with "
+            "`ffcc export NAME --param KEY=VALUE -o FILE` (names: `ffcc codes --names`)",
+            json=True,  # stdout carries the scheme file
+        )
     if args.name not in codes.CATALOG:
         raise UserError(
             f"unknown construction {args.name!r}; see `ffcc codes --names` "

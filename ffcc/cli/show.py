@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 
 from .. import codes
-from ._common import EXIT_FAIL, EXIT_OK, UserError, parse_params
+from ._common import (
+    DEFAULT_CONSTRUCTION,
+    EXIT_FAIL,
+    EXIT_OK,
+    UserError,
+    announce,
+    params_text,
+    parse_params,
+)
 
 __all__ = ["add_arguments", "cmd_show"]
 
@@ -19,7 +27,7 @@ DESCRIPTION = (
 def add_arguments(p) -> None:
     """The arguments of ``ffcc show`` (handler :func:`cmd_show`)."""
     p.description = DESCRIPTION
-    p.add_argument("name", help="construction name")
+    p.add_argument("name", nargs="?", help=f"construction name (default {DEFAULT_CONSTRUCTION})")
     p.add_argument(
         "--param", action="append", metavar="KEY=VALUE", help="a parameter, key=value (repeatable)"
     )
@@ -29,6 +37,14 @@ def add_arguments(p) -> None:
 def cmd_show(args) -> int:
     """``ffcc show NAME``: calls :func:`ffcc.codes.symbolic_form`; exit 1 when the
     catalog's numeric scheme differs from the form."""
+    if args.name is None:
+        args.name = DEFAULT_CONSTRUCTION
+        announce(
+            f"ffcc show: no construction named; showing {args.name} at its defaults "
+            f"({params_text(codes.CATALOG[args.name].defaults)}); choose with "
+            "`ffcc show NAME --param KEY=VALUE` (names: `ffcc codes --names`)",
+            json=args.json,
+        )
     if args.name not in codes.CATALOG:
         raise UserError(f"unknown construction {args.name!r}; see `ffcc codes --names`")
     params = parse_params(args.param)
