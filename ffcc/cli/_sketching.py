@@ -17,6 +17,7 @@ from ._common import (
     SKETCH_GRID,
     SKETCH_K,
     UserError,
+    announce,
     check_picture,
     check_samples,
     input_boundary,
@@ -85,15 +86,25 @@ def _input_matrices(args):
     return A, B, f"Gaussian {n} x {n} matrices (seed {args.seed})"
 
 
-def sketch_from_args(args):
+def sketch_from_args(args, command: str | None = None):
     """The :class:`~ffcc.sketch.GridSketch` the arguments describe; sets ``args.m, n, q``,
-    ``args.input_text`` and ``args.padding`` (rows, inner, columns of zeros added)."""
+    ``args.input_text`` and ``args.padding`` (rows, inner, columns of zeros added).
+    Without inputs it sketches the main job's (:data:`MAIN_JOB_SKETCH`) and, for
+    ``command``, says so in a first line."""
+    bare = args.a_path is None and args.graph is None and args.random is None
     args.m, args.n, args.q = SKETCH_GRID if args.grid is None else parse_grid(args.grid)
     args.k = SKETCH_K if args.k is None else args.k
     args.seed = 0 if args.seed is None else args.seed
     check_samples(args.m * args.n * args.k, "--grid M,N and --k")
     check_picture(getattr(args, "draw", None), "--draw")
     A, B, args.input_text = _input_matrices(args)
+    if bare and command:
+        announce(
+            f"ffcc {command}: no input given; sketching the main job's input: ffcc {command} "
+            f"--graph {args.graph} --grid {args.m},{args.n},{args.q} --k {args.k} --seed "
+            f"{args.seed} (choose with --A FILE [--B FILE], --graph NAME or --random N)",
+            json=args.json,
+        )
     A, B, args.padding = pad_to_grid(A, B, args.m, args.n, args.q)  # exact, see its doc
     with input_boundary("sketch"):
         return grid_crmm(A, B, args.m, args.n, args.q, args.k, args.seed)

@@ -56,7 +56,7 @@ def cmd_plan(args) -> int:
             )
         samples = read_samples(args.samples)
     else:
-        samples = sketch_from_args(args).samples
+        samples = sketch_from_args(args, "plan").samples
     P = plan(
         samples,
         args.stragglers,

@@ -43,6 +43,8 @@ def add_arguments(p) -> None:
 
 def cmd_simulate(args) -> int:
     """``ffcc simulate``: calls :func:`ffcc.run.simulate`; prints the percentile table."""
+    check_picture(args.plot, "--plot")
+    model = parse_model(args.model)  # checked before the bare default announces itself
     configs = []
     if not (args.k or args.plan or args.config):
         args.k, args.plan = _main_job(args)
@@ -55,10 +57,6 @@ def cmd_simulate(args) -> int:
         cfg = parse_config(args.plan)
         configs.append(plan_config(cfg.groups, "plan"))
     configs += [parse_config(c) for c in args.config or []]
-    if not configs:
-        raise InputError("nothing to simulate: give --k K, --plan or --config")
-    check_picture(args.plot, "--plot")
-    model = parse_model(args.model)
     check_indices(None, model, [max(c.workers for c in configs)])
     res = simulate(
         configs,

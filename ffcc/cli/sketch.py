@@ -21,7 +21,7 @@ def add_arguments(p) -> None:
 def cmd_sketch(args) -> int:
     """``ffcc sketch``: calls :func:`ffcc.sketch.grid_crmm`; prints the sample graph, the
     error of this draw, its exact expectation and Lemma 1's bound."""
-    sk = sketch_from_args(args)
+    sk = sketch_from_args(args, "sketch")
     summ = graph_summary(sk)
     C = sk.A @ sk.B
     est = sk.estimate()
