@@ -79,8 +79,8 @@ def _main_job(args) -> tuple[int, str]:
     spec = "+".join(f"{g.workers}:{g.workers - s}" for g in P.chosen.groups)
     k = len(P.products)
     announce(
-        f"ffcc simulate: nothing given; simulating the main job's sketch ({MAIN_JOB_SKETCH}: "
-        f"{k} products) as --k {k} -s {s} --plan {spec} (what `ffcc plan` chooses); choose "
+        f"ffcc simulate: no configuration given; simulating the main job's sketch "
+        f"({MAIN_JOB_SKETCH}: {k} products) as --k {k} -s {s} --plan {spec} (what `ffcc plan` chooses); choose "
         "with --k K, --plan W1:R1+... or --config SPEC",
         json=args.json,
     )
