@@ -21,7 +21,16 @@ DESCRIPTION = (
 
 
 def add_arguments(p) -> None:
-    """The arguments of ``ffcc compare`` (handler :func:`cmd_compare`)."""
+    """The arguments of ``ffcc compare`` (handler :func:`cmd_compare`).
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(prog="ffcc compare")
+    >>> add_arguments(p)
+    >>> p.parse_args([]).samples is None  # the main job's sketch
+    True
+    >>> p.parse_args(["--random", "6", "-s", "2"]).stragglers
+    2
+    """
     p.description = DESCRIPTION
     p.add_argument(
         "--samples",
@@ -43,7 +52,22 @@ def add_arguments(p) -> None:
 
 def cmd_compare(args) -> int:
     """``ffcc compare``: calls :func:`ffcc.plan.compare`; prints formula and measured
-    workers of every applicable construction."""
+    workers of every applicable construction.
+
+    Six random samples on 2 + 2 blocks give 4 products; MatDot pays 2k - 1 + s:
+
+    >>> from ffcc.cli import main
+    >>> main(["compare", "--random", "6", "--blocks", "2"])  # doctest: +NORMALIZE_WHITESPACE
+    4 products, s = 1
+    construction                        formula  measured  note
+    uncoded                                   4         4  tolerates s = 0 only
+    replication                               8         8
+    matdot/lagrange                           8         5  2k - 1 + s; measured on the folded blocks
+    theorem1 (locality-coordinates)           6         5  2k - u1 - u2 + 1 + s, u = (2, 2); span-aware
+    polynomial                                5         5  complete grid
+    planner (theorem1-all)                    5         -  1 groups, s paid per group
+    0
+    """
     if args.samples:
         for flag, val in (
             ("--random", args.random),

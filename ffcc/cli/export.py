@@ -26,7 +26,15 @@ DESCRIPTION = (
 
 
 def add_arguments(p) -> None:
-    """The arguments of ``ffcc export`` (handler :func:`cmd_export`)."""
+    """The arguments of ``ffcc export`` (handler :func:`cmd_export`).
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(prog="ffcc export")
+    >>> add_arguments(p)
+    >>> a = p.parse_args(["lagrange", "--param", "k=3", "-o", "s.json"])
+    >>> a.name, a.param, a.output
+    ('lagrange', ['k=3'], 's.json')
+    """
     p.description = DESCRIPTION
     p.add_argument("name", nargs="?", help=f"construction name (default {DEFAULT_CONSTRUCTION})")
     p.add_argument(
@@ -38,7 +46,13 @@ def add_arguments(p) -> None:
 
 
 def cmd_export(args) -> int:
-    """``ffcc export NAME``: calls :func:`ffcc.codes.build` and writes the scheme file."""
+    """``ffcc export NAME``: calls :func:`ffcc.codes.build` and writes the scheme file.
+
+    >>> from ffcc.cli import main
+    >>> main(["export", "matdot", "--param", "m=2", "--compact"])  # doctest: +ELLIPSIS
+    {"format": "ffcc-scheme/2", "name": "matdot", "field": 65537, "stragglers": 1, ...}
+    0
+    """
     if args.name is None:
         args.name = DEFAULT_CONSTRUCTION
         where = "to standard output" if args.output in (None, "-") else f"to {args.output}"

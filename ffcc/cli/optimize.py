@@ -20,7 +20,15 @@ DESCRIPTION = (
 
 
 def add_arguments(p) -> None:
-    """The arguments of ``ffcc optimize`` (handler :func:`cmd_optimize`)."""
+    """The arguments of ``ffcc optimize`` (handler :func:`cmd_optimize`).
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(prog="ffcc optimize")
+    >>> add_arguments(p)
+    >>> a = p.parse_args(["--samples", "s.json", "--time-limit", "2"])
+    >>> a.samples, a.time_limit, a.stragglers
+    ('s.json', 2.0, 1)
+    """
     p.description = DESCRIPTION
     p.add_argument(
         "--samples", help="a samples file (JSON [[a, b], ...]; default: the main job's sketch)"
@@ -39,7 +47,19 @@ def add_arguments(p) -> None:
 
 def cmd_optimize(args) -> int:
     """``ffcc optimize``: calls :func:`ffcc.optimize.optimize`; prints the result and
-    writes the best scheme (``--output``)."""
+    writes the best scheme (``--output``).
+
+    Bare, it searches the main job's sketch (20 products) for a second:
+
+    >>> from ffcc.cli import main
+    >>> main(["optimize", "--time-limit", "0.2"])  # doctest: +ELLIPSIS
+    ffcc optimize: no --samples given; searching on the main job's sketch (...: 32 samples) ...
+    20 products, s = 1
+    best: ... workers (threshold ...) by ...
+    verified: every ...-subset of the ... workers decodes (... subsets)
+    lower bound: ... workers ...
+    0
+    """
     if args.samples:
         samples = read_samples(args.samples)
         time_limit = TIME_LIMIT_S if args.time_limit is None else args.time_limit

@@ -67,7 +67,15 @@ SKETCH_IGNORES = {
 
 
 def add_arguments(p) -> None:
-    """The arguments of ``ffcc run`` (handler :func:`cmd_run`)."""
+    """The arguments of ``ffcc run`` (handler :func:`cmd_run`).
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(prog="ffcc run")
+    >>> add_arguments(p)
+    >>> a = p.parse_args(["--random", "8", "-s", "2"])
+    >>> a.random, a.stragglers, a.sketch
+    (8, 2, False)
+    """
     p.description = DESCRIPTION
     src = p.add_argument_group(
         "inputs (one of --A, --graph, --random; none: the main job, " + MAIN_JOB_TEXT + ")"
@@ -249,7 +257,19 @@ def _executor_options(args):
 
 def cmd_run(args) -> int:
     """``ffcc run``: calls :func:`ffcc.run.run_matmul` (or :func:`ffcc.run.run_sketched`
-    with ``--sketch``); prints the report. Exit 1 when the run failed its guarantees."""
+    with ``--sketch``); prints the report. Exit 1 when the run failed its guarantees.
+
+    >>> from ffcc.cli import main
+    >>> main(["run", "--random", "8", "--executor", "inline"])  # doctest: +ELLIPSIS
+    run 8x8 @ 8x8 on inline: 1 groups, total ...
+    workers: plan 8
+    ...
+      group 0 matdot-m4 [exact]: w = 8, R = 7, s = 1, b = 0, waited for 7, primes [65537] ...
+        scheme verified exhaustively in GF(65537) (8 7-subsets)
+    ...
+    checked: yes, by freivalds
+    0
+    """
     startup = process_age()  # interpreter start-up and imports
     announce = _resolve_defaults(args)
     if announce:

@@ -25,7 +25,15 @@ DESCRIPTION = (
 
 
 def add_arguments(p) -> None:
-    """The arguments of ``ffcc show`` (handler :func:`cmd_show`)."""
+    """The arguments of ``ffcc show`` (handler :func:`cmd_show`).
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(prog="ffcc show")
+    >>> add_arguments(p)
+    >>> a = p.parse_args(["lagrange", "--param", "k=2"])
+    >>> a.name, a.param, p.parse_args([]).name  # no name: matdot
+    ('lagrange', ['k=2'], None)
+    """
     p.description = DESCRIPTION
     p.add_argument("name", nargs="?", help=f"construction name (default {DEFAULT_CONSTRUCTION})")
     p.add_argument(
@@ -36,7 +44,21 @@ def add_arguments(p) -> None:
 
 def cmd_show(args) -> int:
     """``ffcc show NAME``: calls :func:`ffcc.codes.symbolic_form`; exit 1 when the
-    catalog's numeric scheme differs from the form."""
+    catalog's numeric scheme differs from the form.
+
+    >>> from ffcc.cli import main
+    >>> main(["show", "matdot", "--param", "m=2"])  # doctest: +ELLIPSIS
+    matdot {'m': 2, 's': 1, 'p': 65537, 'weights': None}: 4 workers, s = 1
+      A_i -> c_i z^i, B_i -> z^(m-1-i); target: [z^(m-1)] h = sum_i c_i A_i B_i
+      u1(z) = X0_0 + X0_1*z
+      u2(z) = X1_0*z + X1_1
+      h(z) = u1(z)*u2(z), degree 2
+      worker nodes: [1, 2, 3, 4]
+      target 0: (1)*[z^1]h = X0_0*X1_0 + X0_1*X1_1
+    ...
+      the catalog's numeric scheme is this form at its nodes (mod p): True
+    0
+    """
     if args.name is None:
         args.name = DEFAULT_CONSTRUCTION
         announce(

@@ -22,7 +22,15 @@ __all__ = ["add_arguments", "cmd_simulate"]
 
 
 def add_arguments(p) -> None:
-    """The arguments of ``ffcc simulate`` (handler :func:`cmd_simulate`)."""
+    """The arguments of ``ffcc simulate`` (handler :func:`cmd_simulate`).
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(prog="ffcc simulate")
+    >>> add_arguments(p)
+    >>> a = p.parse_args(["--k", "4", "--config", "plan=5:4+4:3"])
+    >>> a.k, a.config, a.model
+    (4, ['plan=5:4+4:3'], 'exp:0.05,20')
+    """
     p.add_argument("--model", default="exp:0.05,20", help=MODEL_HELP + " (default exp:0.05,20)")
     p.add_argument("--runs", type=POS, default=200, help="runs to sample (default 200)")
     p.add_argument("--k", type=POS, help="products k: adds uncoded x1, x2 and MatDot 2k-1+s")
@@ -42,7 +50,22 @@ def add_arguments(p) -> None:
 
 
 def cmd_simulate(args) -> int:
-    """``ffcc simulate``: calls :func:`ffcc.run.simulate`; prints the percentile table."""
+    """``ffcc simulate``: calls :func:`ffcc.run.simulate`; prints the percentile table.
+
+    Four products uncoded, replicated twice and by MatDot (2k - 1 + s = 8 workers):
+
+    >>> from ffcc.cli import main
+    >>> main(["simulate", "--k", "4", "--runs", "50"])  # doctest: +ELLIPSIS
+    latency over 50 runs, model ShiftedExponential(shift=0.05, rate=20.0) (seed 0)
+    configuration workers       p50       p95       p99
+    uncoded x1         4 ...
+    ...
+    uncoded x2         8 ...
+    ...
+    MatDot             8 ...
+    ...
+    0
+    """
     check_picture(args.plot, "--plot")
     model = parse_model(args.model)  # checked before the bare default announces itself
     configs = []

@@ -55,7 +55,15 @@ DESCRIPTION = (
 
 
 def add_arguments(p) -> None:
-    """The arguments of ``ffcc verify`` (handler :func:`cmd_verify`)."""
+    """The arguments of ``ffcc verify`` (handler :func:`cmd_verify`).
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(prog="ffcc verify")
+    >>> add_arguments(p)
+    >>> a = p.parse_args(["s.json", "--sample", "100"])
+    >>> a.file, a.sample, p.parse_args([]).file  # no file: the catalog's matdot
+    ('s.json', 100, None)
+    """
     p.description = DESCRIPTION
     p.add_argument(
         "file",
@@ -106,7 +114,20 @@ def add_arguments(p) -> None:
 
 def cmd_verify(args) -> int:
     """``ffcc verify FILE``: calls :func:`ffcc.verify` (or a certificate, a ledger, Dask)
-    and prints the report; exit 0 when it holds, 1 when a subset fails."""
+    and prints the report; exit 0 when it holds, 1 when a subset fails.
+
+    >>> import os, tempfile
+    >>> from ffcc.codes import build
+    >>> from ffcc.cli import main
+    >>> f = os.path.join(tempfile.mkdtemp(), "matdot.json")
+    >>> build("matdot", m=2).save(f)
+    >>> main(["verify", f])  # doctest: +ELLIPSIS
+    scheme matdot: GF(65537), w = 4, s = 1, b = 0, R = 3
+    checked 4 of 4 3-subsets
+    HOLDS: every 3-subset of the 4 workers decodes
+    ...
+    0
+    """
     check_scheduler(args.scheduler)
     if args.file is None:
         scheme = _default_scheme(args)
