@@ -187,4 +187,4 @@ def test_bare_simulate_takes_the_stragglers(ffcc_cli, main_job_products):
     code, out, err = ffcc_cli("simulate", "-s", "2", "--runs", "20")
     assert code == 0, err
     assert number(r"^MatDot\s+(\d+)", out) == 2 * K - 1 + 2
-    assert f"-s 2 --plan" in out.splitlines()[0]
+    assert "-s 2 --plan" in out.splitlines()[0]

