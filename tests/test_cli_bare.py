@@ -145,7 +145,7 @@ def check_demo(out, err, K):
 def check_claims(out, err, K):
     import proofs
 
-    verdicts = re.findall(r"^(C\d\d) (holds|partial)\b", out, re.M)
+    verdicts = re.findall(r"^\| (C\d\d) .*\| (holds|\*\*partial\*\*) \| rejected \|", out, re.M)
     assert [c for c, _ in verdicts] == proofs.claim_ids()
 
 
@@ -188,3 +188,26 @@ def test_bare_simulate_takes_the_stragglers(ffcc_cli, main_job_products):
     assert code == 0, err
     assert number(r"^MatDot\s+(\d+)", out) == 2 * K - 1 + 2
     assert "-s 2 --plan" in out.splitlines()[0]
+
+
+def test_one_generator_keeps_each_commands_distribution(ffcc_cli, tmp_path):
+    """``sketch --random N`` draws Gaussian A then B from one stream of the seed; ``run
+    --random N`` draws integers in [-8, 8], A from the seed and B from seed + 1; both
+    through :func:`ffcc.run.random_matrix`."""
+    import numpy as np
+
+    from ffcc.cli import build_parser
+    from ffcc.cli._sketching import sketch_from_args
+
+    argv = ["sketch", "--random", "8", "--seed", "5", "--grid", "2,2,2", "--k", "1"]
+    sk = sketch_from_args(build_parser().parse_args(argv))
+    both = np.random.default_rng(5).standard_normal((16, 8))
+    assert (sk.A == both[:8]).all() and (sk.B == both[8:]).all()
+
+    out_file = tmp_path / "C.npy"
+    code, _, err = ffcc_cli("run", "--random", "6", "--seed", "3", "--executor", "inline",
+                            "-o", out_file)  # fmt: skip
+    assert code == 0, err
+    A = np.random.default_rng(3).integers(-8, 9, (6, 6))
+    B = np.random.default_rng(4).integers(-8, 9, (6, 6))
+    assert (np.load(out_file) == A @ B).all()

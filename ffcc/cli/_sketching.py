@@ -9,6 +9,7 @@ import argparse
 import numpy as np
 
 from .._resources import check_memory
+from ..run import random_matrix
 from ..sketch import grid_crmm, pad_to_grid
 from ..structure import SampleGraph
 from ._common import (
@@ -73,9 +74,9 @@ def _input_matrices(args):
         return A, B, text
     n = args.random
     check_memory(6 * 8 * n * n, f"generated {n:,} x {n:,} matrices", fix="lower --random")
-    rng = np.random.default_rng(args.seed)
-    A = rng.standard_normal((n, n))
-    B = rng.standard_normal((n, n))
+    rng = np.random.default_rng(args.seed)  # one stream: A, then B
+    A = random_matrix(n, kind="gaussian", seed=rng)
+    B = random_matrix(n, kind="gaussian", seed=rng)
     if args.skew:
         # strongly unequal block norms: scale inner block iota by 10^(-3 iota / q)
         q = args.q

@@ -57,7 +57,8 @@ def cmd_compare(args) -> int:
     Six random samples on 2 + 2 blocks give 4 products; MatDot pays 2k - 1 + s:
 
     >>> from ffcc.cli import main
-    >>> main(["compare", "--random", "6", "--blocks", "2"])  # doctest: +NORMALIZE_WHITESPACE +ELLIPSIS
+    >>> main(["compare", "--random", "6", "--blocks", "2"]
+    ...      )  # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
     4 products, s = 1
     construction                        formula  measured  note
     uncoded                                   4         4  tolerates s = 0 only

@@ -197,8 +197,8 @@ def _inputs(args):
     if given is not None:
         return given[:2]
     kind = "float" if args.float else "int"
-    A = random_matrix(args.random, seed=args.seed, dtype=kind)
-    B = random_matrix(args.random, seed=args.seed + 1, dtype=kind)
+    A = random_matrix(args.random, seed=args.seed, kind=kind)
+    B = random_matrix(args.random, seed=args.seed + 1, kind=kind)
     return A, B
 
 
