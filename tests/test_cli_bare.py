@@ -10,9 +10,9 @@ A bare command that fills in a default says so in its first line (``ffcc CMD: no
 naming the flag that changes it; with ``--json`` that line goes to stderr so that stdout
 still parses.
 
-``demo`` and ``claims`` are tours of half a minute each on a loaded 2-core machine: they
-run bare only with ``FFCC_SLOW=1`` (``tests/test_cli_defaults.py`` and
-``tests/test_claims.py`` cover them in CI).
+Bare ``claims`` runs every claim in quick mode (about 13 s of CPU, 30-45 s on a loaded
+2-core machine): it runs here only with ``FFCC_SLOW=1`` (``tests/test_claims.py`` covers
+the claims in CI).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import pytest
 
 from ffcc.cli import COMMANDS
 
-SLOW = {"demo", "claims"}
+SLOW = {"claims"}
 S = 1  # the main job's stragglers
 MATDOT_M = 4  # the catalog's MatDot at its defaults (m = 4, s = 1): `ffcc codes`
 # bare commands that fill in an input and say so in their first line
@@ -160,7 +160,7 @@ def test_every_command_has_a_bare_check():
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_bare_command_works_and_teaches(command, ffcc_cli, main_job_products):
     if command in SLOW and os.environ.get("FFCC_SLOW") != "1":
-        pytest.skip("a tour of ~30 s: FFCC_SLOW=1")
+        pytest.skip("every claim, ~30 s: FFCC_SLOW=1")
     code, out, err = ffcc_cli(command)
     assert code == 0, err
     CHECKS[command](out, err, main_job_products)
