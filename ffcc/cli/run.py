@@ -32,6 +32,7 @@ from ._common import (
     POS,
     SKETCH_GRID,
     SKETCH_K,
+    announce,
     check_picture,
     check_samples,
     check_scheduler,
@@ -142,7 +143,7 @@ def add_arguments(p) -> None:
 def _resolve_defaults(args) -> str | None:
     """Fill the flags left unset: with no input at all, the main job's values (flags given
     still override); returns the line announcing the main job, or None."""
-    announce = None
+    line = None
     if args.a_path is None and args.graph is None and args.random is None and not args.b_path:
         exact_only = [flag for dest, (flag, _) in SKETCH_IGNORES.items() if getattr(args, dest)]
         if exact_only and not args.sketch:
@@ -153,7 +154,7 @@ def _resolve_defaults(args) -> str | None:
         for key, val in MAIN_JOB.items():
             if getattr(args, key) in (None, False):
                 setattr(args, key, val)
-        announce = (
+        line = (
             "ffcc run: no inputs given; running the main job: ffcc run --sketch --graph "
             f"{args.graph} --grid {args.grid} --k {args.k} -s {args.stragglers} --model "
             f"{args.model}"
@@ -176,7 +177,7 @@ def _resolve_defaults(args) -> str | None:
     for key, val in RUN_DEFAULTS.items():
         if getattr(args, key) is None:
             setattr(args, key, val)
-    return announce
+    return line
 
 
 def _compare(items) -> dict:
@@ -271,9 +272,9 @@ def cmd_run(args) -> int:
     0
     """
     startup = process_age()  # interpreter start-up and imports
-    announce = _resolve_defaults(args)
-    if announce:
-        print(announce, file=sys.stderr if args.json else sys.stdout, flush=True)
+    main_job = _resolve_defaults(args)
+    if main_job:
+        announce(main_job, json=args.json)
     _check_output(args)
     model = parse_model(args.model)
     faults = Faults.parse(args.kill, args.raises, args.corrupt)
