@@ -211,3 +211,17 @@ def test_one_generator_keeps_each_commands_distribution(ffcc_cli, tmp_path):
     A = np.random.default_rng(3).integers(-8, 9, (6, 6))
     B = np.random.default_rng(4).integers(-8, 9, (6, 6))
     assert (np.load(out_file) == A @ B).all()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["show", "--param", "m=x"], ["export", "--param", "q=1"], ["compare", "--p", "4"],
+     ["optimize", "--p", "4"], ["verify", "-s", "9"], ["simulate", "--model", "bad"],
+     ["sketch", "--grid", "0,1,1"], ["plan", "--k", "0"], ["compare", "--seed", "3"]],
+)  # fmt: skip
+def test_bare_command_refuses_a_wrong_flag_before_announcing(argv, ffcc_cli):
+    """A wrong flag is one line on stderr, exit 2, and nothing on stdout: the default's
+    announcement comes after the user's flags are checked."""
+    code, out, err = ffcc_cli(*argv)
+    assert code == 2 and out == "" and err.startswith("ffcc: error: ")
+    assert len(err.splitlines()) == 1, err

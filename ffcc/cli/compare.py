@@ -7,6 +7,7 @@ import json
 import numpy as np
 
 from .._argtypes import int_at_least
+from ..field import check_prime
 from ..plan import compare
 from ._common import EXIT_OK, NAT, POS, UserError, announce, read_samples
 from ._sketching import MAIN_JOB_SKETCH, main_job_samples
@@ -79,6 +80,7 @@ def cmd_compare(args) -> int:
                 raise UserError(f"{flag} draws random samples, but --samples reads them: drop one")
         samples = read_samples(args.samples)
     elif args.random is None:
+        check_prime(args.p)  # the user's flags are checked before the default announces itself
         for flag, val in (("--blocks", args.blocks), ("--seed", args.seed)):
             if val is not None:
                 raise UserError(f"{flag} shapes --random N: add --random N or drop {flag}")

@@ -12,9 +12,9 @@ from ._common import (
     EXIT_OK,
     UserError,
     announce,
+    catalog_params,
     input_boundary,
     params_text,
-    parse_params,
 )
 
 __all__ = ["add_arguments", "cmd_export"]
@@ -53,30 +53,18 @@ def cmd_export(args) -> int:
     {"format": "ffcc-scheme/2", "name": "matdot", "field": 65537, "stragglers": 1, ...}
     0
     """
-    if args.name is None:
-        args.name = DEFAULT_CONSTRUCTION
+    bare = args.name is None
+    args.name = DEFAULT_CONSTRUCTION if bare else args.name
+    params = catalog_params(args.name, args.param)
+    entry = codes.CATALOG[args.name]
+    if bare:
         where = "to standard output" if args.output in (None, "-") else f"to {args.output}"
         announce(
-            f"ffcc export: no construction named; writing {args.name} at its defaults "
-            f"({params_text(codes.CATALOG[args.name].defaults)}) {where}; choose with "
+            f"ffcc export: no construction named; writing the catalog's {args.name} "
+            f"({params_text({**entry.defaults, **params})}) {where}; choose with "
             "`ffcc export NAME --param KEY=VALUE -o FILE` (names: `ffcc codes --names`)",
             json=True,  # stdout carries the scheme file
         )
-    if args.name not in codes.CATALOG:
-        raise UserError(
-            f"unknown construction {args.name!r}; see `ffcc codes --names` "
-            f"({', '.join(sorted(codes.CATALOG))})"
-        )
-    entry = codes.CATALOG[args.name]
-    params = parse_params(args.param)
-    unknown = sorted(set(params) - set(entry.defaults))
-    if unknown:
-        known = ", ".join(sorted(entry.defaults))
-        raise UserError(f"{args.name} takes --param {known}; not {', '.join(unknown)}")
-    for key, val in params.items():
-        default = entry.defaults[key]
-        if isinstance(default, int) and not isinstance(default, bool) and isinstance(val, str):
-            raise UserError(f"--param {key}={val}: {key} takes an integer (default {default})")
     with input_boundary(f"export {args.name}"):
         w = int(entry.workers(**{**entry.defaults, **params}))
     # every construction has basis sizes below ~2w: coefficients and tensors are O(w^2)

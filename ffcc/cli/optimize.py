@@ -4,6 +4,7 @@ valid for every linear scheme."""
 from __future__ import annotations
 
 from .._argtypes import positive_float
+from ..field import check_prime
 from ..optimize import optimize
 from ._common import EXIT_OK, NAT, announce, read_samples
 from ._sketching import MAIN_JOB_SKETCH, main_job_samples
@@ -64,6 +65,7 @@ def cmd_optimize(args) -> int:
         samples = read_samples(args.samples)
         time_limit = TIME_LIMIT_S if args.time_limit is None else args.time_limit
     else:
+        check_prime(args.p)  # the user's flags are checked before the default announces itself
         samples = main_job_samples()
         time_limit = BARE_TIME_LIMIT_S if args.time_limit is None else args.time_limit
         announce(

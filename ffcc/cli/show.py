@@ -9,10 +9,10 @@ from ._common import (
     DEFAULT_CONSTRUCTION,
     EXIT_FAIL,
     EXIT_OK,
-    UserError,
     announce,
+    catalog_params,
+    input_boundary,
     params_text,
-    parse_params,
 )
 
 __all__ = ["add_arguments", "cmd_show"]
@@ -59,18 +59,18 @@ def cmd_show(args) -> int:
       the catalog's numeric scheme is this form at its nodes (mod p): True
     0
     """
-    if args.name is None:
-        args.name = DEFAULT_CONSTRUCTION
+    bare = args.name is None
+    args.name = DEFAULT_CONSTRUCTION if bare else args.name
+    params = catalog_params(args.name, args.param)
+    if bare:
         announce(
-            f"ffcc show: no construction named; showing {args.name} at its defaults "
-            f"({params_text(codes.CATALOG[args.name].defaults)}); choose with "
+            f"ffcc show: no construction named; showing the catalog's {args.name} "
+            f"({params_text({**codes.CATALOG[args.name].defaults, **params})}); choose with "
             "`ffcc show NAME --param KEY=VALUE` (names: `ffcc codes --names`)",
             json=args.json,
         )
-    if args.name not in codes.CATALOG:
-        raise UserError(f"unknown construction {args.name!r}; see `ffcc codes --names`")
-    params = parse_params(args.param)
-    form = codes.symbolic_form(args.name, **params)
+    with input_boundary(f"show {args.name}"):
+        form = codes.symbolic_form(args.name, **params)
     same = form.check(form.scheme())
     if args.json:
         print(json.dumps({"name": args.name, "params": params, "form": str(form),

@@ -129,7 +129,8 @@ def cmd_verify(args) -> int:
     0
     """
     check_scheduler(args.scheduler)
-    if args.file is None:
+    bare = args.file is None
+    if bare:
         scheme = _default_scheme(args)
     else:
         scheme = load_scheme(args.file, tensors=False)  # a certificate needs no tensors
@@ -137,6 +138,13 @@ def cmd_verify(args) -> int:
         scheme = scheme.with_faults(args.stragglers, args.byzantine)
     if args.secrecy is not None and not 0 <= args.secrecy <= scheme.w:
         raise UserError(f"--secrecy {args.secrecy} must lie in [0, w = {scheme.w}]")
+    if bare:  # after the checks of the user's flags
+        announce(
+            f"ffcc verify: no scheme file given; verifying the catalog's {args.file}, as "
+            f"`ffcc export {DEFAULT_CONSTRUCTION} -o s.json && ffcc verify s.json` would; "
+            "give FILE to verify yours",
+            json=args.json,
+        )
     if args.check_certificate:
         return _check_certificate(scheme, args)
     R = scheme.R if args.R is None else args.R
@@ -209,17 +217,11 @@ def cmd_verify(args) -> int:
 
 def _default_scheme(args):
     """The catalog's :data:`DEFAULT_CONSTRUCTION` at its defaults, for a bare
-    ``ffcc verify``; names it in ``args.file`` and says how to verify a file instead."""
+    ``ffcc verify``; names it in ``args.file``."""
     from .. import codes  # here: 0.6 s (numba) that verifying a file does not need
 
     entry = codes.CATALOG[DEFAULT_CONSTRUCTION]
     args.file = f"{DEFAULT_CONSTRUCTION} ({params_text(entry.defaults)})"
-    announce(
-        f"ffcc verify: no scheme file given; verifying the catalog's {args.file}, as "
-        f"`ffcc export {DEFAULT_CONSTRUCTION} -o s.json && ffcc verify s.json` would; give "
-        "FILE to verify yours",
-        json=args.json,
-    )
     return codes.build(DEFAULT_CONSTRUCTION)
 
 
