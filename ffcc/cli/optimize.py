@@ -50,7 +50,7 @@ def cmd_optimize(args) -> int:
     """``ffcc optimize``: calls :func:`ffcc.optimize.optimize`; prints the result and
     writes the best scheme (``--output``).
 
-    Bare, it searches the main job's sketch (20 products) for a second:
+    Bare, it searches the main job's sketch (20 products), for 1 s unless --time-limit says:
 
     >>> from ffcc.cli import main
     >>> main(["optimize", "--time-limit", "0.2"])  # doctest: +ELLIPSIS
