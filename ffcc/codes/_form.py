@@ -54,6 +54,7 @@ __all__ = [
     "exact",
     "lagrange_term",
     "numeric",
+    "numeric_targets",
     "poly_degree",
     "poly_value",
     "sqrt_minus_one",
@@ -412,7 +413,8 @@ def _functional(part: FormPart, kind: str, at) -> dict[tuple, object]:
     return out
 
 
-def _targets(form: CodeForm, p: int) -> list[list]:
+def numeric_targets(form: CodeForm, p: int) -> list[list]:
+    """The targets as lists of ``(basis index tuple, coefficient mod p)`` terms."""
     out = []
     for part, funcs in form.targets:
         acc: dict[tuple, object] = {}
@@ -427,7 +429,7 @@ def _targets(form: CodeForm, p: int) -> list[list]:
 def numeric(form: CodeForm, F: PrimeField) -> tuple[list[list[np.ndarray]], list[list]]:
     """The form over GF(p): (encoder rows, one list of per-coordinate arrays per product,
     worker by worker; targets as lists of ``(basis index tuple, coefficient)`` terms)."""
-    return _encoders(form, F), _targets(form, F.p)
+    return _encoders(form, F), numeric_targets(form, F.p)
 
 
 def build_scheme(form: CodeForm, F: PrimeField, cls, **kwargs):

@@ -61,16 +61,23 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
 from ..field import FieldError, PrimeField
 from ..scheme import DecodingError, SchemeError
 from ._catalog import Construction, register
+from ._form import CodeForm, FormPart, build_scheme, lagrange_term
 from .polynomial import EvaluationCode, combine
 
-__all__ = ["LagrangeScheme", "berlekamp_welch", "lagrange", "lagrange_threshold"]
+__all__ = [
+    "LagrangeScheme",
+    "berlekamp_welch",
+    "lagrange",
+    "lagrange_form",
+    "lagrange_threshold",
+]
 
 
 def lagrange_threshold(k: int, d: int = 2) -> int:
@@ -277,9 +284,7 @@ def lagrange(
     else:
         pts = F.nodes(k + w, what=f"Lagrange nodes (k = {k} betas + w = {w} alphas)")
         betas, alphas = pts[:k], pts[k:]
-    Lm = F.lagrange_matrix(betas, alphas)  # Lm[j, i] = l_i(alpha_j)
-    encoders = [[Lm[j]] * d for j in range(w)]
-    targets = [[((i,) * d, 1)] for i in range(k)]
+    form = lagrange_form(betas.tolist(), alphas.tolist(), d, s)
     params = {
         "construction": "lagrange",
         "k": int(k),
@@ -293,17 +298,26 @@ def lagrange(
     }
     if product is not None:
         params["product"] = getattr(product, "__qualname__", repr(product))
-    return LagrangeScheme(
-        F,
-        [k] * d,
-        encoders,
-        targets,
-        stragglers=s,
-        byzantine=b,
-        name="lagrange",
-        params=params,
-        product=product,
+    return build_scheme(
+        form, F, LagrangeScheme, byzantine=b, name="lagrange", params=params, product=product
     )
+
+
+def lagrange_form(betas: Sequence[int], alphas: Sequence[int], d: int, s: int) -> CodeForm:
+    r"""The exact form of Lagrange coding: every coordinate's input i gets the Lagrange
+    basis polynomial :math:`\ell_i` of ``betas``, the workers sit at ``alphas``, target i is
+    :math:`h(\beta_i)`.
+
+    >>> f = lagrange_form([1, 2], [3, 4, 5], 2, 0)
+    >>> f.parts[0].polys[0][0], f.targets[1]
+    (Term(coef=Fraction(-1, 1), shift=0, roots=(2,)), (0, ((1, 'value', 2),)))
+    """
+    k = len(betas)
+    polys = tuple({i: (lagrange_term(betas, i),) for i in range(k)} for _ in range(d))
+    part = FormPart(polys, tuple((1, int(x)) for x in alphas))
+    targets = tuple((0, ((1, "value", int(betas[i])),)) for i in range(k))
+    note = "X_i -> l_i(z), the Lagrange basis on the betas; target i = h(beta_i)"
+    return CodeForm("lagrange", (k,) * d, (part,), targets, int(s), (note,))
 
 
 register(

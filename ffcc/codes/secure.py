@@ -58,12 +58,15 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from ..field import PrimeField
 from ..scheme import Scheme, SchemeError
 from ._catalog import Construction, register
+from ._form import build_scheme, numeric_targets
+from .polynomial import block_form
 
 __all__ = [
     "SecureScheme",
@@ -155,9 +158,13 @@ def _masked_code(
     split: str,
     grid: list[list[int]],
     extra: dict,
+    note: str,
 ) -> SecureScheme:
     """Workers at ``nodes`` (default 1..N + s) get f, g with the exponents alpha, beta
-    (data first, the last X of each are masks); target t sits at exponent t_exp[t] of h."""
+    (data first, the last X of each are masks); target t sits at exponent t_exp[t] of h.
+    The scheme is the numeric form of :func:`~ffcc.codes.polynomial.block_form` with the
+    masks declared; ``targets`` (the multilinear terms the paper names) must be what the
+    form's coefficient functionals give."""
     F = PrimeField(p)
     if nodes is None:
         s = s or 0
@@ -177,9 +184,14 @@ def _masked_code(
             )
     w = int(x.size)
     kA, kB = len(alpha) - X, len(beta) - X
-    top = max(max(alpha), max(beta)) + 1
-    V = F.vandermonde(x, top)
-    encoders = [[V[k, alpha], V[k, beta]] for k in range(w)]
+    form = replace(
+        block_form(name, [len(alpha), len(beta)], alpha, beta, t_exp, x.tolist(), w - N,
+                   notes=(note,)),
+        random=(tuple(range(kA, kA + X)), tuple(range(kB, kB + X))),
+        secrecy=X,
+    )  # fmt: skip
+    if [list(t) for t in targets] != [list(t) for t in numeric_targets(form, F.p)]:
+        raise SchemeError(f"{name}: the targets are not the coefficients of h at {t_exp}")
     params = {
         "construction": name,
         "X": int(X),
@@ -190,18 +202,8 @@ def _masked_code(
         "target_exponents": [int(e) for e in t_exp],
         **extra,
     }
-    return SecureScheme(
-        F,
-        [len(alpha), len(beta)],
-        encoders,
-        targets,
-        stragglers=w - N,
-        name=name,
-        params=params,
-        random=[list(range(kA, kA + X)), list(range(kB, kB + X))],
-        nodes=x.tolist(),
-        assembly=grid,
-        secrecy=X,
+    return build_scheme(
+        form, F, SecureScheme, name=name, params=params, nodes=x.tolist(), assembly=grid
     )
 
 
@@ -234,9 +236,11 @@ def secure_matdot(m: int = 2, X: int = 1, s: int | None = None, *, p: int = 6553
     beta = [m - 1 - i for i in range(m)] + [m + t for t in range(X)]
     N = secure_matdot_threshold(m, X)
     target = [[((i, i), 1) for i in range(m)]]  # AB = sum_i A_i B_i, all at x^(m-1)
+    note = ("A_i -> z^i, R_t -> z^(m+t-1); B_i -> z^(m-1-i), S_t -> z^(m+t-1) (t = 1..X); "
+            "AB = sum_i A_i B_i = [z^(m-1)] h, masks reach only z^m and above")  # fmt: skip
     return _masked_code(
         "secure-matdot", alpha, beta, X, target, [m - 1], N, s, p, nodes, "inner", [[0]],
-        {"m": int(m)},
+        {"m": int(m)}, note,
     )  # fmt: skip
 
 
@@ -305,7 +309,11 @@ def gasp(
     grid = [[k * L + l for l in range(L)] for k in range(K)]
     name = "gasp-big" if r is None else "gasp-r"
     extra = {"K": int(K), "L": int(L), "r": None if r is None else int(r)}
-    return _masked_code(name, alpha, beta, T, targets, t_exp, N, s, p, nodes, "outer", grid, extra)
+    where = "KL + t - 1" if r is None else "KL + rK floor((t-1)/r) + (t-1) mod r"
+    note = (f"A_k -> z^k, R_t -> z^({where}); B_l -> z^(K l), S_t -> z^(KL + t - 1); "
+            "A_k B_l = [z^(k + K l)] h, an exponent below KL that no mask reaches")  # fmt: skip
+    return _masked_code(name, alpha, beta, T, targets, t_exp, N, s, p, nodes, "outer", grid, extra,
+                        note)  # fmt: skip
 
 
 def gasp_r(
@@ -355,9 +363,13 @@ def polynomial_sharing(
     t_exp = [i + j * q for i in range(m) for j in range(n)]
     grid = [[i * n + j for j in range(n)] for i in range(m)]
     extra = {"m": int(m), "n": int(n)}
+    note = (f"q = m + X = {q}: A_i -> z^i, R_t -> z^(m+t-1); B_j -> z^(q j), "
+            "S_t -> z^(nq+t-1); A_i B_j = [z^(i + q j)] h (residue i < m mod q), R_t B_j at "
+            "residues >= m, S_t terms at nq and above")  # fmt: skip
     return _masked_code(
-        "polynomial-sharing", alpha, beta, X, targets, t_exp, N, s, p, nodes, "outer", grid, extra
-    )
+        "polynomial-sharing", alpha, beta, X, targets, t_exp, N, s, p, nodes, "outer", grid, extra,
+        note,
+    )  # fmt: skip
 
 
 # -- catalog ------------------------------------------------------------------------------------
