@@ -51,6 +51,7 @@ __all__ = [
     "Gaussian",
     "Term",
     "coefficients",
+    "coefficients_mod",
     "exact",
     "lagrange_term",
     "numeric",
@@ -448,3 +449,17 @@ def build_scheme(form: CodeForm, F: PrimeField, cls, **kwargs):
     S = cls(F, list(form.basis), encoders, targets, **extra, **kwargs)
     S.form = form
     return S
+
+
+def coefficients_mod(poly: Poly, p: int) -> list[int]:
+    """The dense coefficient list (lowest degree first, length degree + 1) mod p, expanded
+    mod p (the exact coefficients of a high-degree product can be huge); i maps to
+    :func:`sqrt_minus_one`."""
+    from .polyarith import from_roots
+
+    out = [0] * (poly_degree(poly) + 1)
+    for t in poly:
+        k = to_field(t.coef, p)
+        for e, c in enumerate(from_roots([to_field(r, p) for r in t.roots], p)):
+            out[e + t.shift] = (out[e + t.shift] + k * c) % p
+    return out

@@ -69,6 +69,7 @@ from ..field import FieldError, PrimeField
 from ..scheme import DecodingError, SchemeError
 from ._catalog import Construction, register
 from ._form import CodeForm, FormPart, build_scheme, lagrange_term
+from .parsing import parse_flag
 from .polynomial import EvaluationCode, combine
 
 __all__ = [
@@ -233,18 +234,6 @@ class LagrangeScheme(EvaluationCode):
         return [out[t].reshape(shape) for t in range(out.shape[0])], liars
 
 
-def _as_bool(v) -> bool:
-    """A flag from Python or from the command line (``--param systematic=true``)."""
-    if isinstance(v, str):
-        low = v.strip().lower()
-        if low in ("1", "true", "yes", "on"):
-            return True
-        if low in ("0", "false", "no", "off", ""):
-            return False
-        raise SchemeError(f"lagrange: systematic must be true or false, got {v!r}")
-    return bool(v)
-
-
 def lagrange(
     k: int = 3,
     s: int = 0,
@@ -274,7 +263,7 @@ def lagrange(
     for label, v, lo in (("k", k, 1), ("d", d, 1), ("s", s, 0), ("b", b, 0)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
             raise SchemeError(f"lagrange: {label} must be an integer >= {lo}, got {v!r}")
-    systematic = _as_bool(systematic)
+    systematic = parse_flag(systematic, "lagrange: systematic")
     F = PrimeField(p)
     K = lagrange_threshold(k, d)
     w = K + s + 2 * b
@@ -310,7 +299,7 @@ def lagrange_form(betas: Sequence[int], alphas: Sequence[int], d: int, s: int) -
 
     >>> f = lagrange_form([1, 2], [3, 4, 5], 2, 0)
     >>> f.parts[0].polys[0][0], f.targets[1]
-    (Term(coef=Fraction(-1, 1), shift=0, roots=(2,)), (0, ((1, 'value', 2),)))
+    ((Term(coef=Fraction(-1, 1), shift=0, roots=(2,)),), (0, ((1, 'value', 2),)))
     """
     k = len(betas)
     polys = tuple({i: (lagrange_term(betas, i),) for i in range(k)} for _ in range(d))

@@ -13,7 +13,7 @@ coefficient into [0, p) (Python ints, so no overflow for any p), ``None`` keeps 
 >>> poly_mul([1, 1], [1, 1], p=None), poly_at([2, 4, 1], 3, p=7)
 ([1, 2, 1], 2)
 >>> lagrange_basis([1, 2], p=None)  # (z - 2)/(1 - 2), (z - 1)/(2 - 1)
-[[Fraction(2, 1), Fraction(-1, 1)], [-1, 1]]
+[[Fraction(2, 1), Fraction(-1, 1)], [Fraction(-1, 1), Fraction(1, 1)]]
 """
 
 from __future__ import annotations

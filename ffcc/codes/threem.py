@@ -145,7 +145,8 @@ import numpy as np
 from ..field import PrimeField
 from ..scheme import Scheme, SchemeError
 from ._catalog import Construction, register
-from .locality import NodeCode, _poly_at, _poly_from_roots, _poly_mul
+from .nodecode import NodeCode
+from .polyarith import from_roots, poly_at, poly_mul
 
 __all__ = [
     "BlockPencilScheme",
@@ -291,17 +292,17 @@ def _products_encoder(F: PrimeField, K: int, w: int):
     polys = []
     tnodes, scales = [], []
     for m, (b1, b2, b3) in enumerate(beta):
-        P = _poly_from_roots([v for mm in range(K) if mm != m for v in beta[mm]], p)
+        P = from_roots([v for mm in range(K) if mm != m for v in beta[mm]], p)
         kappa = (b3 - b1) * pow(b3 - b2, -1, p) % p  # a(b3) = b(b3)
-        a = _poly_mul(P, [(-kappa * b2) % p, kappa], p)
-        b = _poly_mul(P, [(-b1) % p, 1], p)
+        a = poly_mul(P, [(-kappa * b2) % p, kappa], p)
+        b = poly_mul(P, [(-b1) % p, 1], p)
         polys += [a, b]
         # u(b1) = a(b1) A_r, u(b2) = b(b2) A_i, u(b3) = a(b3)(A_r + A_i); h = u_A u_B
-        for node, c in ((b1, _poly_at(a, b1, p)), (b2, _poly_at(b, b2, p))):
+        for node, c in ((b1, poly_at(a, b1, p)), (b2, poly_at(b, b2, p))):
             tnodes.append(node)
             scales.append(c * c % p)
         tnodes.append(b3)
-        scales.append(_poly_at(a, b3, p) ** 2 % p)
+        scales.append(poly_at(a, b3, p) ** 2 % p)
     C = np.zeros((3 * K - 1, 2 * K), dtype=np.int64)
     for j, c in enumerate(polys):
         C[: len(c), j] = c
