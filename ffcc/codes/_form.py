@@ -34,6 +34,7 @@ of a Gaussian coefficient is, mod p = 1 (mod 4), the square root of -1 that
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -49,10 +50,13 @@ __all__ = [
     "build_scheme",
     "FormPart",
     "Gaussian",
+    "I",
+    "LagrangeTerm",
     "Term",
     "coefficients",
     "coefficients_mod",
     "exact",
+    "functional_rows",
     "lagrange_term",
     "numeric",
     "numeric_targets",
@@ -107,12 +111,20 @@ class Gaussian:
     def __rtruediv__(self, o):
         return Gaussian._of(o) / self
 
+    def __pow__(self, e: int):
+        out = Gaussian(1)
+        for _ in range(e):
+            out = out * self
+        return out
+
     def __eq__(self, o):
+        if not isinstance(o, (int, Fraction, Gaussian)):
+            return NotImplemented
         o = Gaussian._of(o)
         return self.re == o.re and self.im == o.im
 
-    def __hash__(self):
-        return hash((self.re, self.im))
+    def __hash__(self):  # a real Gaussian hashes like its Fraction (they compare equal)
+        return hash(self.re) if self.im == 0 else hash((self.re, self.im))
 
     def __bool__(self):
         return bool(self.re or self.im)
@@ -131,6 +143,7 @@ def exact(v):
     return v
 
 
+@functools.lru_cache(maxsize=64)
 def sqrt_minus_one(p: int) -> int:
     """The square root of -1 in GF(p), p = 1 mod 4, that forms use for i: g^((p-1)/4) for
     the field's primitive element g."""
@@ -168,18 +181,33 @@ class Term:
     def degree(self) -> int:
         return self.shift + len(self.roots)
 
+    @functools.cached_property
+    def root_set(self) -> frozenset:
+        return frozenset(exact(r) for r in self.roots)
+
 
 Poly = tuple  # a tuple of Terms, summed; () is the zero polynomial
 
 
-def lagrange_term(betas: Sequence, i: int, scale=1) -> Term:
+@dataclass(frozen=True)
+class LagrangeTerm(Term):
+    r"""A :class:`Term` that is :math:`\text{scale} \cdot \ell_i(z)` for the Lagrange basis
+    of ``betas`` (so ``coef`` = scale / prod_(j != i) (beta_i - beta_j) and ``roots`` the
+    other betas); the numeric evaluation uses the field's Lagrange kernel for it."""
+
+    betas: tuple = ()
+    index: int = 0
+    scale: object = 1
+
+
+def lagrange_term(betas: Sequence, i: int, scale=1) -> LagrangeTerm:
     r""":math:`\text{scale} \cdot \ell_i(z)` for the Lagrange basis of distinct ``betas``."""
     others = tuple(b for j, b in enumerate(betas) if j != i)
     den = 1
     for b in others:
         den = den * (betas[i] - b)
-    return Term(exact(scale / Fraction(den) if not isinstance(den, Gaussian) else scale / den),
-                0, others)  # fmt: skip
+    coef = scale / den if isinstance(den, Gaussian) else scale / Fraction(den)
+    return LagrangeTerm(exact(coef), 0, others, tuple(betas), i, scale)
 
 
 def poly_degree(poly: Poly) -> int:
@@ -189,14 +217,14 @@ def poly_degree(poly: Poly) -> int:
 
 def poly_value(poly: Poly, x):
     """The exact value at the number x (0 at once when x is a root of a term)."""
-    total = 0
+    total, key = 0, exact(x)
     for t in poly:
-        if x in t.roots:
+        if key in t.root_set:
             continue
-        v = t.coef * x**t.shift
-        for r in t.roots:
+        v = x**t.shift
+        for r in t.roots:  # ints stay ints: one rational multiplication at the end
             v = v * (x - r)
-        total = total + v
+        total = total + t.coef * v
     return exact(total)
 
 
@@ -285,6 +313,7 @@ class _Ring:
     def __init__(self, F: PrimeField, pairs: bool):
         self.F, self.p, self.pairs = F, F.p, pairs
         self.small = F.p < (1 << 31)  # products of two residues fit in int64
+        self.lagrange: dict = {}  # betas -> Lagrange matrix at this part's nodes
 
     def mul(self, a, b):
         if self.pairs:
@@ -299,10 +328,16 @@ class _Ring:
         return self.F.mul(a, b)
 
     def _add(self, a, b):
-        return (a + b) % self.p if self.small else self.F.add(a, b)
+        if self.small:
+            d = a + b
+            return np.where(d >= self.p, d - self.p, d)
+        return self.F.add(a, b)
 
     def _sub(self, a, b):
-        return (a - b) % self.p if self.small else self.F.sub(a, b)
+        if self.small:
+            d = a - b
+            return np.where(d < 0, d + self.p, d)
+        return self.F.sub(a, b)
 
     def add(self, a, b):
         if self.pairs:
@@ -320,19 +355,65 @@ class _Ring:
         return (x, np.zeros_like(x)) if self.pairs else x
 
 
+def _column_product(ring: _Ring, M):
+    """The product of the columns of a (nodes x k) ring matrix, by pairwise halving."""
+    while (M[0] if ring.pairs else M).shape[1] > 1:
+        k = (M[0] if ring.pairs else M).shape[1]
+        h = k // 2
+        if ring.pairs:
+            left, right, odd = (M[0][:, :h], M[1][:, :h]), (M[0][:, h:2 * h], M[1][:, h:2 * h]), \
+                (M[0][:, 2 * h:], M[1][:, 2 * h:])  # fmt: skip
+            prod = ring.mul(left, right)
+            M = (np.hstack([prod[0], odd[0]]), np.hstack([prod[1], odd[1]]))
+        else:
+            M = np.hstack([ring.mul(M[:, :h], M[:, h : 2 * h]), M[:, 2 * h :]])
+    return (M[0][:, 0], M[1][:, 0]) if ring.pairs else M[:, 0]
+
+
+def _lagrange_columns(ring: _Ring, t: Term, b):
+    """L[j, i] = l_i(b_j) for the Lagrange basis of t's betas, when t is an integer-node
+    Lagrange term over GF(p) (cached per betas on the ring); None otherwise."""
+    if ring.pairs or not isinstance(t, LagrangeTerm):
+        return None
+    if not all(type(x) is int for x in t.betas):
+        return None
+    if t.betas not in ring.lagrange:
+        ring.lagrange[t.betas] = ring.F.lagrange_matrix([x % ring.p for x in t.betas], b)
+    return ring.lagrange[t.betas]
+
+
 def _evaluate(ring: _Ring, poly: Poly, a, b, deg: int, Va, Vb):
     """The homogenised a^deg poly(b / a) at every node, as field arrays."""
-    n = b.size
+    p, n = ring.p, b.size
     acc = ring.lift(np.zeros(n, dtype=np.int64))
     for t in poly:
+        L = _lagrange_columns(ring, t, b) if Va is None else None
+        if L is not None:  # scale * l_i(b) from the field's compiled Lagrange kernel
+            acc = ring.add(acc, ring._mul(L[:, t.index], np.int64(to_field(t.scale, p))))
+            continue
         v = ring.const(t.coef, n)
-        v = ring.mul(v, ring.lift(Vb[:, t.shift]))
-        for r in t.roots:  # (b - r a)
-            ra = ring.const(-r, n)
+        if t.shift:
+            v = ring.mul(v, ring.lift(Vb[:, t.shift]))
+        if t.roots:  # times prod_r (b - r a), all roots at once
+            if ring.pairs and Va is not None:
+                raise SchemeError("projective nodes with complex roots are not supported")
+            if ring.pairs:
+                gs = [r if isinstance(r, Gaussian) else Gaussian(r) for r in t.roots]
+                re = np.array([to_field(g.re, p) for g in gs], dtype=np.int64)
+                im = np.array([to_field(-g.im, p) for g in gs], dtype=np.int64)
+            elif all(type(r) is int for r in t.roots):
+                re = np.array([r % p for r in t.roots], dtype=np.int64)
+            else:
+                re = np.array([to_field(r, p) for r in t.roots], dtype=np.int64)
+            R = np.broadcast_to(re[None, :], (n, re.size))
             if Va is not None:
-                ra = ring.mul(ra, ring.lift(a))
-            v = ring.mul(v, ring.add(ring.lift(b), ra))
-        if Va is not None:
+                R = ring._mul(np.ascontiguousarray(np.broadcast_to(a[:, None], R.shape)),
+                              np.ascontiguousarray(R))  # fmt: skip
+            lin = ring._sub(np.ascontiguousarray(np.broadcast_to(b[:, None], R.shape)), R)
+            if ring.pairs:
+                lin = (lin, np.ascontiguousarray(np.broadcast_to(im[None, :], lin.shape)))
+            v = ring.mul(v, _column_product(ring, lin))
+        if Va is not None and deg > t.degree:
             v = ring.mul(v, ring.lift(Va[:, deg - t.degree]))
         acc = ring.add(acc, v)
     if ring.pairs:
@@ -372,58 +453,76 @@ def _encoders(form: CodeForm, F: PrimeField) -> list[list[np.ndarray]]:
     return [[per_part[i][c][k] for c in range(len(form.basis))] for i, k in form.product_rows()]
 
 
-def _functional(part: FormPart, kind: str, at) -> dict[tuple, object]:
-    """{basis index tuple: exact coefficient} of one functional of h = prod_c u_c."""
-    if kind == "value":
-        vals = [[(l, poly_value(q, at)) for l, q in sorted(pc.items())] for pc in part.polys]
-        vals = [[(l, v) for l, v in vc if v] for vc in vals]
-        out = {}
-        for combo in itertools.product(*vals):
-            v = 1
-            for _, x in combo:
-                v = v * x
-            out[tuple(l for l, _ in combo)] = v
-        return out
-    if kind != "coeff":
-        raise SchemeError(f"unknown functional {kind!r}")
-    coeffs = [{l: coefficients(q) for l, q in pc.items()} for pc in part.polys]
-    # all but the last coordinate: partial products up to exponent `at`
-    partial: dict[tuple, dict[int, object]] = {(): {0: 1}}
-    for pc in coeffs[:-1]:
-        nxt: dict[tuple, dict[int, object]] = {}
-        for idx, cur in partial.items():
-            for l in sorted(pc):
-                prod: dict[int, object] = {}
-                for e1, c1 in cur.items():
-                    for e2, c2 in pc[l].items():
-                        if e1 + e2 <= at:
-                            prod[e1 + e2] = prod.get(e1 + e2, 0) + c1 * c2
-                if prod:
-                    nxt[idx + (l,)] = prod
-        partial = nxt
-    last: dict[int, list] = {}  # exponent -> [(l, coefficient)] of the last coordinate
-    for l in sorted(coeffs[-1]):
-        for e, c in coeffs[-1][l].items():
-            last.setdefault(e, []).append((l, c))
-    out = {}
-    for idx, cur in partial.items():
-        for e1, c1 in cur.items():
-            for l, c2 in last.get(at - e1, ()):
-                key = idx + (l,)
-                out[key] = out.get(key, 0) + c1 * c2
-    return out
+class _PartFunctionals:
+    """Exact functionals of one part's h = prod_c u_c as {basis index tuple: coefficient},
+    cached per node (values) and computed once for all exponents (coefficients)."""
+
+    def __init__(self, part: FormPart):
+        self.part = part
+        self._values: dict = {}
+        self._coeffs: dict | None = None
+
+    def _vanishing(self) -> list[dict]:
+        """Per coordinate: {root: basis indices whose polynomial has it in every term}."""
+        if not hasattr(self, "_zero"):
+            self._zero = []
+            for pc in self.part.polys:
+                zero: dict = {}
+                for l, q in pc.items():
+                    common = frozenset.intersection(*[t.root_set for t in q]) if q else ()
+                    for r in common:
+                        zero.setdefault(r, set()).add(l)
+                self._zero.append(zero)
+        return self._zero
+
+    def value(self, at) -> dict[tuple, object]:
+        if at not in self._values:
+            key = exact(at)
+            vals = [[(l, poly_value(q, at)) for l, q in sorted(pc.items())
+                     if l not in zero.get(key, ())]
+                    for pc, zero in zip(self.part.polys, self._vanishing(), strict=True)]  # fmt: skip
+            vals = [[(l, v) for l, v in vc if v] for vc in vals]
+            out = {}
+            for combo in itertools.product(*vals):
+                v = 1
+                for _, x in combo:
+                    v = v * x
+                out[tuple(l for l, _ in combo)] = v
+            self._values[at] = out
+        return self._values[at]
+
+    def coeff(self, at: int) -> dict[tuple, object]:
+        if self._coeffs is None:  # {exponent: {index tuple: coefficient}} of h, once
+            acc: dict[int, dict[tuple, object]] = {0: {(): 1}}
+            for pc in self.part.polys:
+                cs = [(l, coefficients(q)) for l, q in sorted(pc.items())]
+                nxt: dict[int, dict[tuple, object]] = {}
+                for e1, terms in acc.items():
+                    for idx, c1 in terms.items():
+                        for l, poly in cs:
+                            for e2, c2 in poly.items():
+                                row = nxt.setdefault(e1 + e2, {})
+                                key = idx + (l,)
+                                row[key] = row.get(key, 0) + c1 * c2
+                acc = nxt
+            self._coeffs = acc
+        return self._coeffs.get(at, {})
 
 
 def numeric_targets(form: CodeForm, p: int) -> list[list]:
     """The targets as lists of ``(basis index tuple, coefficient mod p)`` terms."""
+    funcs = [_PartFunctionals(pt) for pt in form.parts]
     out = []
-    for part, funcs in form.targets:
+    for part, terms in form.targets:
         acc: dict[tuple, object] = {}
-        for weight, kind, at in funcs:
-            for idx, v in _functional(form.parts[part], kind, at).items():
+        for weight, kind, at in terms:
+            if kind not in ("value", "coeff"):
+                raise SchemeError(f"unknown functional {kind!r}")
+            F = funcs[part].value(at) if kind == "value" else funcs[part].coeff(at)
+            for idx, v in F.items():
                 acc[idx] = acc.get(idx, 0) + weight * v
-        terms = [(idx, to_field(exact(v), p)) for idx, v in sorted(acc.items())]
-        out.append([(idx, c) for idx, c in terms if c])
+        tg = [(idx, to_field(exact(v), p)) for idx, v in sorted(acc.items())]
+        out.append([(idx, c) for idx, c in tg if c])
     return out
 
 
@@ -463,3 +562,42 @@ def coefficients_mod(poly: Poly, p: int) -> list[int]:
         for e, c in enumerate(from_roots([to_field(r, p) for r in t.roots], p)):
             out[e + t.shift] = (out[e + t.shift] + k * c) % p
     return out
+
+
+def _ring(v, p: int) -> tuple[int, int]:
+    """An exact number as (re, im) in GF(p)[i]/(i^2 + 1)."""
+    g = v if isinstance(v, Gaussian) else Gaussian(v)
+    return to_field(g.re, p), to_field(g.im, p)
+
+
+def _ring_mul(a, b, p: int) -> tuple[int, int]:
+    return (a[0] * b[0] - a[1] * b[1]) % p, (a[0] * b[1] + a[1] * b[0]) % p
+
+
+def functional_rows(form: CodeForm, part: int, n: int, p: int) -> np.ndarray:
+    """The targets of one part as rows on the n coefficients of h, mod p: a ``coeff`` at e
+    contributes its weight at column e, a ``value`` at beta the weighted powers
+    :math:`\beta^d`. Computed in :math:`GF(p)[i]`; a row must come out in GF(p) (real, for
+    p = 3 mod 4; i mapped to :func:`sqrt_minus_one` for p = 1 mod 4)."""
+    rows = []
+    for pt, funcs in form.targets:
+        if pt != part:
+            continue
+        row = [(0, 0)] * n
+        for weight, kind, at in funcs:
+            w = _ring(weight, p)
+            if kind == "coeff":
+                row[at] = ((row[at][0] + w[0]) % p, (row[at][1] + w[1]) % p)
+                continue
+            b, pw = _ring(at, p), (1, 0)
+            for d in range(n):
+                t = _ring_mul(w, pw, p)
+                row[d] = ((row[d][0] + t[0]) % p, (row[d][1] + t[1]) % p)
+                pw = _ring_mul(pw, b, p)
+        out = []
+        for re, im in row:
+            if im and p % 4 == 3:
+                raise SchemeError(f"a target of {form.name} is not in GF({p})")
+            out.append((re + im * sqrt_minus_one(p)) % p if im else re)
+        rows.append(out)
+    return np.array(rows, dtype=np.int64).reshape(len(rows), n)
