@@ -154,6 +154,8 @@ def sqrt_minus_one(p: int) -> int:
 
 def to_field(v, p: int) -> int:
     """An exact number (int, Fraction, Gaussian) mod p; i is :func:`sqrt_minus_one`."""
+    if type(v) is int:
+        return v % p
     if isinstance(v, Gaussian):
         out = to_field(v.re, p)
         return (out + to_field(v.im, p) * sqrt_minus_one(p)) % p if v.im else out
@@ -183,7 +185,7 @@ class Term:
 
     @functools.cached_property
     def root_set(self) -> frozenset:
-        return frozenset(exact(r) for r in self.roots)
+        return frozenset(r if type(r) is int else exact(r) for r in self.roots)
 
 
 Poly = tuple  # a tuple of Terms, summed; () is the zero polynomial
@@ -453,12 +455,40 @@ def _encoders(form: CodeForm, F: PrimeField) -> list[list[np.ndarray]]:
     return [[per_part[i][c][k] for c in range(len(form.basis))] for i, k in form.product_rows()]
 
 
-class _PartFunctionals:
-    """Exact functionals of one part's h = prod_c u_c as {basis index tuple: coefficient},
-    cached per node (values) and computed once for all exponents (coefficients)."""
+def _ring(v, p: int) -> tuple[int, int]:
+    """An exact number as (re, im) in GF(p)[i]/(i^2 + 1) (a ring homomorphism from the
+    Gaussian rationals whose denominators p does not divide)."""
+    if type(v) is int:
+        return v % p, 0
+    g = v if isinstance(v, Gaussian) else Gaussian(v)
+    return to_field(g.re, p), to_field(g.im, p)
 
-    def __init__(self, part: FormPart):
-        self.part = part
+
+def _ring_mul(a, b, p: int) -> tuple[int, int]:
+    return (a[0] * b[0] - a[1] * b[1]) % p, (a[0] * b[1] + a[1] * b[0]) % p
+
+
+def _ring_add(a, b, p: int) -> tuple[int, int]:
+    return (a[0] + b[0]) % p, (a[1] + b[1]) % p
+
+
+def _collapse(v: tuple[int, int], p: int, what: str) -> int:
+    """(re, im) -> GF(p): i is :func:`sqrt_minus_one` for p = 1 mod 4; for p = 3 mod 4 the
+    value must be real."""
+    re, im = v
+    if not im:
+        return re
+    if p % 4 == 3:
+        raise SchemeError(f"{what} is not in GF({p})")
+    return (re + im * sqrt_minus_one(p)) % p
+
+
+class _PartFunctionals:
+    """Functionals of one part's h = prod_c u_c over GF(p)[i], as {basis index tuple: (re,
+    im)}, cached per node (values) and computed once for all exponents (coefficients)."""
+
+    def __init__(self, part: FormPart, p: int):
+        self.part, self.p = part, p
         self._values: dict = {}
         self._coeffs: dict | None = None
 
@@ -475,53 +505,100 @@ class _PartFunctionals:
                 self._zero.append(zero)
         return self._zero
 
-    def value(self, at) -> dict[tuple, object]:
+    def _poly_value(self, poly: Poly, at) -> tuple[int, int]:
+        p, x, key = self.p, _ring(at, self.p), exact(at)
+        total = (0, 0)
+        for t in poly:
+            if key in t.root_set:
+                continue
+            if type(at) is int and all(type(r) is int for r in t.roots):
+                prod = pow(at, t.shift, p)  # the common case: integer nodes, scalar loop
+                for r in t.roots:
+                    prod = prod * (at - r) % p
+                total = _ring_add(total, _ring_mul(_ring(t.coef, p), (prod, 0), p), p)
+                continue
+            v = _ring(t.coef, p)
+            for _ in range(t.shift):
+                v = _ring_mul(v, x, p)
+            for r in t.roots:
+                rr = _ring(r, p)
+                v = _ring_mul(v, ((x[0] - rr[0]) % p, (x[1] - rr[1]) % p), p)
+            total = _ring_add(total, v, p)
+        return total
+
+    def value(self, at) -> dict[tuple, tuple[int, int]]:
         if at not in self._values:
             key = exact(at)
-            vals = [[(l, poly_value(q, at)) for l, q in sorted(pc.items())
+            vals = [[(l, self._poly_value(q, at)) for l, q in sorted(pc.items())
                      if l not in zero.get(key, ())]
                     for pc, zero in zip(self.part.polys, self._vanishing(), strict=True)]  # fmt: skip
-            vals = [[(l, v) for l, v in vc if v] for vc in vals]
+            vals = [[(l, v) for l, v in vc if v != (0, 0)] for vc in vals]
             out = {}
             for combo in itertools.product(*vals):
-                v = 1
+                v = (1, 0)
                 for _, x in combo:
-                    v = v * x
+                    v = _ring_mul(v, x, self.p)
                 out[tuple(l for l, _ in combo)] = v
             self._values[at] = out
         return self._values[at]
 
-    def coeff(self, at: int) -> dict[tuple, object]:
-        if self._coeffs is None:  # {exponent: {index tuple: coefficient}} of h, once
-            acc: dict[int, dict[tuple, object]] = {0: {(): 1}}
-            for pc in self.part.polys:
-                cs = [(l, coefficients(q)) for l, q in sorted(pc.items())]
-                nxt: dict[int, dict[tuple, object]] = {}
-                for e1, terms in acc.items():
-                    for idx, c1 in terms.items():
-                        for l, poly in cs:
+    def coeff(self, at: int, wanted: frozenset) -> dict[tuple, tuple[int, int]]:
+        """The coefficient of z^at; computed, on first use, for every exponent in
+        ``wanted``: partial products of all coordinates but the last, then one look-up per
+        exponent in the last coordinate's exponent index."""
+        p = self.p
+        if self._coeffs is None:
+            polys = [[(l, {e: _ring(c, p) for e, c in coefficients(q).items()})
+                      for l, q in sorted(pc.items())] for pc in self.part.polys]  # fmt: skip
+            top = max(wanted)
+            partial: dict[tuple, dict[int, tuple[int, int]]] = {(): {0: (1, 0)}}
+            for cs in polys[:-1]:
+                nxt = {}
+                for idx, cur in partial.items():
+                    for l, poly in cs:
+                        prod: dict[int, tuple[int, int]] = {}
+                        for e1, c1 in cur.items():
                             for e2, c2 in poly.items():
-                                row = nxt.setdefault(e1 + e2, {})
-                                key = idx + (l,)
-                                row[key] = row.get(key, 0) + c1 * c2
-                acc = nxt
-            self._coeffs = acc
-        return self._coeffs.get(at, {})
+                                if e1 + e2 <= top:
+                                    v = _ring_mul(c1, c2, p)
+                                    prod[e1 + e2] = _ring_add(prod.get(e1 + e2, (0, 0)), v, p)
+                        if prod:
+                            nxt[idx + (l,)] = prod
+                partial = nxt
+            last: dict[int, list] = {}  # exponent -> [(l, coefficient)] of the last coordinate
+            for l, poly in polys[-1]:
+                for e, c in poly.items():
+                    last.setdefault(e, []).append((l, c))
+            self._coeffs = {e: {} for e in wanted}
+            for idx, cur in partial.items():
+                for e1, c1 in cur.items():
+                    for e in wanted:
+                        for l, c2 in last.get(e - e1, ()):
+                            row = self._coeffs[e]
+                            key = idx + (l,)
+                            row[key] = _ring_add(row.get(key, (0, 0)), _ring_mul(c1, c2, p), p)
+        return self._coeffs[at]
 
 
 def numeric_targets(form: CodeForm, p: int) -> list[list]:
-    """The targets as lists of ``(basis index tuple, coefficient mod p)`` terms."""
-    funcs = [_PartFunctionals(pt) for pt in form.parts]
+    """The targets as lists of ``(basis index tuple, coefficient mod p)`` terms: each
+    functional of h evaluated in GF(p) (in :math:`GF(p)[i]` where the form has Gaussian
+    numbers), which is the exact multilinear target reduced mod p."""
+    funcs = [_PartFunctionals(pt, p) for pt in form.parts]
+    wanted = [frozenset(at for pt, ts in form.targets if pt == i for _, kind, at in ts
+                        if kind == "coeff") for i in range(len(form.parts))]  # fmt: skip
     out = []
-    for part, terms in form.targets:
-        acc: dict[tuple, object] = {}
+    for t, (part, terms) in enumerate(form.targets):
+        acc: dict[tuple, tuple[int, int]] = {}
         for weight, kind, at in terms:
             if kind not in ("value", "coeff"):
                 raise SchemeError(f"unknown functional {kind!r}")
-            F = funcs[part].value(at) if kind == "value" else funcs[part].coeff(at)
+            F = funcs[part].value(at) if kind == "value" else funcs[part].coeff(at, wanted[part])
+            w = _ring(weight, p)
             for idx, v in F.items():
-                acc[idx] = acc.get(idx, 0) + weight * v
-        tg = [(idx, to_field(exact(v), p)) for idx, v in sorted(acc.items())]
+                acc[idx] = _ring_add(acc.get(idx, (0, 0)), _ring_mul(w, v, p), p)
+        what = f"target {t} of {form.name}"
+        tg = [(idx, _collapse(v, p, what)) for idx, v in sorted(acc.items())]
         out.append([(idx, c) for idx, c in tg if c])
     return out
 
@@ -564,16 +641,6 @@ def coefficients_mod(poly: Poly, p: int) -> list[int]:
     return out
 
 
-def _ring(v, p: int) -> tuple[int, int]:
-    """An exact number as (re, im) in GF(p)[i]/(i^2 + 1)."""
-    g = v if isinstance(v, Gaussian) else Gaussian(v)
-    return to_field(g.re, p), to_field(g.im, p)
-
-
-def _ring_mul(a, b, p: int) -> tuple[int, int]:
-    return (a[0] * b[0] - a[1] * b[1]) % p, (a[0] * b[1] + a[1] * b[0]) % p
-
-
 def functional_rows(form: CodeForm, part: int, n: int, p: int) -> np.ndarray:
     """The targets of one part as rows on the n coefficients of h, mod p: a ``coeff`` at e
     contributes its weight at column e, a ``value`` at beta the weighted powers
@@ -594,10 +661,5 @@ def functional_rows(form: CodeForm, part: int, n: int, p: int) -> np.ndarray:
                 t = _ring_mul(w, pw, p)
                 row[d] = ((row[d][0] + t[0]) % p, (row[d][1] + t[1]) % p)
                 pw = _ring_mul(pw, b, p)
-        out = []
-        for re, im in row:
-            if im and p % 4 == 3:
-                raise SchemeError(f"a target of {form.name} is not in GF({p})")
-            out.append((re + im * sqrt_minus_one(p)) % p if im else re)
-        rows.append(out)
+        rows.append([_collapse(v, p, f"a target row of {form.name}") for v in row])
     return np.array(rows, dtype=np.int64).reshape(len(rows), n)
