@@ -529,9 +529,11 @@ class _PartFunctionals:
     def value(self, at) -> dict[tuple, tuple[int, int]]:
         if at not in self._values:
             key = exact(at)
-            vals = [[(l, self._poly_value(q, at)) for l, q in sorted(pc.items())
-                     if l not in zero.get(key, ())]
-                    for pc, zero in zip(self.part.polys, self._vanishing(), strict=True)]  # fmt: skip
+            vals = []
+            for pc, zero in zip(self.part.polys, self._vanishing(), strict=True):
+                skip = zero.get(key, ())  # vanish at the node
+                vals.append([(l, self._poly_value(q, at)) for l, q in sorted(pc.items())
+                             if l not in skip])  # fmt: skip
             vals = [[(l, v) for l, v in vc if v != (0, 0)] for vc in vals]
             out = {}
             for combo in itertools.product(*vals):

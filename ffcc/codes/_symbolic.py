@@ -396,8 +396,10 @@ def from_form(form: CodeForm, params: dict) -> SymbolicForm:
     )  # fmt: skip
     targets = tuple((part, tuple((_number(w), kind, _number(at)) for w, kind, at in terms))
                     for part, terms in form.targets)  # fmt: skip
-    return SymbolicForm(form.name, dict(params), tuple(form.basis), parts, targets,
-                        form.stragglers, tuple(form.notes), tuple(form.random), form.secrecy)  # fmt: skip
+    return SymbolicForm(
+        form.name, dict(params), tuple(form.basis), parts, targets, form.stragglers,
+        tuple(form.notes), tuple(form.random), form.secrecy,
+    )  # fmt: skip
 
 
 def symbolic_form(name: str, **params) -> SymbolicForm:

@@ -127,9 +127,7 @@ class CoordinateScheme(NodeCode):
         if not hasattr(self, "_span"):
             F = self.field
             n = self.degree + 1
-            prods = [
-                poly_mul(f, g, self.p) for f in self.params["phi"] for g in self.params["psi"]
-            ]
+            prods = [poly_mul(f, g, self.p) for f in self.params["phi"] for g in self.params["psi"]]
             Rm, piv = F.rref(coefficient_matrix(prods, n).T)
             self._span = np.ascontiguousarray(Rm[: piv.size])
         return self._span

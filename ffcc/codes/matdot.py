@@ -55,6 +55,7 @@ import numpy as np
 from ..field import PrimeField
 from ..scheme import SchemeError
 from ._catalog import Construction, register
+from .parsing import parse_ints
 from .polynomial import BlockProductScheme, block_code
 
 __all__ = ["matdot", "matdot_threshold", "matdot_workers"]
@@ -101,10 +102,7 @@ def matdot(
     extra = {}
     scale = None
     if isinstance(weights, str):  # from the command line: --param weights=1,-2,3
-        try:
-            weights = [int(v) for v in weights.replace(" ", "").split(",") if v]
-        except ValueError:
-            raise SchemeError(f"matdot: weights must be integers, got {weights!r}") from None
+        weights = parse_ints(weights, "matdot: weights")
     if weights is not None:
         F = PrimeField(p)
         c = [int(v) % F.p for v in weights]

@@ -117,4 +117,3 @@ class NodeCode(Scheme):
         Y = np.stack([self.field.array(results[j], f"result {j}") for j in key])
         out = self.field.matmul(D, Y.reshape(len(key), -1))
         return [out[t].reshape(shape) for t in range(out.shape[0])]
-
