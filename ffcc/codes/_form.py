@@ -60,6 +60,7 @@ __all__ = [
     "lagrange_term",
     "numeric",
     "numeric_targets",
+    "outputs_per_worker",
     "poly_degree",
     "poly_value",
     "sqrt_minus_one",
@@ -266,6 +267,15 @@ class FormPart:
         return [max(poly_degree(q) for q in pc.values()) for pc in self.polys]
 
 
+def outputs_per_worker(parts_workers: Sequence[Sequence[int]]) -> tuple[int, ...]:
+    """Products per worker, workers in increasing order, given each part's workers."""
+    count = dict.fromkeys(sorted({j for ws in parts_workers for j in ws}), 0)
+    for ws in parts_workers:
+        for j in ws:
+            count[j] += 1
+    return tuple(count.values())
+
+
 @dataclass(frozen=True)
 class CodeForm:
     """A construction, exactly; see the module docstring. ``targets[t]`` is
@@ -285,16 +295,12 @@ class CodeForm:
 
     @property
     def w(self) -> int:
-        return len({j for pt in self.parts for j in pt.worker_ids})
+        return len(outputs_per_worker([pt.worker_ids for pt in self.parts]))
 
     @property
     def outputs(self) -> tuple[int, ...]:
         """Products per worker (one part per output)."""
-        count = dict.fromkeys(sorted({j for pt in self.parts for j in pt.worker_ids}), 0)
-        for pt in self.parts:
-            for j in pt.worker_ids:
-                count[j] += 1
-        return tuple(count.values())
+        return outputs_per_worker([pt.worker_ids for pt in self.parts])
 
     def product_rows(self) -> list[tuple[int, int]]:
         """(part, position in the part) of every product, worker by worker, by output."""

@@ -51,7 +51,7 @@ from fractions import Fraction
 import sympy as sp
 
 from ..scheme import Scheme, SchemeError
-from ._form import CodeForm, Gaussian, to_field
+from ._form import CodeForm, Gaussian, outputs_per_worker, to_field
 
 __all__ = ["Part", "SymbolicForm", "from_form", "symbolic_form"]
 
@@ -124,16 +124,12 @@ class SymbolicForm:
 
     @property
     def w(self) -> int:
-        return len({j for pt in self.parts for j in pt.workers})
+        return len(self.outputs)
 
     @property
     def outputs(self) -> tuple[int, ...]:
         """Products per worker (one part per output)."""
-        count = dict.fromkeys(sorted({j for pt in self.parts for j in pt.workers}), 0)
-        for pt in self.parts:
-            for j in pt.workers:
-                count[j] += 1
-        return tuple(count.values())
+        return outputs_per_worker([pt.workers for pt in self.parts])
 
     @property
     def masks(self) -> list:

@@ -298,8 +298,9 @@ def lagrange_form(betas: Sequence[int], alphas: Sequence[int], d: int, s: int) -
     :math:`h(\beta_i)`.
 
     >>> f = lagrange_form([1, 2], [3, 4, 5], 2, 0)
-    >>> f.parts[0].polys[0][0], f.targets[1]
-    ((Term(coef=Fraction(-1, 1), shift=0, roots=(2,)),), (0, ((1, 'value', 2),)))
+    >>> (t,) = f.parts[0].polys[0][0]  # l_0(z) = (z - 2)/(1 - 2)
+    >>> t.coef, t.roots, f.targets[1]
+    (Fraction(-1, 1), (2,), (0, ((1, 'value', 2),)))
     """
     k = len(betas)
     polys = tuple({i: (lagrange_term(betas, i),) for i in range(k)} for _ in range(d))
