@@ -262,7 +262,8 @@ def one_dependency_code(coeffs: Sequence[int], betas=None, p: int = P) -> Code:
 def catalog_agrees(name: str, params: dict, own: Scheme) -> str | None:
     """None when the catalog's construction ``name`` verifies like ``own`` (the proof's
     independent code with the same workers and s): same worker count, same verdict, same
-    smallest R (computed exhaustively), and the numeric scheme is its symbolic form
+    smallest R (computed exhaustively), and the numeric scheme was built from its exact form
+    (``scheme.form``) and is, checked independently with sympy, that form
     (``ffcc.codes.symbolic_form``) at its nodes. Otherwise what differs."""
     from ffcc import codes
     from ffcc.verify import recovery_threshold, verify
@@ -280,6 +281,8 @@ def catalog_agrees(name: str, params: dict, own: Scheme) -> str | None:
     rm, rt = recovery_threshold(own), recovery_threshold(S)
     if rm != rt:
         return f"{name} {params}: smallest R {rt}, the independent code {rm}"
+    if getattr(S, "form", None) is None:
+        return f"{name} {params}: the catalog's scheme was not built from its construction's form"
     if not codes.symbolic_form(name, **params).check(S):
         return f"{name} {params}: the numeric scheme is not its symbolic form at its nodes"
     return None
