@@ -143,3 +143,15 @@ def test_every_catalog_scheme_keeps_its_form_and_show_renders_it():
         S = codes.build(name)
         assert S.form.basis == tuple(S.basis) and S.form.w == S.w, name
         assert codes.symbolic_form(name).check(S), name
+
+
+def test_targets_are_the_functionals_of_h():
+    """u1 = X0 + X1 z, u2 = Y0 + Y1 (z - 1): h = X0Y0 + X0Y1 (z - 1) + X1Y0 z + X1Y1 z(z - 1),
+    so [z^1] h = X0Y1 + X1Y0 - X1Y1 and 3 [z^0] h + h(2) = 4 X0Y0 - 2 X0Y1 + 2 X1Y0 + 2 X1Y1
+    (by hand); mod 7."""
+    polys = ({0: (Term(1),), 1: (Term(1, 1),)}, {0: (Term(1),), 1: (Term(1, 0, (1,)),)})
+    targets = ((0, ((1, "coeff", 1),)), (0, ((3, "coeff", 0), (1, "value", 2))))
+    form = CodeForm("toy", (2, 2), (FormPart(polys, ((1, 3), (1, 4), (1, 5))),), targets)
+    _, got = numeric(form, PrimeField(7))
+    assert got == [[((0, 1), 1), ((1, 0), 1), ((1, 1), 6)],
+                   [((0, 0), 4), ((0, 1), 5), ((1, 0), 2), ((1, 1), 2)]]  # fmt: skip
