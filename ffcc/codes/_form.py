@@ -281,7 +281,9 @@ class CodeForm:
     """A construction, exactly; see the module docstring. ``targets[t]`` is
     ``(part, ((weight, kind, at), ...))``; ``random[c]`` the basis indices of coordinate c that
     hold uniformly random masks and ``secrecy`` the X colluding workers they hide the data
-    from; ``notes`` say in words how the encoders and targets are chosen."""
+    from; ``notes`` say in words how the encoders and targets are chosen; ``params`` holds
+    exact quantities of the construction that its builder reports (e.g. the one-dependency
+    code's rescalings :math:`c_i`, the 3M code's nodes :math:`\beta`)."""
 
     name: str
     basis: tuple[int, ...]
