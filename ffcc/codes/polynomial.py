@@ -69,9 +69,12 @@ from numba.extending import intrinsic
 from ..field import PrimeField
 from ..scheme import DecodingError, Scheme, SchemeError
 from ._catalog import Construction, register
+from ._form import CodeForm, FormPart, Term, build_scheme
 
 __all__ = [
     "BlockProductScheme",
+    "block_code",
+    "block_form",
     "EvaluationCode",
     "combine",
     "entangled_for_grid",
@@ -382,7 +385,36 @@ class BlockProductScheme(EvaluationCode):
         return np.block([[np.asarray(targets[i * n + j]) for j in range(n)] for i in range(m)])
 
 
-def _block_code(
+def block_form(
+    name: str,
+    basis: Sequence[int],
+    a_exp: Sequence[int],
+    b_exp: Sequence[int],
+    t_exp: Sequence[int],
+    nodes: Sequence[int],
+    s: int,
+    a_scale: Sequence | None = None,
+    notes: tuple[str, ...] = (),
+) -> CodeForm:
+    r"""The exact form of a two-coordinate exponent code: basis input l of A gets
+    :math:`c_l z^{a_l}` (:math:`c_l` = ``a_scale[l]``, default 1), input l of B gets
+    :math:`z^{b_l}`, the workers sit at the affine ``nodes`` and target t is the coefficient
+    of :math:`z^{t_t}` in h. MatDot, polynomial, entangled-polynomial and PolyDot codes are
+    such codes (:func:`block_code`); so are the secure codes of :mod:`ffcc.codes.secure`.
+
+    >>> f = block_form("toy", (2, 2), [0, 1], [1, 0], [1], [1, 2, 3], 0)
+    >>> f.w, f.targets
+    (3, ((0, ((1, 'coeff', 1),)),))
+    """
+    sc = [1] * len(a_exp) if a_scale is None else list(a_scale)
+    polys = ({l: (Term(sc[l], int(e)),) for l, e in enumerate(a_exp)},
+             {l: (Term(1, int(e)),) for l, e in enumerate(b_exp)})  # fmt: skip
+    part = FormPart(polys, tuple((1, int(x)) for x in nodes))
+    targets = tuple((0, ((1, "coeff", int(e)),)) for e in t_exp)
+    return CodeForm(name, tuple(int(b) for b in basis), (part,), targets, int(s), tuple(notes))
+
+
+def block_code(
     name: str,
     m: int,
     n: int,
@@ -395,8 +427,17 @@ def _block_code(
     p: int,
     extra: dict | None = None,
     a_scale: list[int] | None = None,
+    notes: tuple[str, ...] = (),
 ) -> BlockProductScheme:
-    """Build the block-product evaluation code with the given exponents at w = K + s nodes."""
+    r"""The block-product evaluation code with the given exponents at w = K + s nodes
+    1, ..., w: the numeric scheme of its :func:`block_form` (A is an m x q grid of blocks,
+    B q x n; exponents below K). Used by every code of this module and by
+    :func:`ffcc.codes.matdot.matdot` (m = n = 1).
+
+    >>> S = block_code("toy", 1, 1, 2, [0, 1], [1, 0], [1], 3, 1, 11)  # MatDot, m = 2
+    >>> S.w, S.targets[0], S.E[0].tolist()
+    (4, (((0, 0), 1), ((1, 1), 1)), [[1, 1], [1, 2], [1, 3], [1, 4]])
+    """
     for label, v in (("m", m), ("n", n), ("q", q)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
             raise SchemeError(f"{name}: {label} must be a positive integer, got {v!r}")
@@ -405,16 +446,7 @@ def _block_code(
     F = PrimeField(p)
     w = K + s
     x = F.nodes(w, what=f"evaluation points for {name} (w = {w} workers)")
-    V = F.vandermonde(x, K)  # V[k, e] = x_k^e, and every exponent used is below K
-    EA = V[:, a_exp]
-    if a_scale is not None:
-        EA = F.mul(EA, np.asarray(a_scale, dtype=np.int64)[None, :])
-    EB = V[:, b_exp]
-    targets = []
-    for i in range(m):
-        for j in range(n):
-            c = [1] * (m * q) if a_scale is None else a_scale
-            targets.append([((i * q + k, k * n + j), int(c[i * q + k])) for k in range(q)])
+    form = block_form(name, [m * q, q * n], a_exp, b_exp, t_exp, x.tolist(), s, a_scale, notes)
     params = {
         "construction": name,
         "m": int(m),
@@ -428,10 +460,7 @@ def _block_code(
         "target_exponents": [int(e) for e in t_exp],
         **(extra or {}),
     }
-    encoders = [[EA[k], EB[k]] for k in range(w)]
-    return BlockProductScheme(
-        F, [m * q, q * n], encoders, targets, stragglers=s, name=name, params=params
-    )
+    return build_scheme(form, F, BlockProductScheme, name=name, params=params)
 
 
 # -- the constructions ------------------------------------------------------------------------
@@ -467,7 +496,8 @@ def polynomial_code(m: int = 2, n: int = 2, s: int = 0, *, p: int = 65537) -> Bl
     a_exp = list(range(m))
     b_exp = [j * m for j in range(n)]
     t_exp = [i + j * m for i in range(m) for j in range(n)]
-    return _block_code("polynomial", m, n, 1, a_exp, b_exp, t_exp, K, s, p)
+    note = "A_i -> z^i, B_j -> z^(m j); target C_ij = [z^(i + m j)] h"
+    return block_code("polynomial", m, n, 1, a_exp, b_exp, t_exp, K, s, p, notes=(note,))
 
 
 def entangled_polynomial(
@@ -489,7 +519,9 @@ def entangled_polynomial(
     a_exp = [k + i * q for i in range(m) for k in range(q)]
     b_exp = [q - 1 - k + j * q * m for k in range(q) for j in range(n)]
     t_exp = [q - 1 + i * q + j * q * m for i in range(m) for j in range(n)]
-    return _block_code("entangled-polynomial", m, n, q, a_exp, b_exp, t_exp, K, s, p)
+    note = "A_(i,t) -> z^(t + q i), B_(t,j) -> z^(q-1-t + q m j); C_ij = [z^(q-1 + q i + q m j)] h"
+    return block_code("entangled-polynomial", m, n, q, a_exp, b_exp, t_exp, K, s, p,
+                      notes=(note,))  # fmt: skip
 
 
 def entangled_for_grid(m: int, n: int, q: int, s: int = 0, *, p: int = 65537):
@@ -522,7 +554,8 @@ def polydot(m: int = 2, n: int = 2, q: int = 2, s: int = 0, *, p: int = 65537):
     a_exp = [i + m * k for i in range(m) for k in range(q)]
     b_exp = [m * (q - 1 - k) + m * (2 * q - 1) * j for k in range(q) for j in range(n)]
     t_exp = [i + m * (q - 1) + m * (2 * q - 1) * j for i in range(m) for j in range(n)]
-    return _block_code("polydot", m, n, q, a_exp, b_exp, t_exp, K, s, p)
+    note = "A_(i,t) -> z^(i + m t), B_(t,j) -> z^(m(q-1-t) + m(2q-1) j)"
+    return block_code("polydot", m, n, q, a_exp, b_exp, t_exp, K, s, p, notes=(note,))
 
 
 _GRID_HELP = {
