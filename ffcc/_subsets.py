@@ -5,6 +5,21 @@ coordinate vectors (columns ``D - t .. D - 1``). Rows are inserted into a row ec
 basis with the column order as given; a basis row whose pivot lies in the last t
 columns is zero in all earlier columns, so it lies in U. Hence the number of such
 pivots equals dim(span(rows) ∩ U), and a subset decodes every target iff it is t.
+
+**Levels.** :func:`walk` visits the subsets in lexicographic order. Level L holds every
+row of the workers after ``comb[L - 1]`` *reduced* against the basis of the first L
+workers of the subset (zero in its pivot columns). Going one level down adds worker
+``comb[L]``: its reduced row is the new basis row, and each later row is updated by one
+row operation ``x <- x - (x_c / r_c) r`` on the columns after the pivot c, instead of a
+full reduction against L rows. A leaf (the last worker) costs a scan for the first
+non-zero entry of its reduced row. Most steps of the walk change only the last one or
+two workers, so a subset costs a few short row operations, not an R x D elimination.
+
+**Reductions.** Entries are kept in [0, p). ``a + g b`` is reduced without a scalar
+``%``: by two shift-add folds for p = 2^31 - 1 (2^31 = 1 mod p), by a float quotient
+estimate for other p < 2^31 (:func:`ffcc._kernels.reduce_wide`), both exact and
+vectorisable; for 2^31 <= p < 2^63 by the exact double-and-add of
+:func:`ffcc._kernels.mulmod` (slower, never rounded).
 """
 
 from __future__ import annotations
@@ -14,119 +29,175 @@ import numpy as np
 
 from ._kernels import FAST_LIMIT, addmod, invmod, mulmod, reduce_wide, submod
 
+MERSENNE31 = (1 << 31) - 1
+_MODE_MERSENNE, _MODE_WIDE, _MODE_EXACT = 0, 1, 2
+
+
+def reduction_mode(p: int) -> int:
+    """How :func:`walk` reduces modulo p: shift-add (2^31 - 1), float quotient (p < 2^31)
+    or double-and-add (2^31 <= p < 2^63)."""
+    if p == MERSENNE31:
+        return _MODE_MERSENNE
+    return _MODE_WIDE if p < FAST_LIMIT else _MODE_EXACT
+
+
+@nb.njit(cache=True, inline="always")
+def _mod_mersenne31(x):
+    """x mod 2^31 - 1 for 0 <= x < 2^63: x = h 2^31 + l = h + l, folded twice."""
+    s = (x & 0x7FFFFFFF) + (x >> 31)  # < 2^33
+    s = (s & 0x7FFFFFFF) + (s >> 31)  # <= 2^31 + 2
+    return s - MERSENNE31 if s >= MERSENNE31 else s
+
+
+@nb.njit(cache=True, inline="always")
+def _axpy_mod(a, g, b, p, pinv, mode):
+    """(a + g b) mod p for a, g, b in [0, p).
+
+    a + g b < p (p + 1) < 2^63 for p < 2^31; reduce_wide's quotient estimate is then off
+    by at most one for every such p (its error bound 3 * 2^-53 * x / p stays below 1)."""
+    if mode == 0:
+        return _mod_mersenne31(a + g * b)
+    if mode == 1:
+        return reduce_wide(a + g * b, p, pinv)
+    return addmod(a, mulmod(g, b, p), p)
+
 
 @nb.njit(cache=True)
-def _insert(basis, rowof, v, p, D):
-    """Reduce v against the basis and insert it; return its pivot or -1 if dependent."""
-    for c in range(D):
-        if v[c] == 0:
+def _eliminate(V, o, end, p, pinv, mode):
+    """Make row o of V a basis row: return its pivot (first non-zero column, -1 for a zero
+    row) and clear that column from rows o + 1 .. end - 1, which stay reduced."""
+    D = V.shape[1]
+    r = V[o]
+    c = -1
+    for j in range(D):
+        if r[j] != 0:
+            c = j
+            break
+    if c < 0:
+        return -1
+    inv = invmod(r[c], p)
+    for q in range(o + 1, end):
+        x = V[q]
+        if x[c] == 0:
             continue
-        r = rowof[c]
-        if r < 0:
-            inv = invmod(v[c], p)
-            for j in range(c, D):
-                v[j] = mulmod(v[j], inv, p)
-            return c
-        row = basis[r]
-        if p < FAST_LIMIT and p > 3072:  # v + (p - f) row < 2^63: one division-free reduction
-            g = p - v[c]
-            pinv = 1.0 / p
-            for j in range(c, D):
-                v[j] = reduce_wide(v[j] + g * row[j], p, pinv)
-        else:
-            f = v[c]
-            for j in range(c, D):
-                if row[j] != 0:
-                    v[j] = submod(v[j], mulmod(f, row[j], p), p)
-    return -1
+        g = p - _axpy_mod(0, x[c], inv, p, pinv, mode)  # -(x_c / r_c)
+        x[c] = 0
+        for j in range(c + 1, D):
+            x[j] = _axpy_mod(x[j], g, r[j], p, pinv, mode)
+    return c
 
 
 @nb.njit(cache=True)
-def walk(G, p, R, tstart, start, count, stop_at_first):
-    """Check ``count`` R-subsets in lexicographic order from ``start``.
-
-    Returns (checked, failed, first_failure) where first_failure is the first failing
-    subset (or all -1).
-    """
-    w, D = G.shape
+def _walk(G, starts, p, R, tstart, start, count, stop_at_first, mode):
+    """Check ``count`` R-subsets of workers in lexicographic order from ``start``; worker
+    j owns rows ``starts[j]:starts[j + 1]`` of G. Returns (checked, failed, first)."""
+    nrow, D = G.shape
+    w = starts.size - 1
     need = D - tstart
-    basis = np.zeros((R, D), dtype=np.int64)
-    rowof = -np.ones(D, dtype=np.int64)
-    piv_at = -np.ones(R, dtype=np.int64)  # pivot added at each depth, -1 if dependent
+    pinv = 1.0 / p
+    V = np.empty((R, nrow, D), dtype=np.int64)  # V[L]: rows reduced by comb[:L]'s rows
+    V[0] = G
+    inU = np.zeros(R, dtype=np.int64)  # pivots in U among comb[:L]'s basis rows
+    kmax = 1
+    for j in range(w):
+        kmax = max(kmax, starts[j + 1] - starts[j])
+    leaf = np.empty((kmax, D), dtype=np.int64)
     comb = start.copy()
     first = -np.ones(R, dtype=np.int64)
-    v = np.empty(D, dtype=np.int64)
-    nrows = 0
-    inU = 0
-    depth = 0  # rows 0..depth-1 of comb are inserted
+    depth = 0  # levels 0..depth are valid for the current comb
     checked = 0
     failed = 0
     while checked < count:
-        while depth < R:
-            for j in range(D):
-                v[j] = G[comb[depth], j]
-            c = _insert(basis, rowof, v, p, D)
-            piv_at[depth] = c
-            if c >= 0:
-                basis[nrows] = v
-                rowof[c] = nrows
-                nrows += 1
-                if c >= tstart:
-                    inU += 1
+        while depth < R - 1:  # one level down: worker comb[depth] joins the basis
+            lo, hi = starts[comb[depth]], starts[comb[depth] + 1]
+            nxt = V[depth + 1]
+            nxt[lo:] = V[depth, lo:]
+            u = inU[depth]
+            for o in range(lo, hi):
+                if _eliminate(nxt, o, nrow, p, pinv, mode) >= tstart:
+                    u += 1
+            inU[depth + 1] = u
             depth += 1
+        lo, hi = starts[comb[R - 1]], starts[comb[R - 1] + 1]
+        u = inU[R - 1]
+        if hi - lo == 1:  # one row: its pivot is its first non-zero entry
+            row = V[R - 1, lo]
+            for j in range(D):
+                if row[j] != 0:
+                    if j >= tstart:
+                        u += 1
+                    break
+        else:
+            leaf[: hi - lo] = V[R - 1, lo:hi]
+            for o in range(hi - lo):
+                if _eliminate(leaf, o, hi - lo, p, pinv, mode) >= tstart:
+                    u += 1
         checked += 1
-        if inU < need:
+        if u < need:
             failed += 1
             if failed == 1:
                 first[:] = comb
             if stop_at_first:
                 break
-        # next combination: rightmost position that can still move
-        i = R - 1
+        i = R - 1  # next combination: rightmost position that can still move
         while i >= 0 and comb[i] == w - R + i:
             i -= 1
         if i < 0:
             break
-        while depth > i:  # undo insertions at depths i..R-1
-            depth -= 1
-            c = piv_at[depth]
-            if c >= 0:
-                nrows -= 1
-                rowof[c] = -1
-                if c >= tstart:
-                    inU -= 1
         comb[i] += 1
         for j in range(i + 1, R):
             comb[j] = comb[j - 1] + 1
+        depth = min(depth, i)
     return checked, failed, first
 
 
 @nb.njit(cache=True)
-def check_list(G, p, tstart, subsets):
-    """Check each row of ``subsets`` independently; returns a boolean 'decodes' per row."""
+def _check_each(G, starts, p, tstart, subsets, mode):
+    """Check each row of ``subsets`` independently; a boolean 'decodes' per row."""
     n, R = subsets.shape
-    w, D = G.shape
+    D = G.shape[1]
     need = D - tstart
-    ok = np.zeros(n, dtype=np.bool_)
-    basis = np.zeros((R, D), dtype=np.int64)
-    rowof = -np.ones(D, dtype=np.int64)
-    v = np.empty(D, dtype=np.int64)
+    pinv = 1.0 / p
+    nmax = 0
     for t in range(n):
-        rowof[:] = -1
-        nrows = 0
-        inU = 0
+        k = 0
         for d in range(R):
-            for j in range(D):
-                v[j] = G[subsets[t, d], j]
-            c = _insert(basis, rowof, v, p, D)
-            if c >= 0:
-                basis[nrows] = v
-                rowof[c] = nrows
-                nrows += 1
-                if c >= tstart:
-                    inU += 1
-        ok[t] = inU >= need
+            k += starts[subsets[t, d] + 1] - starts[subsets[t, d]]
+        nmax = max(nmax, k)
+    M = np.empty((max(nmax, 1), D), dtype=np.int64)
+    ok = np.zeros(n, dtype=np.bool_)
+    for t in range(n):
+        k = 0
+        for d in range(R):
+            j = subsets[t, d]
+            for r in range(starts[j], starts[j + 1]):
+                M[k] = G[r]
+                k += 1
+        u = 0
+        for o in range(k):
+            if _eliminate(M, o, k, p, pinv, mode) >= tstart:
+                u += 1
+        ok[t] = u >= need
     return ok
+
+
+def _one_row_each(G) -> np.ndarray:
+    return np.arange(G.shape[0] + 1, dtype=np.int64)
+
+
+def walk(G, p, R, tstart, start, count, stop_at_first):
+    """Check ``count`` R-subsets of the rows of G in lexicographic order from ``start``.
+
+    Returns (checked, failed, first_failure) where first_failure is the first failing
+    subset (or all -1).
+    """
+    return _walk(G, _one_row_each(G), p, R, tstart, start, count, stop_at_first,
+                 reduction_mode(p))  # fmt: skip
+
+
+def check_list(G, p, tstart, subsets) -> np.ndarray:
+    """Check each row of ``subsets`` independently; returns a boolean 'decodes' per row."""
+    return _check_each(G, _one_row_each(G), p, tstart, subsets, reduction_mode(p))
 
 
 def unrank(rank: int, w: int, R: int) -> np.ndarray:
@@ -161,85 +232,24 @@ def rank_of(subset, w: int) -> int:
 # -- workers with several outputs: a worker contributes all its product rows at once -----------
 
 
-@nb.njit(cache=True)
 def walk_groups(G, starts, p, R, tstart, start, count, stop_at_first):
     """:func:`walk` for workers that return several products: worker j owns the rows
     ``starts[j]:starts[j + 1]`` of G, and a subset of workers inserts all of them.
 
     Returns (checked, failed, first_failure) as :func:`walk`.
     """
-    w = starts.size - 1
-    D = G.shape[1]
-    need = D - tstart
-    basis = np.zeros((D, D), dtype=np.int64)
-    rowof = -np.ones(D, dtype=np.int64)
-    nmax = 0
-    for j in range(w):
-        nmax = max(nmax, starts[j + 1] - starts[j])
-    piv_at = -np.ones((R, nmax), dtype=np.int64)  # pivots added per depth and output
-    comb = start.copy()
-    first = -np.ones(R, dtype=np.int64)
-    v = np.empty(D, dtype=np.int64)
-    nrows = 0
-    inU = 0
-    depth = 0
-    checked = 0
-    failed = 0
-    while checked < count:
-        while depth < R:
-            j = comb[depth]
-            for o in range(starts[j + 1] - starts[j]):
-                piv_at[depth, o] = -1
-                if nrows == D:
-                    continue  # the basis is complete: every further row is dependent
-                for k in range(D):
-                    v[k] = G[starts[j] + o, k]
-                c = _insert(basis, rowof, v, p, D)
-                piv_at[depth, o] = c
-                if c >= 0:
-                    basis[nrows] = v
-                    rowof[c] = nrows
-                    nrows += 1
-                    if c >= tstart:
-                        inU += 1
-            depth += 1
-        checked += 1
-        if inU < need:
-            failed += 1
-            if failed == 1:
-                first[:] = comb
-            if stop_at_first:
-                break
-        i = R - 1
-        while i >= 0 and comb[i] == w - R + i:
-            i -= 1
-        if i < 0:
-            break
-        while depth > i:  # undo the insertions of depths i..R-1, last row first
-            depth -= 1
-            j = comb[depth]
-            for o in range(starts[j + 1] - starts[j] - 1, -1, -1):
-                c = piv_at[depth, o]
-                if c >= 0:
-                    nrows -= 1
-                    rowof[c] = -1
-                    if c >= tstart:
-                        inU -= 1
-        comb[i] += 1
-        for k in range(i + 1, R):
-            comb[k] = comb[k - 1] + 1
-    return checked, failed, first
+    return _walk(G, starts, p, R, tstart, start, count, stop_at_first, reduction_mode(p))
 
 
 def check_list_groups(G, starts, p, tstart, subsets) -> np.ndarray:
     """:func:`check_list` for workers with several outputs (see :func:`walk_groups`)."""
-    ok = np.zeros(len(subsets), dtype=bool)
-    for t, sub in enumerate(subsets):
-        _, failed, _ = walk_groups(
-            G, starts, p, len(sub), tstart, np.asarray(sub, np.int64), 1, True
-        )
-        ok[t] = failed == 0
-    return ok
+    subsets = np.asarray(subsets, dtype=np.int64)
+    return _check_each(G, starts, p, tstart, subsets, reduction_mode(p))
+
+
+def walk_bytes(rows: int, D: int, R: int) -> int:
+    """Bytes :func:`walk` allocates for its levels: R copies of the rows (int64)."""
+    return 8 * R * rows * D
 
 
 # -- the MDS fast path: every D-subset of the rows of a w x D matrix of rank D ------------
