@@ -27,7 +27,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ._kernels import FAST_LIMIT, addmod, invmod, mulmod, reduce_wide, submod
+from ._kernels import FAST_LIMIT, addmod, invmod, mulmod, reduce_wide
 
 MERSENNE31 = (1 << 31) - 1
 _MODE_MERSENNE, _MODE_WIDE, _MODE_EXACT = 0, 1, 2
