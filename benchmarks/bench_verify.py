@@ -38,13 +38,14 @@ from ffcc.verify import prepare, verify  # noqa: E402
 P31 = 2**31 - 1
 
 
-def polynomial_4x5() -> Scheme:
+def polynomial_4x5(w: int = 26) -> Scheme:
+    """Polynomial code A (4 blocks) x B (5 blocks) at nodes 1..w: R = 20, s = w - 20."""
     workers = [
         [[pow(x, i, P31) for i in range(4)], [pow(x, 4 * j, P31) for j in range(5)]]
-        for x in range(1, 27)
+        for x in range(1, w + 1)
     ]
     targets = [[((i, j), 1)] for i in range(4) for j in range(5)]
-    return Scheme(P31, [4, 5], workers, targets, stragglers=6, name="polycode-4x5")
+    return Scheme(P31, [4, 5], workers, targets, stragglers=w - 20, name=f"polycode-4x5-w{w}")
 
 
 def flint_loop(S: Scheme, n: int):
