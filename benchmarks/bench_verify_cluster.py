@@ -108,8 +108,9 @@ def main(argv=None) -> dict:
             ex.close()
 
     def rates(ts):
-        return {"min_s": min(ts), "median_s": float(np.median(ts)),
-                "best_rate": total / min(ts), "median_rate": total / float(np.median(ts))}  # fmt: skip
+        med = float(np.median(ts))
+        return {"min_s": min(ts), "median_s": med,
+                "best_rate": total / min(ts), "median_rate": total / med}  # fmt: skip
 
     res = {"w": S.w, "R": S.R, "subsets": total, "cores": cores, "reps": args.reps,
            "inline": rates(t["inline"]), "runs": []}  # fmt: skip

@@ -9,13 +9,14 @@ pivots equals dim(span(rows) ∩ U), and a subset decodes every target iff it is
 **Levels.** :func:`walk` visits the subsets in lexicographic order. Level L holds every
 row of the workers after ``comb[L - 1]`` *reduced* against the basis of the first L
 workers of the subset (zero in its pivot columns). Going one level down adds worker
-``comb[L]``: its reduced row is the new basis row, and each later row is updated by one
-row operation ``x <- x - (x_c / r_c) r`` on the columns after the pivot c, instead of a
-full reduction against L rows. A leaf (the last worker) costs a scan for the first
-non-zero entry of its reduced row. Most steps of the walk change only the last one or
-two workers, so a subset costs a few short row operations, not an R x D elimination.
+``comb[L]``: its reduced row r (pivot c) is the new basis row, and each later row x is
+updated by one fraction-free row operation ``x <- r_c x - x_c r`` (no inverse) on the
+columns that are not pivots yet, instead of a full reduction against L rows. A leaf
+(the last worker) costs a scan for the first non-zero entry of its reduced row. Most
+steps of the walk change only the last one or two workers, so a subset costs a few short
+row operations, not an R x D elimination.
 
-**Reductions.** Entries are kept in [0, p). ``a + g b`` is reduced without a scalar
+**Reductions.** Entries are kept in [0, p). ``a x + g r`` is reduced without a scalar
 ``%``: by two shift-add folds for p = 2^31 - 1 (2^31 = 1 mod p), by a float quotient
 estimate for other p < 2^31 (:func:`ffcc._kernels.reduce_wide`), both exact and
 vectorisable; for 2^31 <= p < 2^63 by the exact double-and-add of
@@ -27,7 +28,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ._kernels import FAST_LIMIT, addmod, invmod, mulmod, reduce_wide
+from ._kernels import FAST_LIMIT, addmod, mulmod, reduce_wide
 
 MERSENNE31 = (1 << 31) - 1
 _MODE_MERSENNE, _MODE_WIDE, _MODE_EXACT = 0, 1, 2
@@ -50,40 +51,41 @@ def _mod_mersenne31(x):
 
 
 @nb.njit(cache=True, inline="always")
-def _axpy_mod(a, g, b, p, pinv, mode):
-    """(a + g b) mod p for a, g, b in [0, p).
+def _cross_mod(a, x, g, r, p, pinv, mode):
+    """(a x + g r) mod p for a, x, g, r in [0, p).
 
-    a + g b < p (p + 1) < 2^63 for p < 2^31; reduce_wide's quotient estimate is then off
-    by at most one for every such p (its error bound 3 * 2^-53 * x / p stays below 1)."""
+    a x + g r < 2 p^2 < 2^63 for p < 2^31; reduce_wide's quotient estimate is then off by
+    at most one for every such p (its error 3 * 2^-53 * x / p stays below 1)."""
     if mode == 0:
-        return _mod_mersenne31(a + g * b)
+        return _mod_mersenne31(a * x + g * r)
     if mode == 1:
-        return reduce_wide(a + g * b, p, pinv)
-    return addmod(a, mulmod(g, b, p), p)
+        return reduce_wide(a * x + g * r, p, pinv)
+    return addmod(mulmod(a, x, p), mulmod(g, r, p), p)
 
 
 @nb.njit(cache=True)
-def _eliminate(V, o, end, p, pinv, mode):
-    """Make row o of V a basis row: return its pivot (first non-zero column, -1 for a zero
-    row) and clear that column from rows o + 1 .. end - 1, which stay reduced."""
+def _eliminate(V, o, end, lo, p, pinv, mode):
+    """Make row o of V a basis row: return its pivot c (first non-zero column, -1 for a
+    zero row) and clear column c from rows o + 1 .. end - 1 by the fraction-free step
+    x <- r_c x - x_c r (no inverse; a non-zero multiple of x modulo the basis is as good
+    as x). Columns before ``lo`` must be zero in every row (they are pivot columns)."""
     D = V.shape[1]
     r = V[o]
     c = -1
-    for j in range(D):
+    for j in range(lo, D):
         if r[j] != 0:
             c = j
             break
     if c < 0:
         return -1
-    inv = invmod(r[c], p)
+    a = r[c]
     for q in range(o + 1, end):
         x = V[q]
         if x[c] == 0:
             continue
-        g = p - _axpy_mod(0, x[c], inv, p, pinv, mode)  # -(x_c / r_c)
-        x[c] = 0
-        for j in range(c + 1, D):
-            x[j] = _axpy_mod(x[j], g, r[j], p, pinv, mode)
+        g = p - x[c]
+        for j in range(lo, D):
+            x[j] = _cross_mod(a, x[j], g, r[j], p, pinv, mode)
     return c
 
 
@@ -98,6 +100,8 @@ def _walk(G, starts, p, R, tstart, start, count, stop_at_first, mode):
     V = np.empty((R, nrow, D), dtype=np.int64)  # V[L]: rows reduced by comb[:L]'s rows
     V[0] = G
     inU = np.zeros(R, dtype=np.int64)  # pivots in U among comb[:L]'s basis rows
+    ispiv = np.zeros((R, D), dtype=np.bool_)  # pivot columns of comb[:L]'s basis
+    free = np.zeros(R, dtype=np.int64)  # first column that is not a pivot
     kmax = 1
     for j in range(w):
         kmax = max(kmax, starts[j + 1] - starts[j])
@@ -112,17 +116,24 @@ def _walk(G, starts, p, R, tstart, start, count, stop_at_first, mode):
             lo, hi = starts[comb[depth]], starts[comb[depth] + 1]
             nxt = V[depth + 1]
             nxt[lo:] = V[depth, lo:]
-            u = inU[depth]
+            piv = ispiv[depth + 1]
+            piv[:] = ispiv[depth]
+            u, f = inU[depth], free[depth]
             for o in range(lo, hi):
-                if _eliminate(nxt, o, nrow, p, pinv, mode) >= tstart:
-                    u += 1
-            inU[depth + 1] = u
+                c = _eliminate(nxt, o, nrow, f, p, pinv, mode)
+                if c >= 0:
+                    piv[c] = True
+                    while f < D and piv[f]:
+                        f += 1
+                    if c >= tstart:
+                        u += 1
+            inU[depth + 1], free[depth + 1] = u, f
             depth += 1
         lo, hi = starts[comb[R - 1]], starts[comb[R - 1] + 1]
         u = inU[R - 1]
         if hi - lo == 1:  # one row: its pivot is its first non-zero entry
             row = V[R - 1, lo]
-            for j in range(D):
+            for j in range(free[R - 1], D):
                 if row[j] != 0:
                     if j >= tstart:
                         u += 1
@@ -130,7 +141,7 @@ def _walk(G, starts, p, R, tstart, start, count, stop_at_first, mode):
         else:
             leaf[: hi - lo] = V[R - 1, lo:hi]
             for o in range(hi - lo):
-                if _eliminate(leaf, o, hi - lo, p, pinv, mode) >= tstart:
+                if _eliminate(leaf, o, hi - lo, 0, p, pinv, mode) >= tstart:
                     u += 1
         checked += 1
         if u < need:
@@ -175,7 +186,7 @@ def _check_each(G, starts, p, tstart, subsets, mode):
                 k += 1
         u = 0
         for o in range(k):
-            if _eliminate(M, o, k, p, pinv, mode) >= tstart:
+            if _eliminate(M, o, k, 0, p, pinv, mode) >= tstart:
                 u += 1
         ok[t] = u >= need
     return ok

@@ -129,13 +129,14 @@ def test_mersenne_fold_at_extremes():
 
 
 @pytest.mark.parametrize("p", PRIMES)
-def test_axpy_reduction_at_extremes(p):
-    """(a + g b) mod p with a, g, b in {0, 1, p-2, p-1} and random, by the walk's path."""
+def test_cross_reduction_at_extremes(p):
+    """(a x + g r) mod p with a, x, g, r in {0, 1, p-2, p-1} and random, by the walk's
+    path."""
     mode = _subsets.reduction_mode(p)
     rng = np.random.default_rng(p % 1000)
     vals = sorted({0, 1, max(p - 2, 0), p - 1} | {int(x) % p for x in rng.integers(0, 2**62, 4)})
-    for a, g, b in itertools.product(vals, repeat=3):
-        assert _subsets._axpy_mod(a, g, b, p, 1.0 / p, mode) == (a + g * b) % p
+    for a, x, g, r in itertools.product(vals, repeat=4):
+        assert _subsets._cross_mod(a, x, g, r, p, 1.0 / p, mode) == (a * x + g * r) % p
 
 
 def test_reduction_modes():
