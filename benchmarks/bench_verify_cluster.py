@@ -1,7 +1,7 @@
 """Sharded exhaustive verification on a local Dask cluster: subsets/s against workers.
 
 The general walk -- polynomial code 4 x 5 over GF(2^31 - 1), R = 20, ``--w`` workers
-(default 30: C(30, 20) = 30,045,015 subsets) -- is cut into rank shards
+(default 29: C(29, 20) = 10,015,005 subsets) -- is cut into rank shards
 (:func:`ffcc.run.verify_dask`, 4 shards per worker) and run on LocalClusters of 1, 2, ...
 single-threaded worker processes. Every run is exhaustive: the merged report must say
 HOLDS with every subset checked, or the benchmark stops.
@@ -17,12 +17,14 @@ cores and the curve must flatten (at 2 on the 2-core development machine). The f
 "subsets/s against workers" is written to docs/verify-cluster.png
 (``make verify-cluster``); the numbers go to benchmarks/results.json ("verify_cluster").
 
-``--w 34`` is a 1,391,975,640-subset run (minutes per worker count; try ``--reps 1``).
+``--w 34 --counts 2 --no-inline --reps 1 --section verify_cluster_big`` is a
+1,391,975,640-subset exhaustive run (minutes; ``make verify-cluster-big``).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 import os
 import time
@@ -57,8 +59,9 @@ def plot(res: dict, path: Path) -> None:
     ax.plot(ns, best, "o-", label="Dask LocalCluster, best of rounds")
     ax.plot(ns, med, "s--", alpha=0.7, label="median of rounds")
     ax.plot(ns, [best[0] * n for n in ns], ":", color="grey", label="linear in workers")
-    ax.axhline(res["inline"]["best_rate"] / 1e6, color="C2", lw=1,
-               label="one process, no Dask")  # fmt: skip
+    if "inline" in res:
+        ax.axhline(res["inline"]["best_rate"] / 1e6, color="C2", lw=1,
+                   label="one process, no Dask")  # fmt: skip
     ax.axvline(res["cores"], color="C3", lw=1, ls="--", label=f"{res['cores']} cores")
     ax.set_xlabel("Dask workers (one thread each)")
     ax.set_ylabel("subsets checked per second (millions)")
@@ -73,15 +76,18 @@ def plot(res: dict, path: Path) -> None:
 
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--w", type=int, default=30, help="workers of the scheme (R = 20)")
-    ap.add_argument("--max-workers", type=int, default=4, help="largest Dask cluster")
+    ap.add_argument("--w", type=int, default=29, help="workers of the scheme (R = 20)")
+    ap.add_argument("--counts", default="1,2,3,4", help="Dask worker counts, e.g. 1,2,3,4")
     ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--figure", type=Path, default=FIGURE)
+    ap.add_argument("--no-inline", action="store_true", help="skip the run without Dask")
+    ap.add_argument("--figure", type=Path, default=FIGURE, help="'' for none")
+    ap.add_argument("--section", default="verify_cluster", help="key in results.json")
     args = ap.parse_args(argv)
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # no close-down chatter
     S = polynomial_4x5(args.w)
     total = math.comb(S.w, S.R)
     cores = os.cpu_count() or 1
-    counts = list(range(1, args.max_workers + 1))
+    counts = [int(n) for n in args.counts.split(",")]
     print(f"sharded verify, polynomial 4x5 over GF(2^31-1), w = {S.w}, R = {S.R}: "
           f"{total:,} subsets; {cores} cores; Dask workers {counts}")  # fmt: skip
     clusters = {}
@@ -101,7 +107,8 @@ def main(argv=None) -> dict:
             rep = verify(S, mds=False, progress=False)
             assert rep.holds is True and rep.checked == total
 
-        contenders = {"inline": inline, **{f"dask{n}": on(n) for n in counts}}
+        contenders = {} if args.no_inline else {"inline": inline}
+        contenders.update({f"dask{n}": on(n) for n in counts})
         t = _bench.interleave(contenders, args.reps, warm=False)
     finally:
         for ex in clusters.values():
@@ -113,7 +120,11 @@ def main(argv=None) -> dict:
                 "best_rate": total / min(ts), "median_rate": total / med}  # fmt: skip
 
     res = {"w": S.w, "R": S.R, "subsets": total, "cores": cores, "reps": args.reps,
-           "inline": rates(t["inline"]), "runs": []}  # fmt: skip
+           "runs": []}  # fmt: skip
+    if "inline" in t:
+        res["inline"] = inl = rates(t["inline"])
+        print(f"  one process, no Dask {inl['best_rate']:>14,.0f} /s best "
+              f"{inl['median_rate']:>14,.0f} /s median")  # fmt: skip
     for n in counts:
         r = {"workers": n, **rates(t[f"dask{n}"])}
         res["runs"].append(r)
@@ -121,19 +132,16 @@ def main(argv=None) -> dict:
     for r in res["runs"]:
         r["speedup_min"] = one["min_s"] / r["min_s"]
         r["speedup_median"] = one["median_s"] / r["median_s"]
-    inl = res["inline"]
-    print(f"  one process, no Dask {inl['best_rate']:>14,.0f} /s best "
-          f"{inl['median_rate']:>14,.0f} /s median")  # fmt: skip
     for r in res["runs"]:
         note = "  (more workers than cores)" if r["workers"] > cores else ""
         print(f"  {r['workers']} Dask worker(s)   {r['best_rate']:>14,.0f} /s best "
               f"{r['median_rate']:>14,.0f} /s median   x{r['speedup_min']:.2f} (min) "
-              f"x{r['speedup_median']:.2f} (median) vs 1 worker{note}")  # fmt: skip
-    if args.figure:
+              f"x{r['speedup_median']:.2f} (median) vs {one['workers']}{note}")  # fmt: skip
+    if str(args.figure) not in ("", "."):
         plot(res, args.figure)
         res["figure"] = os.path.relpath(args.figure, Path(__file__).resolve().parent.parent)
         print(f"  figure: {res['figure']}")
-    _bench.record("verify_cluster", res)
+    _bench.record(args.section, res)
     return res
 
 
