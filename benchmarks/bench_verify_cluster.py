@@ -67,7 +67,10 @@ def plot(res: dict, path: Path) -> None:
     ax.set_ylabel("subsets checked per second (millions)")
     ax.set_xticks(ns)
     ax.set_ylim(bottom=0)
-    ax.set_title(f"exhaustive verify, {res['subsets']:,} subsets (w = {res['w']}, R = 20)")
+    load = res.get("load_average_end")
+    title = f"exhaustive verify, {res['subsets']:,} subsets (w = {res['w']}, R = 20)"
+    ax.set_title(f"{title}\n{res['cores']} cores, load average {load:.1f} at the end",
+                 fontsize=10)  # fmt: skip
     ax.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +86,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--figure", type=Path, default=FIGURE, help="'' for none")
     ap.add_argument("--section", default="verify_cluster", help="key in results.json")
     args = ap.parse_args(argv)
-    logging.getLogger("distributed").setLevel(logging.ERROR)  # no close-down chatter
+    for name in ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.core"):
+        logging.getLogger(name).setLevel(logging.ERROR)  # no close-down chatter
     S = polynomial_4x5(args.w)
     total = math.comb(S.w, S.R)
     cores = os.cpu_count() or 1
@@ -96,10 +100,15 @@ def main(argv=None) -> dict:
             ex = clusters[n] = DaskExecutor(n_workers=n)
             ex.client.run(_warm)
 
+        worker_cpu: dict[int, list[float]] = {n: [] for n in counts}
+
         def on(n):
             def run():
-                rep = verify_dask(S, client=clusters[n].client, progress=False)
+                c = clusters[n].client
+                c0 = sum(c.run(time.process_time).values())
+                rep = verify_dask(S, client=c, progress=False)
                 assert rep.holds is True and rep.checked == total, rep.summary()
+                worker_cpu[n].append(sum(c.run(time.process_time).values()) - c0)
 
             return run
 
@@ -120,13 +129,19 @@ def main(argv=None) -> dict:
                 "best_rate": total / min(ts), "median_rate": total / med}  # fmt: skip
 
     res = {"w": S.w, "R": S.R, "subsets": total, "cores": cores, "reps": args.reps,
-           "runs": []}  # fmt: skip
+           "load_average_end": _bench.load_average(), "runs": []}  # fmt: skip
+    print(
+        f"  load average {res['load_average_end']} on {cores} cores (other processes "
+        "take their share: the ideal is min(workers, free cores) x one worker)"
+    )
     if "inline" in t:
         res["inline"] = inl = rates(t["inline"])
         print(f"  one process, no Dask {inl['best_rate']:>14,.0f} /s best "
               f"{inl['median_rate']:>14,.0f} /s median")  # fmt: skip
     for n in counts:
-        r = {"workers": n, **rates(t[f"dask{n}"])}
+        cpu = float(np.median(worker_cpu[n]))  # summed over the workers: the work done
+        r = {"workers": n, **rates(t[f"dask{n}"]), "worker_cpu_s": cpu,
+             "rate_per_cpu_s": total / max(cpu, 1e-9)}  # fmt: skip
         res["runs"].append(r)
     one = res["runs"][0]
     for r in res["runs"]:
@@ -136,7 +151,9 @@ def main(argv=None) -> dict:
         note = "  (more workers than cores)" if r["workers"] > cores else ""
         print(f"  {r['workers']} Dask worker(s)   {r['best_rate']:>14,.0f} /s best "
               f"{r['median_rate']:>14,.0f} /s median   x{r['speedup_min']:.2f} (min) "
-              f"x{r['speedup_median']:.2f} (median) vs {one['workers']}{note}")  # fmt: skip
+              f"x{r['speedup_median']:.2f} (median) vs {one['workers']}; workers' CPU "
+              f"{r['worker_cpu_s']:.1f} s ({r['rate_per_cpu_s']:,.0f} /s per CPU s)"
+              + note)  # fmt: skip
     if str(args.figure) not in ("", "."):
         plot(res, args.figure)
         res["figure"] = os.path.relpath(args.figure, Path(__file__).resolve().parent.parent)
