@@ -59,6 +59,9 @@ def plot(res: dict, path: Path) -> None:
     ax.plot(ns, best, "o-", label="Dask LocalCluster, best of rounds")
     ax.plot(ns, med, "s--", alpha=0.7, label="median of rounds")
     ax.plot(ns, [best[0] * n for n in ns], ":", color="grey", label="linear in workers")
+    if all("rate_per_cpu_s" in r for r in res["runs"]):  # work per CPU second: no overhead
+        cpu = [r["rate_per_cpu_s"] / 1e6 for r in res["runs"]]
+        ax.plot(ns, cpu, "^-.", color="C4", label="per CPU second of the workers")
     if "inline" in res:
         ax.axhline(res["inline"]["best_rate"] / 1e6, color="C2", lw=1,
                    label="one process, no Dask")  # fmt: skip
@@ -86,8 +89,9 @@ def main(argv=None) -> dict:
     ap.add_argument("--figure", type=Path, default=FIGURE, help="'' for none")
     ap.add_argument("--section", default="verify_cluster", help="key in results.json")
     args = ap.parse_args(argv)
-    for name in ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.core"):
-        logging.getLogger(name).setLevel(logging.ERROR)  # no close-down chatter
+    for name in ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.core",
+                 "distributed.batched"):  # fmt: skip
+        logging.getLogger(name).setLevel(logging.CRITICAL)  # no close-down chatter
     S = polynomial_4x5(args.w)
     total = math.comb(S.w, S.R)
     cores = os.cpu_count() or 1
@@ -131,7 +135,7 @@ def main(argv=None) -> dict:
     res = {"w": S.w, "R": S.R, "subsets": total, "cores": cores, "reps": args.reps,
            "load_average_end": _bench.load_average(), "runs": []}  # fmt: skip
     print(
-        f"  load average {res['load_average_end']} on {cores} cores (other processes "
+        f"  load average {res['load_average_end']:.1f} on {cores} cores (other processes "
         "take their share: the ideal is min(workers, free cores) x one worker)"
     )
     if "inline" in t:
