@@ -396,6 +396,12 @@ def _run_walk(prep, R, w, start, stop, count_failures, progress, rep, label):
         if rep.failed:
             rep.first_failure = _subsets.unrank(start, w, R).tolist()
         return
+    from ._resources import check_memory
+
+    rows, D = prep.G.shape
+    check_memory(_subsets.walk_bytes(rows, D, R),
+                 f"the walk's {R} levels of {rows} x {D} reduced rows",
+                 fix="use --sample N, or a smaller R")  # fmt: skip
     pos = start
     with Progress(stop - start, f"verify {label}", progress) as bar:
         while pos < stop:

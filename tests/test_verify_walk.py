@@ -197,3 +197,16 @@ def test_shards_cover_every_rank_once(s):
             assert [r.first_failure] == first if first else r.first_failure is None
         m = merge(reps)
         assert (m.checked, m.failed, m.holds) == (total, bad.count(True), False)
+
+
+def test_the_walk_refuses_levels_beyond_the_memory_budget(monkeypatch):
+    """R levels of w x D int64 rows: 6 x 9 x 6 x 8 = 2,592 bytes here."""
+    from ffcc._errors import ResourceError
+
+    S = polynomial_code(P31, [1, 2, 3, 4, 5, 6, 7, 8, 9], s=3)
+    assert _subsets.walk_bytes(9, 6, 6) == 2592
+    monkeypatch.setenv("FFCC_MEMORY_BUDGET", "2000")
+    with pytest.raises(ResourceError, match="levels of 9 x 6 reduced rows"):
+        verify(S, mds=False)
+    monkeypatch.setenv("FFCC_MEMORY_BUDGET", "2592")
+    assert verify(S, mds=False).holds is True
