@@ -8,8 +8,9 @@ Python loops of python-flint (and galois) over the same subsets, interleaved.
   workers (k <= w - R), i.e. a few nanoseconds per subset.
 * **General walk** -- polynomial code 4 x 5 over GF(2^31 - 1), w = 26, R = 20
   (230,230 subsets), with ``mds=False`` so that the lexicographic walk runs; against the
-  flint and galois loops. Target >= 600k subsets/s. Limit: one row insertion (about
-  R * D / 2 multiply-adds) per subset.
+  flint and galois loops. Target >= 600k subsets/s. Limit: a few short fraction-free row
+  operations per subset (levels of reduced rows, :mod:`ffcc._subsets`); before them, one
+  full row insertion (about R * D / 2 multiply-adds) per subset.
 * **Certificate** -- ``ffcc export matdot --param m=400 --param s=1200`` (w = 1,999) and
   ``ffcc verify`` of the file, wall time of both commands. Target < 10 s.
 
