@@ -135,7 +135,7 @@ def cmd_verify(args) -> int:
                 + (f" on {parallel} workers" if parallel > 1 else ""),
                 file=sys.stderr,
             )
-    if args.ledger:
+    if args.ledger and not dask:  # with Dask, the shards of the ledger run on the cluster
         return _verify_with_ledger(scheme, args)
     if dask:
         rep = _run_module().verify_from_args(scheme, args)

@@ -529,11 +529,13 @@ def verify_from_args(scheme, args):
         raise InputError(
             "--dask-local/--scheduler split an exhaustive check; drop --sample/--shard"
         )
+    ledger = getattr(args, "ledger", None)  # resumable: finished shards recorded there
     return verify_dask(
         scheme,
         getattr(args, "R", None),
-        shards=args.shards,
+        shards=args.shards or (getattr(args, "ledger_shards", None) if ledger else None),
         scheduler=args.scheduler,
         n_workers=args.dask_local or 2,
         progress=False if getattr(args, "json", False) else None,
+        ledger=ledger,
     )
