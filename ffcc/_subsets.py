@@ -111,8 +111,14 @@ def _walk(G, starts, p, R, tstart, start, count, stop_at_first, mode):
     depth = 0  # levels 0..depth are valid for the current comb
     checked = 0
     failed = 0
+    # one row per worker: the last level is not built; a leaf applies the row operation
+    # of worker comb[R - 2] to its own row only, column by column, up to its pivot
+    lazy = kmax == 1 and R >= 2
+    top = R - 2 if lazy else R - 1
+    pending = False  # the pivot of comb[R - 2] (lazy) is known
+    pc, pa, pf = -1, 0, 0
     while checked < count:
-        while depth < R - 1:  # one level down: worker comb[depth] joins the basis
+        while depth < top:  # one level down: worker comb[depth] joins the basis
             lo, hi = starts[comb[depth]], starts[comb[depth] + 1]
             nxt = V[depth + 1]
             nxt[lo:] = V[depth, lo:]
@@ -131,7 +137,39 @@ def _walk(G, starts, p, R, tstart, start, count, stop_at_first, mode):
             depth += 1
         lo, hi = starts[comb[R - 1]], starts[comb[R - 1] + 1]
         u = inU[R - 1]
-        if hi - lo == 1:  # one row: its pivot is its first non-zero entry
+        if lazy:
+            L = R - 2
+            r = V[L, starts[comb[L]]]
+            if not pending:
+                pc, pf = -1, free[L]
+                for j in range(free[L], D):
+                    if r[j] != 0:
+                        pc = j
+                        break
+                if pc >= 0:
+                    pa = r[pc]
+                    while pf < D and (ispiv[L, pf] or pf == pc):
+                        pf += 1
+                pending = True
+            u = inU[L]
+            x = V[L, lo]
+            if pc >= 0:
+                if pc >= tstart:
+                    u += 1
+                g = p - x[pc] if x[pc] != 0 else 0
+                for j in range(pf, D):
+                    y = x[j] if g == 0 else _cross_mod(pa, x[j], g, r[j], p, pinv, mode)
+                    if y != 0:
+                        if j >= tstart:
+                            u += 1
+                        break
+            else:
+                for j in range(free[L], D):
+                    if x[j] != 0:
+                        if j >= tstart:
+                            u += 1
+                        break
+        elif hi - lo == 1:  # one row: its pivot is its first non-zero entry
             row = V[R - 1, lo]
             for j in range(free[R - 1], D):
                 if row[j] != 0:
@@ -159,6 +197,8 @@ def _walk(G, starts, p, R, tstart, start, count, stop_at_first, mode):
         for j in range(i + 1, R):
             comb[j] = comb[j - 1] + 1
         depth = min(depth, i)
+        if i <= R - 2:
+            pending = False
     return checked, failed, first
 
 
