@@ -58,7 +58,8 @@ def plot(res: dict, path: Path) -> None:
     ax = fig.add_subplot()
     ax.plot(ns, best, "o-", label="Dask LocalCluster, best of rounds")
     ax.plot(ns, med, "s--", alpha=0.7, label="median of rounds")
-    ax.plot(ns, [best[0] * n for n in ns], ":", color="grey", label="linear in workers")
+    ideal = [best[0] * min(n, res["cores"]) for n in ns]
+    ax.plot(ns, ideal, ":", color="grey", label="ideal: min(workers, cores) x 1 worker")
     if all("rate_per_cpu_s" in r for r in res["runs"]):  # work per CPU second: no overhead
         cpu = [r["rate_per_cpu_s"] / 1e6 for r in res["runs"]]
         ax.plot(ns, cpu, "^-.", color="C4", label="per CPU second of the workers")
@@ -69,12 +70,12 @@ def plot(res: dict, path: Path) -> None:
     ax.set_xlabel("Dask workers (one thread each)")
     ax.set_ylabel("subsets checked per second (millions)")
     ax.set_xticks(ns)
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(0, 1.6 * max(ideal + best + med))  # room for the legend above the curves
     load = res.get("load_average_end")
     title = f"exhaustive verify, {res['subsets']:,} subsets (w = {res['w']}, R = 20)"
     ax.set_title(f"{title}\n{res['cores']} cores, load average {load:.1f} at the end",
                  fontsize=10)  # fmt: skip
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=7, loc="upper left", ncol=2)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
