@@ -81,7 +81,7 @@ def rows(res: dict) -> list[tuple[str, str, str, str]]:
         out.append(("verify, general walk, polynomial 4×5, w = 26, R = 20, p = 2^31 − 1",
                     f"{w['walk']['best_rate']:,.0f} / {w['walk']['median_rate']:,.0f} subsets/s "
                     f"({w['walk']['cpu_rate']:,.0f} per CPU second)",
-                    "one row insertion (~R·D/2 multiply-adds) per subset",
+                    "a few short row operations per subset (levels of reduced rows)",
                     f"≥ 600k/s{_mark(w['walk']['median_rate'] >= 6e5)}"))  # fmt: skip
         out.append(("… same scheme through the MDS path (what `ffcc verify` runs)",
                     f"{w['mds']['best_rate']:,.0f} / {w['mds']['median_rate']:,.0f} subsets/s",
@@ -94,6 +94,17 @@ def rows(res: dict) -> list[tuple[str, str, str, str]]:
         out.append(("`ffcc verify` by certificate, matdot m = 400, s = 1200 (w = 1,999)",
                     f"{c['verify_s']:.1f} s (export {c['export_s']:.1f} s)",
                     "reading the 17 MB file", f"< 10 s{_mark(c['verify_s'] < 10)}"))  # fmt: skip
+    for key in ("verify_cluster", "verify_cluster_big"):
+        if vc := res.get(key):
+            for r in vc["runs"]:
+                out.append((f"sharded verify on a Dask LocalCluster, {r['workers']} worker(s), "
+                            f"{vc['subsets']:,} subsets (w = {vc['w']}, R = {vc['R']})",
+                            f"{r['best_rate']:,.0f} / {r['median_rate']:,.0f} subsets/s, "
+                            f"{r['speedup_min']:.2f} / {r['speedup_median']:.2f}× "
+                            f"{vc['runs'][0]['workers']} worker(s)"
+                            + (f"; {r['rate_per_cpu_s']:,.0f} per CPU second of the workers"
+                               if "rate_per_cpu_s" in r else ""),
+                            f"min(workers, {vc['cores']} cores)× one worker", "—"))  # fmt: skip
     if d := res.get("decode"):
         for row in d["rows"]:
             t = row.get("target")
@@ -167,7 +178,10 @@ def _why(label: str) -> str:
             "malformed result counts as a liar."
         )
     if "general walk" in label:
-        return "Schemes with R = dim span take the MDS path instead (row below)."
+        return (
+            "The CPU-time rate shows what an idle core gives; schemes with R = dim span take "
+            "the MDS path instead (row below)."
+        )
     if "MDS" in label:
         return "The CPU-time rate shows what an idle core gives; the machine was shared."
     if "2^25" in label:

@@ -54,6 +54,7 @@ import numpy as np
 from ._errors import InputError
 from ._json import parse_json
 from ._progress import Progress
+from ._resources import check_memory
 from .field import PrimeField
 from .scheme import Scheme
 
@@ -484,6 +485,10 @@ def _run_walk(prep, R, w, start, stop, count_failures, progress, rep, label):
         if rep.failed:
             rep.first_failure = _subsets.unrank(start, w, R).tolist()
         return
+    rows, D = prep.G.shape
+    check_memory(_subsets.walk_bytes(rows, D, R),
+                 f"the walk's {R} levels of {rows} x {D} reduced rows",
+                 fix="use --sample N, or a smaller R")  # fmt: skip
     pos = start
     with Progress(stop - start, f"verify {label}", progress) as bar:
         while pos < stop:
@@ -773,7 +778,16 @@ def merge(reports: list[VerifyReport]) -> VerifyReport:
     return out
 
 
-def _verify_shard(args) -> dict:
+def shard_record(args) -> dict:
+    """One shard's :class:`VerifyReport` as the dict a ledger records: ``args`` is
+    ``(scheme, R, i, n)``, the i-th of n rank ranges of the R-subsets (the unit of work of
+    :func:`verify_resumable` and of ``verify_dask`` with a ledger).
+
+    >>> from ffcc.codes import build
+    >>> d = shard_record((build("matdot", m=2, s=1), 3, 0, 2))
+    >>> d["holds"], d["checked"]  # no failure in this shard; the whole is for merge() to say
+    (None, 2)
+    """
     scheme, R, i, n = args
     rep = verify(scheme, R, shard=(i, n), progress=False)
     d = asdict(rep)
@@ -835,7 +849,7 @@ def verify_resumable(
     failed = any(d["failed"] for d in done.values())
     if todo and not failed:
         with path.open("a") as fh:
-            for d in mapper(_verify_shard, [(scheme, R, i, shards) for i in todo]):
+            for d in mapper(shard_record, [(scheme, R, i, shards) for i in todo]):
                 i = starts[d["ranks"][0], d["ranks"][1]]
                 done[i] = d
                 fh.write(json.dumps({"shard": i, "report": d}) + "\n")

@@ -24,26 +24,7 @@ import functools
 from test_layering import ROOT, import_graph
 
 # (importer, "module.name"): known uses of another module's private name, with the reason.
-_CODES = (
-    "TODO(lead): codes/ is being restructured by another engineer (issue 13: the "
-    "polynomial helpers get one module that codes and proofs share)"
-)
-_PROOFS = (
-    "TODO(lead): claim scripts share helpers of another claim; move them to proofs/_build.py "
-    "(proofs/ is outside this assignment)"
-)
-ALLOWED: dict[tuple[str, str], str] = {
-    ("ffcc.codes._symbolic", "ffcc.codes.locality._flag"): _CODES,
-    ("ffcc.codes._symbolic", "ffcc.codes.threem._layout"): _CODES,
-    ("ffcc.codes.matdot", "ffcc.codes.polynomial._block_code"): _CODES,
-    ("ffcc.codes.threem", "ffcc.codes.locality._poly_at"): _CODES,
-    ("ffcc.codes.threem", "ffcc.codes.locality._poly_from_roots"): _CODES,
-    ("ffcc.codes.threem", "ffcc.codes.locality._poly_mul"): _CODES,
-    ("proofs.c14_byzantine_locality", "proofs.c11_byzantine._coordinated"): _PROOFS,
-    ("proofs.c14_byzantine_locality", "proofs.c11_byzantine._results"): _PROOFS,
-    ("proofs.c14_byzantine_locality", "proofs.c11_byzantine._same"): _PROOFS,
-    ("proofs.c15_epsilon_valid", "proofs.c01_lemma1._ScriptedDraws"): _PROOFS,
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def _resolve(importer: str, is_package: bool, node: ast.ImportFrom) -> str:

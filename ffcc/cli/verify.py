@@ -183,7 +183,7 @@ def cmd_verify(args) -> int:
                 + (f" on {parallel} workers" if parallel > 1 else ""),
                 file=sys.stderr,
             )
-    if args.ledger:
+    if args.ledger and not dask:  # with Dask, the ledger's shards run on the cluster
         return _verify_with_ledger(scheme, args)
     if dask:
         rep = _verify_on_dask(scheme, args)
@@ -293,4 +293,5 @@ def _verify_on_dask(scheme, args):
         scheduler=args.scheduler,
         n_workers=args.dask_local or 2,
         progress=False if args.json else None,
+        ledger=args.ledger,  # resumable: finished shards are recorded there
     )
