@@ -32,3 +32,66 @@ def test_encode_and_decode_are_exact(p, R):
     assert out.tolist() == ref
     assert lincomb_many(p, M, X, n).tolist() == ref
     assert [lincomb(p, M[t], X, n).tolist() for t in range(3)] == ref
+
+
+# -- the fused decoder (ffcc.codes.polynomial.combine) on every path of its kernel ------------
+# T = 1 with L <= 2 limbs streams the results (direct); otherwise they are staged per chunk
+# and swept two targets at a time when L = 2. At p = 2^31 - 1: L = 2 up to R = 31, L = 3
+# above; p = 65537 has L = 1. n > 4096 spans several chunks and blocks, with a ragged tail;
+# n * R >= 2^16 takes the parallel kernel.
+
+
+def _oracle(D, ys, p):
+    return (np.asarray(D, dtype=object) @ np.stack(ys).astype(object)) % p
+
+
+@pytest.mark.parametrize("p", [2, 3, 65537, 2**31 - 19, 2**31 - 1])
+@pytest.mark.parametrize(
+    "T, R, n",
+    [(1, 31, 4096 * 2 + 3), (1, 7, 513), (3, 16, 4096 + 515), (16, 16, 1500), (2, 33, 777),
+     (1, 40, 300), (5, 2, 9000)],
+)  # fmt: skip
+def test_fused_decoder_is_exact_on_every_path(p, T, R, n):
+    from ffcc.codes.polynomial import combine
+
+    F = PrimeField(p)
+    rng = np.random.default_rng(T * 1000 + R + n)
+    ys = [F.random(n, rng) for _ in range(R)]
+    D = F.random((T, R), rng)
+    D[0] = p - 1  # the largest coefficients times the largest entries
+    for y in ys:
+        y[:5] = p - 1
+        y[-3:] = p - 1
+    assert np.array_equal(combine(F, D, ys), _oracle(D, ys, p))
+
+
+@pytest.mark.parametrize("T, R, n", [(1, 31, 9000), (1, 3, 9000), (2, 3, 9000), (4, 16, 5000), (3, 33, 100)])
+@pytest.mark.parametrize("bad", [2**31 - 1, -1, 2**31, 2**63 - 1, -(2**63)])
+@pytest.mark.parametrize("where", [0, -1])
+def test_fused_decoder_rejects_non_field_entries(T, R, n, bad, where):
+    # p = 2^31 - 19: 2^31 - 1 is above p but below 2^31, the band an int32 check misses
+    from ffcc.codes.polynomial import combine
+    from ffcc.scheme import DecodingError
+
+    p = 2**31 - 19
+    F = PrimeField(p)
+    rng = np.random.default_rng(1)
+    ys = [F.random(n, rng) for _ in range(R)]
+    D = F.random((T, R), rng) | 1  # every result used
+    ys[-1][where] = bad
+    with pytest.raises(DecodingError, match=f"result {R - 1} has an entry outside"):
+        combine(F, D, ys)
+    with pytest.raises(DecodingError):
+        lincomb_many(p, D, ys, n)
+
+
+def test_fused_decoder_reads_only_used_results_and_checks_copies():
+    from ffcc.codes.polynomial import combine
+    from ffcc.scheme import DecodingError
+
+    F = PrimeField(2**31 - 1)
+    ys = [F.random(50, 1), F.random(50, 2), np.full(50, -5)]
+    out = combine(F, [[3, 4, 0]], ys)  # the third result is not used: not read, no error
+    assert np.array_equal(out, _oracle([[3, 4, 0]], ys, F.p))
+    with pytest.raises(DecodingError, match="result 2"):
+        combine(F, [[0, 0, 1]], ys)  # a unit row copies result 2: checked all the same
