@@ -95,3 +95,24 @@ def test_fused_decoder_reads_only_used_results_and_checks_copies():
     assert np.array_equal(out, _oracle([[3, 4, 0]], ys, F.p))
     with pytest.raises(DecodingError, match="result 2"):
         combine(F, [[0, 0, 1]], ys)  # a unit row copies result 2: checked all the same
+
+
+@pytest.mark.parametrize("bad", [2**31 - 1, -1])
+@pytest.mark.parametrize("spare", [False, True])
+def test_scheme_decode_relies_on_the_fused_check(bad, spare):
+    # Scheme.decode (b = 0) skips its own range pass for evaluation codes: the fused decoder's
+    # check (or the spare-result comparison) must still refuse a non-field entry
+    from ffcc.codes.matdot import matdot
+    from ffcc.scheme import DecodingError
+
+    S = matdot(3, 1, p=2**31 - 19)  # R = 5, w = 6
+    F = S.field
+    A, B = F.random((4, 6), 1), F.random((6, 5), 2)
+    coded = S.encode(S.split(A, B))
+    res = {j: S.compute(coded[j]) for j in range(S.w if spare else S.R)}
+    want = S.decode(res)
+    assert np.array_equal(want[0], F.matmul(A, B))
+    res[S.w - 1 if spare else 2] = res[S.w - 1 if spare else 2].copy()
+    res[S.w - 1 if spare else 2].flat[-1] = bad
+    with pytest.raises(DecodingError):
+        S.decode(res)

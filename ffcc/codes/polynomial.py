@@ -443,6 +443,8 @@ class EvaluationCode(Scheme):
     ``params["nodes"]`` holds the workers' evaluation points and ``params["threshold"]`` K.
     """
 
+    _checks_range = True  # decoding reads the results through combine, which checks them
+
     def __post_init__(self):
         super().__post_init__()
         try:
