@@ -116,3 +116,30 @@ def test_scheme_decode_relies_on_the_fused_check(bad, spare):
     res[S.w - 1 if spare else 2].flat[-1] = bad
     with pytest.raises(DecodingError):
         S.decode(res)
+
+
+@pytest.mark.parametrize("p", [3, 65537, 2**31 - 1, 2**31 + 11])
+def test_small_jobs_decode_and_encode_without_kernels(monkeypatch, p):
+    # below ffcc.field._SMALL_WORK an uncompiled kernel is not compiled: numpy paths, exact
+    import ffcc.codes.polynomial as poly
+    import ffcc.field as field
+    from ffcc.scheme import DecodingError
+
+    monkeypatch.setattr(field, "_kernel_ready", lambda kernel: False)
+    for name in ("_combine_serial", "_combine_parallel"):
+        monkeypatch.setattr(poly, name, None)  # calling one would raise
+    F = PrimeField(p)
+    rng = np.random.default_rng(3)
+    X = [F.random(40, rng) for _ in range(6)]
+    for x in X:
+        x[:3] = p - 1
+    M = F.random((4, 6), rng)
+    M[0] = p - 1
+    ref = _ref(M, X, p)
+    assert lincomb_many(p, M, X, 40).tolist() == ref
+    out = np.empty((4, 40), dtype=np.int64)
+    encode_into(p, M, np.stack(X), out)
+    assert out.tolist() == ref
+    X[4][7] = p  # the numpy path checks the range too
+    with pytest.raises(DecodingError, match="result 4"):
+        lincomb_many(p, M, X, 40)

@@ -66,7 +66,7 @@ import numpy as np
 from numba import types
 from numba.extending import intrinsic
 
-from ..field import PrimeField
+from ..field import PrimeField, _use_kernel
 from ..scheme import DecodingError, Scheme, SchemeError
 from ._catalog import Construction, register
 
@@ -409,6 +409,9 @@ def combine(F: PrimeField, D, results: Sequence[np.ndarray]) -> np.ndarray:
         return out
     Dr = np.ascontiguousarray(D[np.ix_(rest, used)])
     ys = [flat[i] for i in used]
+    if plan is not None and not _use_kernel(_combine_serial, len(rest) * len(ys) * n, F.p):
+        _outside_range(F, flat, used)
+        plan = None  # a small job: numpy (F.matmul's exact small path) instead of a compile
     if plan is None or not ys:
         out[rest] = F.matmul(Dr, np.stack(ys)) if ys else 0
         return out

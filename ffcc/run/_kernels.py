@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..field import FAST_LIMIT, PrimeField
+from ..field import FAST_LIMIT, PrimeField, _use_kernel
 
 __all__ = ["encode_into", "lincomb", "lincomb_many"]
 
@@ -24,7 +24,7 @@ def terms_between_reductions(p: int) -> int:
 def encode_into(p: int, E: np.ndarray, X: np.ndarray, out: np.ndarray) -> None:
     """``out[j] = sum_l E[j, l] X[l] mod p`` for E (w, lam), X (lam, n), out (w, n) int64."""
     E = np.ascontiguousarray(E, dtype=np.int64)
-    if p < FAST_LIMIT:
+    if p < FAST_LIMIT and _use_kernel("encode_rows", E.size * X.shape[1], p):
         from .._kernels import encode_rows  # compiled: imported on first use, not by --help
 
         encode_rows(E, X, out, np.int64(p), np.int64(terms_between_reductions(p)))
