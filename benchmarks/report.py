@@ -47,6 +47,10 @@ def rows(res: dict) -> list[tuple[str, str, str, str]]:
         ok = _mark(r["median"] <= 5)
         out.append(("the main job, cold (empty numba cache)", _r(r, ".1f") + " s",
                     "compiling the kernels it uses", f"≤ 5 s{ok}"))  # fmt: skip
+        if c := mj.get("cold_cpu_s"):  # robust to a loaded machine: the run's own CPU time
+            out.append(("… its CPU time (cold / then warm)",
+                        _r(c, ".1f") + " s / " + _r(mj["warm_cpu_s"], ".1f") + " s", "—",
+                        f"≤ 5 s{_mark(c['median'] <= 5)}"))  # fmt: skip
     if mm := res.get("matmul"):
         targets = {65537: 2.0, 33554393: 2.0, 2**31 - 1: 6.0}
         for row in mm["rows"]:
