@@ -575,7 +575,6 @@ def _matmul_limb_ab(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
 _SMALL_WORK = 1 << 22
 
 
-
 def _kernel_ready(kernel) -> bool:
     """Whether calling a numba kernel (or the one named in ffcc._kernels) costs no
     compilation: compiled in this process, or in numba's on-disk cache for the current

@@ -65,7 +65,9 @@ def test_fused_decoder_is_exact_on_every_path(p, T, R, n):
     assert np.array_equal(combine(F, D, ys), _oracle(D, ys, p))
 
 
-@pytest.mark.parametrize("T, R, n", [(1, 31, 9000), (1, 3, 9000), (2, 3, 9000), (4, 16, 5000), (3, 33, 100)])
+@pytest.mark.parametrize(
+    "T, R, n", [(1, 31, 9000), (1, 3, 9000), (2, 3, 9000), (4, 16, 5000), (3, 33, 100)]
+)
 @pytest.mark.parametrize("bad", [2**31 - 1, -1, 2**31, 2**63 - 1, -(2**63)])
 @pytest.mark.parametrize("where", [0, -1])
 def test_fused_decoder_rejects_non_field_entries(T, R, n, bad, where):

@@ -194,7 +194,8 @@ def _sweep_direct(Dl, addrs, c0, cw, off, a0, a1):  # pragma: no cover - compile
         y0, y1 = _cols(addrs[r], c0, cw), _cols(addrs[r + 1], c0, cw)
         y2, y3 = _cols(addrs[r + 2], c0, cw), _cols(addrs[r + 3], c0, cw)
         d0, d1, d2, d3 = Dl[0, 0, r], Dl[0, 0, r + 1], Dl[0, 0, r + 2], Dl[0, 0, r + 3]
-        e0, e1, e2, e3 = Dl[L - 1, 0, r], Dl[L - 1, 0, r + 1], Dl[L - 1, 0, r + 2], Dl[L - 1, 0, r + 3]
+        h = L - 1
+        e0, e1, e2, e3 = Dl[h, 0, r], Dl[h, 0, r + 1], Dl[h, 0, r + 2], Dl[h, 0, r + 3]
         for j in range(cw):
             u0, u1, u2, u3 = y0[j], y1[j], y2[j], y3[j]
             bad |= _outside(u0, off) | _outside(u1, off) | _outside(u2, off) | _outside(u3, off)
