@@ -582,10 +582,16 @@ def _kernel_ready(kernel) -> bool:
     kernel = getattr(K, kernel) if isinstance(kernel, str) else kernel
     if kernel.overloads:
         return True
-    try:
-        return bool(kernel._cache._cache_file._load_index())  # numba internals, 0.5 ms
-    except Exception:  # caching off or another numba layout: treat as uncompiled
-        return False
+    key = id(kernel)
+    if key not in _CACHED:  # read numba's index once per process (up to 0.5 ms)
+        try:
+            _CACHED[key] = bool(kernel._cache._cache_file._load_index())  # numba internals
+        except Exception:  # caching off or another numba layout: treat as uncompiled
+            _CACHED[key] = False
+    return _CACHED[key]
+
+
+_CACHED: dict[int, bool] = {}
 
 
 def _use_kernel(kernel, work: int, p: int) -> bool:
