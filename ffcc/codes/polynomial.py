@@ -152,16 +152,16 @@ def _stage(addrs, c0, cw, off, Yf):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, inline="always", fastmath=_FMA)
-def _sweep_staged(Dl, l, t, Yf, a0, a1, pair, cw):  # pragma: no cover - compiled
-    # a0 += sum_r Dl[l, t, r] Y_r and, if pair, a1 += sum_r Dl[l + 1, t, r] Y_r; four rows
-    # per pass, so that a0, a1 are loaded and stored once per four fused multiply-adds
+def _sweep_staged(Dl, l, t, m, u, Yf, a0, a1, pair, cw):  # pragma: no cover - compiled
+    # a0 += sum_r Dl[l, t, r] Y_r and, if pair, a1 += sum_r Dl[m, u, r] Y_r (another limb or
+    # another target); four rows per pass, so a0, a1 are loaded and stored once per four
+    # fused multiply-adds
     R = Yf.shape[0]
-    m = l + 1 if pair else l
     r = 0
     while r + 4 <= R:
         y0, y1, y2, y3 = Yf[r], Yf[r + 1], Yf[r + 2], Yf[r + 3]
         d0, d1, d2, d3 = Dl[l, t, r], Dl[l, t, r + 1], Dl[l, t, r + 2], Dl[l, t, r + 3]
-        e0, e1, e2, e3 = Dl[m, t, r], Dl[m, t, r + 1], Dl[m, t, r + 2], Dl[m, t, r + 3]
+        e0, e1, e2, e3 = Dl[m, u, r], Dl[m, u, r + 1], Dl[m, u, r + 2], Dl[m, u, r + 3]
         if pair:
             for j in range(cw):
                 f0, f1, f2, f3 = y0[j], y1[j], y2[j], y3[j]
@@ -172,7 +172,7 @@ def _sweep_staged(Dl, l, t, Yf, a0, a1, pair, cw):  # pragma: no cover - compile
                 a0[j] = a0[j] + d0 * y0[j] + d1 * y1[j] + d2 * y2[j] + d3 * y3[j]
         r += 4
     while r < R:
-        y0, d0, e0 = Yf[r], Dl[l, t, r], Dl[m, t, r]
+        y0, d0, e0 = Yf[r], Dl[l, t, r], Dl[m, u, r]
         if pair:
             for j in range(cw):
                 a0[j] = a0[j] + d0 * y0[j]
@@ -295,13 +295,16 @@ def _combine_chunk(Dl, addrs, n, s, p, out, c0, cw, Yf, acc):  # pragma: no cove
         Y = Yf[b]
         t = 0
         while t < T:
-            two = L == 2 and t + 1 < T
-            if two:
+            two = L <= 2 and t + 1 < T  # two targets per sweep (acc[0 : L], acc[2 : 2 + L])
+            if two and L == 2:
                 _sweep_two(Dl, t, Y, acc[0], acc[1], acc[2], acc[3], bw)
+            elif two:
+                _sweep_staged(Dl, 0, t, 0, t + 1, Y, acc[0], acc[2], True, bw)
             else:
                 for l in range(0, L, 2):
                     pair = l + 1 < L
-                    _sweep_staged(Dl, l, t, Y, acc[l], acc[l + 1] if pair else acc[l], pair, bw)
+                    a1 = acc[l + 1] if pair else acc[l]
+                    _sweep_staged(Dl, l, t, l + 1 if pair else l, t, Y, acc[l], a1, pair, bw)
             for k in range(2 if two else 1):
                 _finish(acc, 2 * k, L, pf, pinv, two_s, out[t + k, b0 : b0 + bw], bw)
                 for l in range(2 * k, 2 * k + L):  # ready for the next target
