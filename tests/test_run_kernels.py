@@ -17,7 +17,7 @@ def _ref(M, X, p):
 
 @pytest.mark.parametrize("p", PRIMES)
 @pytest.mark.parametrize("R", [1, 5, 33])
-def test_encode_and_decode_are_exact(p, R):
+def test_encode_and_decode_are_exact(kernels, p, R):
     F = PrimeField(p)
     rng = np.random.default_rng(R * 7 + p % 97)
     n = 300
@@ -45,13 +45,22 @@ def _oracle(D, ys, p):
     return (np.asarray(D, dtype=object) @ np.stack(ys).astype(object)) % p
 
 
+@pytest.fixture
+def kernels(monkeypatch):
+    # these sizes are below ffcc.field._SMALL_WORK: without this, a process whose kernels
+    # are not compiled yet would take the numpy path and leave the kernel untested
+    import ffcc.field as field
+
+    monkeypatch.setattr(field, "_kernel_ready", lambda kernel: True)
+
+
 @pytest.mark.parametrize("p", [2, 3, 65537, 2**31 - 19, 2**31 - 1])
 @pytest.mark.parametrize(
     "T, R, n",
     [(1, 31, 4096 * 2 + 3), (1, 7, 513), (3, 16, 4096 + 515), (16, 16, 1500), (2, 33, 777),
      (1, 40, 300), (5, 2, 9000)],
 )  # fmt: skip
-def test_fused_decoder_is_exact_on_every_path(p, T, R, n):
+def test_fused_decoder_is_exact_on_every_path(kernels, p, T, R, n):
     from ffcc.codes.polynomial import combine
 
     F = PrimeField(p)
@@ -70,7 +79,7 @@ def test_fused_decoder_is_exact_on_every_path(p, T, R, n):
 )
 @pytest.mark.parametrize("bad", [2**31 - 1, -1, 2**31, 2**63 - 1, -(2**63)])
 @pytest.mark.parametrize("where", [0, -1])
-def test_fused_decoder_rejects_non_field_entries(T, R, n, bad, where):
+def test_fused_decoder_rejects_non_field_entries(kernels, T, R, n, bad, where):
     # p = 2^31 - 19: 2^31 - 1 is above p but below 2^31, the band an int32 check misses
     from ffcc.codes.polynomial import combine
     from ffcc.scheme import DecodingError
@@ -87,7 +96,7 @@ def test_fused_decoder_rejects_non_field_entries(T, R, n, bad, where):
         lincomb_many(p, D, ys, n)
 
 
-def test_fused_decoder_reads_only_used_results_and_checks_copies():
+def test_fused_decoder_reads_only_used_results_and_checks_copies(kernels):
     from ffcc.codes.polynomial import combine
     from ffcc.scheme import DecodingError
 
@@ -101,7 +110,7 @@ def test_fused_decoder_reads_only_used_results_and_checks_copies():
 
 @pytest.mark.parametrize("bad", [2**31 - 1, -1])
 @pytest.mark.parametrize("spare", [False, True])
-def test_scheme_decode_relies_on_the_fused_check(bad, spare):
+def test_scheme_decode_relies_on_the_fused_check(kernels, bad, spare):
     # Scheme.decode (b = 0) skips its own range pass for evaluation codes: the fused decoder's
     # check (or the spare-result comparison) must still refuse a non-field entry
     from ffcc.codes.matdot import matdot
