@@ -25,8 +25,6 @@ PRIMES = [2, 3, 65537, P25, P31, P31_UP, P32, P61, MAX_PRIME]
 QUICK = settings(deadline=None, max_examples=30)
 
 
-
-
 @pytest.fixture(autouse=True)
 def _compiled_kernels(monkeypatch):
     # small inputs take numpy paths while a kernel is neither compiled nor cached; the
