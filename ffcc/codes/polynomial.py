@@ -92,8 +92,7 @@ _CHUNK = 4096
 _L2_STAGE = 1 << 19
 _BLOCK = 512
 _MAGIC = 6755399441055744.0  # 1.5 * 2^52: (x + M) - M rounds x to the nearest integer
-_TWO52 = 4503599627370496.0
-_EXP52 = 0x4330000000000000  # bit pattern of 2^52: float -> int64 without a scalar convert
+_MAGIC_BITS = 0x4338000000000000  # its bit pattern: bits(r + M) - bits(M) = r for |r| < 2^51
 _EXACT = 1 << 52
 _PAD = 8  # rows of the work arrays 64 B longer than a power of two: no 4K-aliasing stalls
 _FMA = {"contract"}  # fused multiply-adds: exact here, since every sum is an integer < 2^52
@@ -122,15 +121,6 @@ def _cols(addr, c0, cw):  # pragma: no cover - compiled
 def _outside(v, off):  # pragma: no cover - compiled
     # nonzero iff v is not in [0, p), for off = 2^31 - p: v and v + off must lie in [0, 2^31)
     return (np.uint64(v) | np.uint64(v + off)) >> np.uint64(31)
-
-
-@nb.njit(cache=True, inline="always", fastmath=_FMA)
-def _reduce(x, pf, pinv):  # pragma: no cover - compiled
-    # x mod p for an integer 0 <= x < 2^52: the float quotient is within 1/2 of x / p, so
-    # x - q p (exact: q p < 2^52 + p) lies in (-p, p)
-    q = (x * pinv + _MAGIC) - _MAGIC
-    x = x - q * pf
-    return x + pf if x < 0.0 else x
 
 
 @nb.njit(cache=True, inline="always", fastmath=_FMA)
@@ -248,20 +238,24 @@ def _sweep_two(Dl, t, Yf, a0, a1, b0, b1, cw):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, inline="always", fastmath=_FMA)
-def _finish(acc, k, L, pf, pinv, two_s, o, cw):  # pragma: no cover - compiled
-    # o = (sum_l 2^(s l) acc[k + l]) mod p by Horner's rule, v = (2^s v + a_l) mod p
+def _finish(acc, k, L, p, pf, pinv, two_s, o, cw):  # pragma: no cover - compiled
+    # o = (sum_l 2^(s l) acc[k + l]) mod p by Horner's rule with lazy reductions: x - q p for
+    # q = round(x / p) lies in [-p/2, p/2] (|x| < 2^52, so q p and the difference are exact),
+    # and |2^s v + a_l| < 2^52 (_limb_plan). The last one becomes an int64 through the bits
+    # of r + 1.5 * 2^52 and is lifted into [0, p) with integer operations.
     v = acc[k + L - 1]
-    for j in range(cw):
-        v[j] = _reduce(v[j], pf, pinv)
     for l in range(L - 2, -1, -1):
         a = acc[k + l]
         for j in range(cw):
-            v[j] = _reduce(v[j] * two_s + a[j], pf, pinv)
+            x = v[j]
+            v[j] = (x - ((x * pinv + _MAGIC) - _MAGIC) * pf) * two_s + a[j]
     for j in range(cw):
-        v[j] += _TWO52
+        x = v[j]
+        v[j] = (x - ((x * pinv + _MAGIC) - _MAGIC) * pf) + _MAGIC
     bits = v.view(np.int64)
     for j in range(cw):
-        o[j] = bits[j] - _EXP52
+        r = bits[j] - _MAGIC_BITS
+        o[j] = r + (p & (r >> 63))
 
 
 @nb.njit(cache=True, nogil=True, fastmath=_FMA)
@@ -286,7 +280,7 @@ def _combine_chunk(Dl, addrs, n, s, p, out, c0, cw, Yf, acc):  # pragma: no cove
             a[j] = 0.0
     if T == 1 and L <= 2:
         bad = _sweep_direct(Dl, addrs, c0, cw, off, acc[0], acc[1])  # acc[1]: scratch if L = 1
-        _finish(acc, 0, L, pf, pinv, two_s, out[0, c0 : c0 + cw], cw)
+        _finish(acc, 0, L, p, pf, pinv, two_s, out[0, c0 : c0 + cw], cw)
         return bad
     bad = _stage(addrs, c0, cw, off, Yf)
     for b in range((cw + _BLOCK - 1) // _BLOCK):
@@ -306,7 +300,7 @@ def _combine_chunk(Dl, addrs, n, s, p, out, c0, cw, Yf, acc):  # pragma: no cove
                     a1 = acc[l + 1] if pair else acc[l]
                     _sweep_staged(Dl, l, t, l + 1 if pair else l, t, Y, acc[l], a1, pair, bw)
             for k in range(2 if two else 1):
-                _finish(acc, 2 * k, L, pf, pinv, two_s, out[t + k, b0 : b0 + bw], bw)
+                _finish(acc, 2 * k, L, p, pf, pinv, two_s, out[t + k, b0 : b0 + bw], bw)
                 for l in range(2 * k, 2 * k + L):  # ready for the next target
                     a = acc[l]
                     for j in range(bw):
