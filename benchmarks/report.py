@@ -104,6 +104,8 @@ def rows(res: dict) -> list[tuple[str, str, str, str]]:
             r = row["decode_over_mult"]
             out.append((f"decode / one worker's multiply, {row['code']}, b = {row['b']}, "
                         f"p = {row['p']}", _r(r, ".3f") +
+                        (f" (CPU time {_r(c, '.3f')})"
+                         if (c := row.get("decode_over_mult_cpu")) else "") +
                         f" (`ffcc run` path {row['run_over_mult']['median']:.3f})",
                         f"reading the results: {row['read_over_mult']['median']:.3f}",
                         "—" if t is None else f"≤ {t:g}{_mark(r['median'] <= t)}"))  # fmt: skip
