@@ -595,9 +595,21 @@ _CACHED: dict[int, bool] = {}
 
 
 def _use_kernel(kernel, work: int, p: int) -> bool:
-    """Compiled kernel (True) or the numpy path (False) for ``work`` multiply-adds."""
+    """Compiled kernel (True) or the numpy path (False) for ``work`` multiply-adds.
+
+    Many small calls add up: after _SMALL_CALLS numpy calls of one kernel's work, or 4x
+    the work limit in total, the kernel is compiled once and used from then on."""
     limit = _SMALL_WORK if p < FAST_LIMIT else _SMALL_WORK >> 6
-    return work > limit or _kernel_ready(kernel)
+    if work > limit or _kernel_ready(kernel):
+        return True
+    key = kernel if isinstance(kernel, str) else kernel.__name__
+    calls, total = _SPENT.get(key, (0, 0))
+    _SPENT[key] = (calls + 1, total + work)
+    return calls >= _SMALL_CALLS or total + work > 4 * limit
+
+
+_SMALL_CALLS = 1000  # ~0.1-0.3 s of numpy calls: then a compile (~1 s) pays off
+_SPENT: dict[str, tuple[int, int]] = {}  # numpy calls and work so far, per kernel
 
 
 def _np_matmul(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
