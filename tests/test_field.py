@@ -620,6 +620,7 @@ def numpy_paths(monkeypatch):
     import ffcc.field as field
 
     monkeypatch.setattr(field, "_kernel_ready", lambda kernel: False)
+    monkeypatch.setattr(field, "_SPENT", {})
 
     class NoKernels:
         def __getattr__(self, name):

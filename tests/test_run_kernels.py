@@ -137,8 +137,13 @@ def test_small_jobs_decode_and_encode_without_kernels(monkeypatch, p):
     from ffcc.scheme import DecodingError
 
     monkeypatch.setattr(field, "_kernel_ready", lambda kernel: False)
+    monkeypatch.setattr(field, "_SPENT", {})
+
+    def forbidden(*args):
+        raise AssertionError("a compiled decoder kernel was called on a small input")
+
     for name in ("_combine_serial", "_combine_parallel"):
-        monkeypatch.setattr(poly, name, None)  # calling one would raise
+        monkeypatch.setattr(poly, name, forbidden)
     F = PrimeField(p)
     rng = np.random.default_rng(3)
     X = [F.random(40, rng) for _ in range(6)]
