@@ -19,6 +19,12 @@ Matrix multiplication (:func:`matmul`) picks one of two exact paths:
 Small dense linear algebra (rank, solve, inverse, row reduction) runs in compiled
 (numba) loops, batched over many small matrices at once.
 
+A numba kernel compiles on its first call (0.3-2 s, then cached on disk). A call of at most
+``_SMALL_WORK`` = 2^22 multiply-adds whose kernel is neither compiled in this process nor in
+numba's cache takes an exact numpy path instead (16-bit halves in int64 for p < 2^31,
+Python integers above), so a small job compiles nothing; after 1,000 such calls of one
+kernel (or 4 x 2^22 multiply-adds in total) the kernel is compiled once after all.
+
 Reference: the limb-splitting idea follows the float-based modular GEMM of
 Dumas, Giorgi and Pernet, "FFPACK: finite field linear algebra package" (ISSAC 2004).
 
