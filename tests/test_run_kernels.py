@@ -159,3 +159,40 @@ def test_small_jobs_decode_and_encode_without_kernels(monkeypatch, p):
     X[4][7] = p  # the numpy path checks the range too
     with pytest.raises(DecodingError, match="result 4"):
         lincomb_many(p, M, X, 40)
+
+
+_SPY = """
+import contextlib, io, json, sys
+from numba.core import dispatcher
+compiled = []
+orig = dispatcher.Dispatcher._compile_for_args
+def spy(self, *args, **kw):
+    compiled.append(self.py_func.__module__ + "." + self.py_func.__name__)
+    return orig(self, *args, **kw)
+dispatcher.Dispatcher._compile_for_args = spy
+from ffcc import cli
+with contextlib.redirect_stdout(io.StringIO()):
+    cli.main(sys.argv[1:])
+print(json.dumps(sorted(set(compiled))))
+"""
+
+
+def test_the_small_main_job_compiles_no_field_encode_or_decode_kernel(tmp_path):
+    # `make run` with an empty numba cache: field arithmetic, encoding and decoding take the
+    # numpy paths (the cold run's target is 5 s; each kernel compile costs 0.3-2 s). Only
+    # verification's own kernels (ffcc._subsets, another module's business) may compile.
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path), OPENBLAS_NUM_THREADS="1")
+    env["PYTHONPATH"] = str(root) + os.pathsep + env.get("PYTHONPATH", "")
+    job = "run --sketch --graph karate --grid 2,2,17 --k 8 -s 1 --model exp:0.02,50".split()
+    out = subprocess.run(
+        [sys.executable, "-c", _SPY, *job], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    compiled = json.loads(out.strip().splitlines()[-1])
+    assert [f for f in compiled if not f.startswith("ffcc._subsets.")] == []
