@@ -170,7 +170,7 @@ def _why(label: str) -> str:
             "Decoding must read all R results once (the read floor; the range check that "
             "makes a malformed result a liar is folded into that pass). With T targets the "
             "fused decoder does T·R·L float64 multiply-adds per entry against the worker's "
-            "~3·L·b: for polynomial 4×4, 16·16·2 = 512 against 3·3·1024, i.e. 0.17 even at "
+            "~3·b (3 limbs of b): for polynomial 4×4, 16·16·2 = 512 against 3·1024, i.e. 0.17 at "
             "BLAS efficiency; the compiled loop reaches about 40% of it (with R = 16 rows "
             "the accumulators go through L1 every four rows, and the limb reductions add "
             "a quarter more float operations)."
