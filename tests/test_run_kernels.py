@@ -36,8 +36,8 @@ def test_encode_and_decode_are_exact(kernels, p, R):
 
 # -- the fused decoder (ffcc.codes.polynomial.combine) on every path of its kernel ------------
 # T = 1 with L <= 2 limbs streams the results (direct); otherwise they are staged per chunk
-# and swept two targets at a time when L = 2. At p = 2^31 - 1: L = 2 up to R = 31, L = 3
-# above; p = 65537 has L = 1. n > 4096 spans several chunks and blocks, with a ragged tail;
+# and swept two targets at a time. At p = 2^31 - 1: L = 2, and rows in exact groups of 31
+# (R = 33, 40: two groups, summed mod p); p = 65537 has L = 1. n > 4096 spans several chunks and blocks, with a ragged tail;
 # n * R >= 2^16 takes the parallel kernel.
 
 
@@ -58,7 +58,7 @@ def kernels(monkeypatch):
 @pytest.mark.parametrize(
     "T, R, n",
     [(1, 31, 4096 * 2 + 3), (1, 7, 513), (3, 16, 4096 + 515), (16, 16, 1500), (2, 33, 777),
-     (1, 40, 300), (5, 2, 9000)],
+     (1, 40, 300), (5, 2, 9000), (3, 70, 600), (1, 70, 4100)],
 )  # fmt: skip
 def test_fused_decoder_is_exact_on_every_path(kernels, p, T, R, n):
     from ffcc.codes.polynomial import combine

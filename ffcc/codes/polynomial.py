@@ -142,13 +142,12 @@ def _stage(addrs, c0, cw, off, Yf):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, inline="always", fastmath=_FMA)
-def _sweep_staged(Dl, l, t, m, u, Yf, a0, a1, pair, cw):  # pragma: no cover - compiled
+def _sweep_staged(Dl, l, t, m, u, Yf, a0, a1, pair, cw, r0, r1):  # pragma: no cover
     # a0 += sum_r Dl[l, t, r] Y_r and, if pair, a1 += sum_r Dl[m, u, r] Y_r (another limb or
     # another target); four rows per pass, so a0, a1 are loaded and stored once per four
     # fused multiply-adds
-    R = Yf.shape[0]
-    r = 0
-    while r + 4 <= R:
+    r = r0
+    while r + 4 <= r1:
         y0, y1, y2, y3 = Yf[r], Yf[r + 1], Yf[r + 2], Yf[r + 3]
         d0, d1, d2, d3 = Dl[l, t, r], Dl[l, t, r + 1], Dl[l, t, r + 2], Dl[l, t, r + 3]
         e0, e1, e2, e3 = Dl[m, u, r], Dl[m, u, r + 1], Dl[m, u, r + 2], Dl[m, u, r + 3]
@@ -161,7 +160,7 @@ def _sweep_staged(Dl, l, t, m, u, Yf, a0, a1, pair, cw):  # pragma: no cover - c
             for j in range(cw):
                 a0[j] = a0[j] + d0 * y0[j] + d1 * y1[j] + d2 * y2[j] + d3 * y3[j]
         r += 4
-    while r < R:
+    while r < r1:
         y0, d0, e0 = Yf[r], Dl[l, t, r], Dl[m, u, r]
         if pair:
             for j in range(cw):
@@ -174,13 +173,13 @@ def _sweep_staged(Dl, l, t, m, u, Yf, a0, a1, pair, cw):  # pragma: no cover - c
 
 
 @nb.njit(cache=True, inline="always", fastmath=_FMA)
-def _sweep_direct(Dl, addrs, c0, cw, off, a0, a1):  # pragma: no cover - compiled
+def _sweep_direct(Dl, addrs, c0, cw, off, a0, a1, r0, r1):  # pragma: no cover - compiled
     # one target, L <= 2 limbs (Dl[-1] is limb 0 when L = 1): the y are read, checked and
     # converted inside the sweep, in a single pass over memory
-    L, _, R = Dl.shape
+    L = Dl.shape[0]
     bad = np.uint64(0)
-    r = 0
-    while r + 4 <= R:
+    r = r0
+    while r + 4 <= r1:
         y0, y1 = _cols(addrs[r], c0, cw), _cols(addrs[r + 1], c0, cw)
         y2, y3 = _cols(addrs[r + 2], c0, cw), _cols(addrs[r + 3], c0, cw)
         d0, d1, d2, d3 = Dl[0, 0, r], Dl[0, 0, r + 1], Dl[0, 0, r + 2], Dl[0, 0, r + 3]
@@ -194,7 +193,7 @@ def _sweep_direct(Dl, addrs, c0, cw, off, a0, a1):  # pragma: no cover - compile
             a0[j] = a0[j] + d0 * f0 + d1 * f1 + d2 * f2 + d3 * f3
             a1[j] = a1[j] + e0 * f0 + e1 * f1 + e2 * f2 + e3 * f3
         r += 4
-    while r < R:
+    while r < r1:
         y0, d0, e0 = _cols(addrs[r], c0, cw), Dl[0, 0, r], Dl[L - 1, 0, r]
         for j in range(cw):
             u0 = y0[j]
@@ -207,13 +206,12 @@ def _sweep_direct(Dl, addrs, c0, cw, off, a0, a1):  # pragma: no cover - compile
 
 
 @nb.njit(cache=True, inline="always", fastmath=_FMA)
-def _sweep_two(Dl, t, Yf, a0, a1, b0, b1, cw):  # pragma: no cover - compiled
+def _sweep_two(Dl, t, Yf, a0, a1, b0, b1, cw, r0, r1):  # pragma: no cover - compiled
     # L = 2: both limbs of targets t and t + 1 in one sweep, each staged y loaded once per
     # four fused multiply-adds
-    R = Yf.shape[0]
     u = t + 1
-    r = 0
-    while r + 4 <= R:
+    r = r0
+    while r + 4 <= r1:
         y0, y1, y2, y3 = Yf[r], Yf[r + 1], Yf[r + 2], Yf[r + 3]
         d0, d1, d2, d3 = Dl[0, t, r], Dl[0, t, r + 1], Dl[0, t, r + 2], Dl[0, t, r + 3]
         e0, e1, e2, e3 = Dl[1, t, r], Dl[1, t, r + 1], Dl[1, t, r + 2], Dl[1, t, r + 3]
@@ -226,7 +224,7 @@ def _sweep_two(Dl, t, Yf, a0, a1, b0, b1, cw):  # pragma: no cover - compiled
             b0[j] = b0[j] + g0 * f0 + g1 * f1 + g2 * f2 + g3 * f3
             b1[j] = b1[j] + h0 * f0 + h1 * f1 + h2 * f2 + h3 * f3
         r += 4
-    while r < R:
+    while r < r1:
         y0, d0, e0, g0, h0 = Yf[r], Dl[0, t, r], Dl[1, t, r], Dl[0, u, r], Dl[1, u, r]
         for j in range(cw):
             f0 = y0[j]
@@ -238,7 +236,7 @@ def _sweep_two(Dl, t, Yf, a0, a1, b0, b1, cw):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, inline="always", fastmath=_FMA)
-def _finish(acc, k, L, p, pf, pinv, two_s, o, cw):  # pragma: no cover - compiled
+def _finish(acc, k, L, p, pf, pinv, two_s, o, cw, add):  # pragma: no cover - compiled
     # o = (sum_l 2^(s l) acc[k + l]) mod p by Horner's rule with lazy reductions: x - q p for
     # q = round(x / p) lies in [-p/2, p/2] (|x| < 2^52, so q p and the difference are exact),
     # and |2^s v + a_l| < 2^52 (_limb_plan). The last one becomes an int64 through the bits
@@ -253,13 +251,19 @@ def _finish(acc, k, L, p, pf, pinv, two_s, o, cw):  # pragma: no cover - compile
         x = v[j]
         v[j] = (x - ((x * pinv + _MAGIC) - _MAGIC) * pf) + _MAGIC
     bits = v.view(np.int64)
-    for j in range(cw):
-        r = bits[j] - _MAGIC_BITS
-        o[j] = r + (p & (r >> 63))
+    if add:  # a later group of rows: o += its sum, mod p
+        for j in range(cw):
+            r = bits[j] - _MAGIC_BITS
+            x = o[j] + r + (p & (r >> 63))
+            o[j] = x - p if x >= p else x
+    else:
+        for j in range(cw):
+            r = bits[j] - _MAGIC_BITS
+            o[j] = r + (p & (r >> 63))
 
 
 @nb.njit(cache=True, nogil=True, fastmath=_FMA)
-def _combine_chunk(Dl, addrs, n, s, p, out, c0, cw, Yf, acc):  # pragma: no cover - compiled
+def _combine_chunk(Dl, addrs, n, s, G, p, out, c0, cw, Yf, acc):  # pragma: no cover
     """Columns [c0, c0 + cw) of out[t] = sum_l 2^(s l) sum_r Dl[l, t, r] y_r  (mod p), where
     y_r lives at addrs[r]; returns nonzero when one of those y entries is outside [0, p).
 
@@ -274,13 +278,12 @@ def _combine_chunk(Dl, addrs, n, s, p, out, c0, cw, Yf, acc):  # pragma: no cove
     pinv = 1.0 / pf
     two_s = float(1 << s)
     off = (1 << 31) - p
-    for l in range(acc.shape[0]):
-        a = acc[l]
-        for j in range(a.size):
-            a[j] = 0.0
     if T == 1 and L <= 2:
-        bad = _sweep_direct(Dl, addrs, c0, cw, off, acc[0], acc[1])  # acc[1]: scratch if L = 1
-        _finish(acc, 0, L, p, pf, pinv, two_s, out[0, c0 : c0 + cw], cw)
+        bad = np.uint64(0)
+        for r0 in range(0, R, G):
+            _zero(acc, 2, cw)
+            bad |= _sweep_direct(Dl, addrs, c0, cw, off, acc[0], acc[1], r0, min(r0 + G, R))
+            _finish(acc, 0, L, p, pf, pinv, two_s, out[0, c0 : c0 + cw], cw, r0 > 0)
         return bad
     bad = _stage(addrs, c0, cw, off, Yf)
     for b in range((cw + _BLOCK - 1) // _BLOCK):
@@ -290,27 +293,36 @@ def _combine_chunk(Dl, addrs, n, s, p, out, c0, cw, Yf, acc):  # pragma: no cove
         t = 0
         while t < T:
             two = L <= 2 and t + 1 < T  # two targets per sweep (acc[0 : L], acc[2 : 2 + L])
-            if two and L == 2:
-                _sweep_two(Dl, t, Y, acc[0], acc[1], acc[2], acc[3], bw)
-            elif two:
-                _sweep_staged(Dl, 0, t, 0, t + 1, Y, acc[0], acc[2], True, bw)
-            else:
-                for l in range(0, L, 2):
-                    pair = l + 1 < L
-                    a1 = acc[l + 1] if pair else acc[l]
-                    _sweep_staged(Dl, l, t, l + 1 if pair else l, t, Y, acc[l], a1, pair, bw)
-            for k in range(2 if two else 1):
-                _finish(acc, 2 * k, L, p, pf, pinv, two_s, out[t + k, b0 : b0 + bw], bw)
-                for l in range(2 * k, 2 * k + L):  # ready for the next target
-                    a = acc[l]
-                    for j in range(bw):
-                        a[j] = 0.0
+            for r0 in range(0, R, G):
+                r1 = min(r0 + G, R)
+                _zero(acc, acc.shape[0], bw)
+                if two and L == 2:
+                    _sweep_two(Dl, t, Y, acc[0], acc[1], acc[2], acc[3], bw, r0, r1)
+                elif two:
+                    _sweep_staged(Dl, 0, t, 0, t + 1, Y, acc[0], acc[2], True, bw, r0, r1)
+                else:
+                    for l in range(0, L, 2):
+                        pair = l + 1 < L
+                        a1 = acc[l + 1] if pair else acc[l]
+                        m = l + 1 if pair else l
+                        _sweep_staged(Dl, l, t, m, t, Y, acc[l], a1, pair, bw, r0, r1)
+                for k in range(2 if two else 1):
+                    o = out[t + k, b0 : b0 + bw]
+                    _finish(acc, 2 * k, L, p, pf, pinv, two_s, o, bw, r0 > 0)
             t += 2 if two else 1
     return bad
 
 
+@nb.njit(cache=True, inline="always")
+def _zero(acc, rows, cw):  # pragma: no cover - compiled
+    for l in range(rows):
+        a = acc[l]
+        for j in range(cw):
+            a[j] = 0.0
+
+
 @nb.njit(cache=True, parallel=True, nogil=True)
-def _combine_parallel(Dl, addrs, n, s, p, out, chunk):  # pragma: no cover - compiled
+def _combine_parallel(Dl, addrs, n, s, G, p, out, chunk):  # pragma: no cover - compiled
     L, _, R = Dl.shape
     nc = (n + chunk - 1) // chunk
     bad = np.zeros(nc, dtype=np.uint64)
@@ -318,31 +330,34 @@ def _combine_parallel(Dl, addrs, n, s, p, out, chunk):  # pragma: no cover - com
         c0 = ci * chunk
         Yf = np.empty(((chunk + _BLOCK - 1) // _BLOCK, R, _BLOCK + _PAD))
         acc = np.empty((max(L, 4), max(chunk, _BLOCK) + 3 * _PAD))
-        bad[ci] = _combine_chunk(Dl, addrs, n, s, p, out, c0, min(chunk, n - c0), Yf, acc)
+        bad[ci] = _combine_chunk(Dl, addrs, n, s, G, p, out, c0, min(chunk, n - c0), Yf, acc)
     return bad.any()
 
 
 @nb.njit(cache=True, nogil=True)
-def _combine_serial(Dl, addrs, n, s, p, out, chunk):  # pragma: no cover - compiled
+def _combine_serial(Dl, addrs, n, s, G, p, out, chunk):  # pragma: no cover - compiled
     L, _, R = Dl.shape
     Yf = np.empty(((chunk + _BLOCK - 1) // _BLOCK, R, _BLOCK + _PAD))
     acc = np.empty((max(L, 4), max(chunk, _BLOCK) + 3 * _PAD))
     bad = np.uint64(0)
     for c0 in range(0, n, chunk):
-        bad |= _combine_chunk(Dl, addrs, n, s, p, out, c0, min(chunk, n - c0), Yf, acc)
+        bad |= _combine_chunk(Dl, addrs, n, s, G, p, out, c0, min(chunk, n - c0), Yf, acc)
     return bad != 0
 
 
 _PARALLEL_MIN = 1 << 16  # below this many result entries, waking threads costs more
 
 
-def _limb_plan(p: int, R: int) -> tuple[int, int] | None:
-    """Limbs L of s bits for the decoder so that every float64 partial sum stays exact."""
+def _limb_plan(p: int, R: int) -> tuple[int, int, int] | None:
+    """Limbs L of s bits and rows per group G for the decoder: every float64 partial sum
+    of G rows stays exact, G (2^s - 1)(p - 1) + 2^s (p - 1) < 2^52. Groups are summed mod p
+    afterwards, so more results cost more groups, not more limbs (L = 2 at 2^31 - 1)."""
     bits = max(1, (p - 1).bit_length())
     for L in range(1, bits + 1):
         s = -(-bits // L)
-        if R * ((1 << s) - 1) * (p - 1) + (p - 1) * (1 << s) < _EXACT:
-            return L, s
+        G = (_EXACT - 1 - (p - 1) * (1 << s)) // (((1 << s) - 1) * (p - 1))
+        if G >= min(R, 16):
+            return L, s, max(1, min(G, R))
     return None
 
 
@@ -370,7 +385,8 @@ def combine(F: PrimeField, D, results: Sequence[np.ndarray]) -> np.ndarray:
     s bits, :math:`D = \sum_l 2^{sl} D_l`, with :math:`R (2^s - 1)(p - 1) < 2^{52}`, so every
     :math:`\sum_r D_l[t, r]\, y_r` is an exact float64 sum (fused multiply-adds, vectorised);
     each is reduced with a rounded float quotient and the limbs are recombined by Horner's
-    rule. L = 2 for p = 2^31 - 1 up to R = 32 results. Larger p use :meth:`PrimeField.matmul`.
+    rule. L = 2 for p = 2^31 - 1; more than 31 results are summed in groups of 31 (then
+    mod p). Larger p use :meth:`PrimeField.matmul`.
 
     >>> from ffcc.field import PrimeField
     >>> F = PrimeField(7)
@@ -413,7 +429,7 @@ def combine(F: PrimeField, D, results: Sequence[np.ndarray]) -> np.ndarray:
     if plan is None or not ys:
         out[rest] = F.matmul(Dr, np.stack(ys)) if ys else 0
         return out
-    L, s = plan
+    L, s, G = plan
     Dl = np.stack([((Dr >> (s * l)) & ((1 << s) - 1)).astype(np.float64) for l in range(L)])
     addrs = np.array([y.ctypes.data for y in ys], dtype=np.int64)
     R = len(ys)
@@ -421,7 +437,7 @@ def combine(F: PrimeField, D, results: Sequence[np.ndarray]) -> np.ndarray:
     chunk = _CHUNK if direct else max(_BLOCK, min(_CHUNK, _L2_STAGE // (8 * R)) // _BLOCK * _BLOCK)
     kernel = _combine_parallel if n * R >= _PARALLEL_MIN else _combine_serial
     target = out if len(rest) == T else np.empty((len(rest), n), dtype=np.int64)
-    if kernel(Dl, addrs, n, s, F.p, target, chunk):
+    if kernel(Dl, addrs, n, s, G, F.p, target, chunk):
         _outside_range(F, flat, used)
     if target is not out:
         out[rest] = target
