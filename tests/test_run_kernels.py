@@ -37,8 +37,9 @@ def test_encode_and_decode_are_exact(kernels, p, R):
 # -- the fused decoder (ffcc.codes.polynomial.combine) on every path of its kernel ------------
 # T = 1 with L <= 2 limbs streams the results (direct); otherwise they are staged per chunk
 # and swept two targets at a time. At p = 2^31 - 1: L = 2, and rows in exact groups of 31
-# (R = 33, 40: two groups, summed mod p); p = 65537 has L = 1. n > 4096 spans several chunks and blocks, with a ragged tail;
-# n * R >= 2^16 takes the parallel kernel.
+# (R = 33, 40: two groups, R = 70: three, summed mod p); p = 65537 has L = 1. n > 4096
+# spans several chunks and blocks, with a ragged tail; n * R >= 2^16 takes the parallel
+# kernel.
 
 
 def _oracle(D, ys, p):
