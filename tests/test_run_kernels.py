@@ -37,8 +37,8 @@ def test_encode_and_decode_are_exact(kernels, p, R):
 # -- the fused decoder (ffcc.codes.polynomial.combine) on every path of its kernel ------------
 # T = 1 with L <= 2 limbs streams the results (direct); otherwise they are staged per chunk
 # and swept two targets at a time. At p = 2^31 - 1: L = 2, and rows in exact groups of 31
-# (R = 33, 40: two groups, R = 70: three, summed mod p); p = 65537 has L = 1. n > 4096
-# spans several chunks and blocks, with a ragged tail; n * R >= 2^16 takes the parallel
+# (R = 33, 40: two groups, R = 70: three, summed mod p); p = 65537 has L = 1. n > 16384
+# (direct) or 4096 (staged, R = 16) spans several chunks and 512-column blocks, with a ragged tail; n * R >= 2^16 takes the parallel
 # kernel.
 
 
@@ -58,7 +58,7 @@ def kernels(monkeypatch):
 @pytest.mark.parametrize("p", [2, 3, 65537, 2**31 - 19, 2**31 - 1])
 @pytest.mark.parametrize(
     "T, R, n",
-    [(1, 31, 4096 * 2 + 3), (1, 7, 513), (3, 16, 4096 + 515), (16, 16, 1500), (2, 33, 777),
+    [(1, 31, 16384 * 2 + 3), (1, 7, 513), (3, 16, 4096 + 515), (16, 16, 1500), (2, 33, 777),
      (1, 40, 300), (5, 2, 9000), (3, 70, 600), (1, 70, 4100)],
 )  # fmt: skip
 def test_fused_decoder_is_exact_on_every_path(kernels, p, T, R, n):
@@ -76,7 +76,7 @@ def test_fused_decoder_is_exact_on_every_path(kernels, p, T, R, n):
 
 
 @pytest.mark.parametrize(
-    "T, R, n", [(1, 31, 9000), (1, 3, 9000), (2, 3, 9000), (4, 16, 5000), (3, 33, 100)]
+    "T, R, n", [(1, 31, 9000), (1, 3, 20000), (2, 3, 20000), (4, 16, 5000), (3, 33, 100)]
 )
 @pytest.mark.parametrize("bad", [2**31 - 1, -1, 2**31, 2**63 - 1, -(2**63)])
 @pytest.mark.parametrize("where", [0, -1])

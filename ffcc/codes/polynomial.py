@@ -88,7 +88,7 @@ __all__ = [
 
 # Columns per task: long runs of each result for the prefetcher; a staged chunk (R rows of
 # float64) stays in L2, and each sweep over a block of it (four rows, four accumulators) in L1.
-_CHUNK = 4096
+_CHUNK = 16384
 _L2_STAGE = 1 << 19
 _BLOCK = 512
 _MAGIC = 6755399441055744.0  # 1.5 * 2^52: (x + M) - M rounds x to the nearest integer
