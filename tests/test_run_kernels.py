@@ -38,8 +38,8 @@ def test_encode_and_decode_are_exact(kernels, p, R):
 # T = 1 with L <= 2 limbs streams the results (direct); otherwise they are staged per chunk
 # and swept two targets at a time. At p = 2^31 - 1: L = 2, and rows in exact groups of 31
 # (R = 33, 40: two groups, R = 70: three, summed mod p); p = 65537 has L = 1. n > 16384
-# (direct) or 4096 (staged, R = 16) spans several chunks and 512-column blocks, with a ragged tail; n * R >= 2^16 takes the parallel
-# kernel.
+# (direct) or 4096 (staged, R = 16) spans several chunks and 512-column blocks, with a
+# ragged tail; n * R >= 2^16 takes the parallel kernel.
 
 
 def _oracle(D, ys, p):
