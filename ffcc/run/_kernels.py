@@ -22,7 +22,10 @@ def terms_between_reductions(p: int) -> int:
 
 
 def encode_into(p: int, E: np.ndarray, X: np.ndarray, out: np.ndarray) -> None:
-    """``out[j] = sum_l E[j, l] X[l] mod p`` for E (w, lam), X (lam, n), out (w, n) int64."""
+    """``out[j] = sum_l E[j, l] X[l] mod p`` for E (w, lam), X (lam, n), out (w, n) int64.
+
+    A small encoding whose kernel is not compiled yet takes :meth:`PrimeField.matmul`'s
+    exact numpy path instead (see :mod:`ffcc.field`): a small job compiles nothing."""
     E = np.ascontiguousarray(E, dtype=np.int64)
     if p < FAST_LIMIT and _use_kernel("encode_rows", E.size * X.shape[1], p):
         from .._kernels import encode_rows  # compiled: imported on first use, not by --help
