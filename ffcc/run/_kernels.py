@@ -11,7 +11,7 @@ import numpy as np
 
 from .._kernels import encode_rows
 from ..codes.polynomial import combine
-from ..field import FAST_LIMIT, PrimeField
+from ..field import FAST_LIMIT, PrimeField, use_kernel
 
 __all__ = ["encode_into", "lincomb", "lincomb_many"]
 
@@ -24,9 +24,12 @@ def terms_between_reductions(p: int) -> int:
 
 
 def encode_into(p: int, E: np.ndarray, X: np.ndarray, out: np.ndarray) -> None:
-    """``out[j] = sum_l E[j, l] X[l] mod p`` for E (w, lam), X (lam, n), out (w, n) int64."""
+    """``out[j] = sum_l E[j, l] X[l] mod p`` for E (w, lam), X (lam, n), out (w, n) int64.
+
+    A small encoding whose kernel is not compiled yet takes :meth:`PrimeField.matmul`'s
+    exact numpy path instead (see :mod:`ffcc.field`): a small job compiles nothing."""
     E = np.ascontiguousarray(E, dtype=np.int64)
-    if p < FAST_LIMIT:
+    if p < FAST_LIMIT and use_kernel("encode_rows", E.size * X.shape[1], p):
         encode_rows(E, X, out, np.int64(p), np.int64(terms_between_reductions(p)))
     else:
         out[...] = PrimeField(p).matmul(E, X)
