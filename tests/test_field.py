@@ -689,14 +689,14 @@ def test_small_paths_give_way_to_kernels_above_the_threshold(monkeypatch):
     import ffcc.field as field
 
     monkeypatch.setattr(field, "_kernel_ready", lambda kernel: False)
-    assert not field._use_kernel("split_limbs", field._SMALL_WORK, P31)
-    assert field._use_kernel("split_limbs", field._SMALL_WORK + 1, P31)
-    assert not field._use_kernel("horner_shift_combine", field._SMALL_WORK >> 6, P61)
-    assert field._use_kernel("horner_shift_combine", (field._SMALL_WORK >> 6) + 1, P61)
+    assert not field.use_kernel("split_limbs", field._SMALL_WORK, P31)
+    assert field.use_kernel("split_limbs", field._SMALL_WORK + 1, P31)
+    assert not field.use_kernel("horner_shift_combine", field._SMALL_WORK >> 6, P61)
+    assert field.use_kernel("horner_shift_combine", (field._SMALL_WORK >> 6) + 1, P61)
     monkeypatch.setattr(field, "_SPENT", {})  # many small calls add up to a compile
-    calls = [field._use_kernel("vandermonde", 10, P31) for _ in range(field._SMALL_CALLS + 1)]
+    calls = [field.use_kernel("vandermonde", 10, P31) for _ in range(field._SMALL_CALLS + 1)]
     assert not any(calls[:-1]) and calls[-1]
-    big = [field._use_kernel("batched_rank", field._SMALL_WORK, P31) for _ in range(5)]
+    big = [field.use_kernel("batched_rank", field._SMALL_WORK, P31) for _ in range(5)]
     assert big == [False] * 4 + [True]  # 5 x the limit in total: more than 4 x
     monkeypatch.undo()
     K = field.K.rref_inplace
