@@ -356,6 +356,8 @@ def verify(
     mds:
         Use the minors fast path (:func:`ffcc._subsets.mds_zero_minors`) when R equals the
         dimension of the workers' span; same verdict, count and first failure as the walk.
+        While that kernel is neither compiled nor cached and the work is small
+        (:func:`ffcc.field.use_kernel`), an exact numpy twin computes the same minors.
 
     Notes
     -----
