@@ -423,7 +423,14 @@ def mds_zero_minors(P, p, info, rest, maxout):
 def zero_minors(P, p, info, rest, maxout, compiled=True):
     """:func:`mds_zero_minors` (``compiled``) or :func:`_np_zero_minors`, the same result
     without compiling: the caller decides with :func:`ffcc.field.use_kernel` (a cold small
-    run should not spend the kernel's 2-3 s of compile time on a few thousand minors)."""
+    run should not spend the kernel's 2-3 s of compile time on a few thousand minors).
+
+    Workers 0, 1 hold the identity rows, worker 2 the row (1, 0): the subset {0, 2} (mask
+    0b101) has the minor P[0, 1] = 0, and 3 minors are computed, one per 2-subset.
+
+    >>> zero_minors(np.array([[1, 0]]), 7, np.array([0, 1]), np.array([2]), 10, False)
+    (1, array([5]), 3)
+    """
     return (mds_zero_minors if compiled else _np_zero_minors)(P, p, info, rest, maxout)
 
 

@@ -7,6 +7,8 @@ from itertools import combinations
 import flint
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ffcc import _subsets
 from ffcc.codes.matdot import matdot
@@ -73,6 +75,22 @@ def test_numpy_minors_match_the_kernel(p):
         a = _subsets._np_zero_minors(P, p, info, rest, maxout)
         b = _subsets.mds_zero_minors(P, p, info, rest, maxout)
         assert (a[0], a[1].tolist(), a[2]) == (b[0], b[1].tolist(), b[2])
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    p=st.sampled_from([2, 3, 5, 2**31 - 1, MAX_PRIME]), nP=st.integers(0, 5),
+    D=st.integers(1, 5), seed=st.integers(0, 10**6), maxout=st.integers(0, 40),
+)  # fmt: skip
+def test_random_minors_match_the_kernel(p, nP, D, seed, maxout):
+    rng = np.random.default_rng(seed)
+    P = rng.integers(0, p, (nP, D), dtype=np.int64)
+    P[rng.random((nP, D)) < 0.3] = p - 1
+    workers = rng.permutation(nP + D)
+    info, rest = np.sort(workers[:D]), np.sort(workers[D:])
+    a = _subsets._np_zero_minors(P, p, info, rest, maxout)
+    b = _subsets.mds_zero_minors(P, p, info, rest, maxout)
+    assert (a[0], a[1].tolist(), a[2]) == (b[0], b[1].tolist(), b[2])
 
 
 def test_verify_takes_the_numpy_path_when_the_kernel_is_cold(monkeypatch):
