@@ -11,8 +11,10 @@ and decode, check) of the fastest run. BLAS threads are pinned to 1.
 
 ``--cold`` also times first runs: each with an empty numba cache of its own
 (``NUMBA_CACHE_DIR`` pointed at a fresh directory), target 5 s, each followed by a warm run
-on that cache. Small jobs compile nothing of ffcc.field's (exact numpy paths below
-``ffcc.field._SMALL_WORK`` multiply-adds while a kernel is neither compiled nor cached).
+on that cache. Small jobs compile no kernel at all (exact numpy paths below
+``ffcc.field._SMALL_WORK`` multiply-adds while a kernel is neither compiled nor cached,
+:func:`ffcc.field.use_kernel`); the kernels a cold run did compile (index files in its
+cache directory, from any process) are printed and recorded.
 
 Beside wall time, each run's CPU time (user + system of the child) is printed: on a shared
 machine it is what the run would take alone, for this single-threaded job.
@@ -34,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import _bench  # pins BLAS threads; records into results.json
 
@@ -102,13 +105,16 @@ def warm(rounds: int) -> None:
 
 def cold(rounds: int) -> None:
     argv = [sys.executable, "-m", "ffcc.cli", *MAIN_JOB]
-    xs, ys = [], []
+    xs, ys, compiled = [], [], set()
     for _ in range(rounds):
         with tempfile.TemporaryDirectory(prefix="ffcc-numba-") as d:
             env = _env(NUMBA_CACHE_DIR=d)
             xs.append(_timed(argv, env, "cold")[0])  # empty cache: every kernel used compiles
+            # every ffcc kernel is cached: an index file per kernel compiled, in any process
+            compiled |= {f.name.split("-")[0] for f in Path(d).rglob("*.nbi")}
             ys.append(_timed(argv, env, "then warm")[0])  # the same cache, now filled
     print(f"cold vs warm, {rounds} rounds, each with a fresh NUMBA_CACHE_DIR:")
+    print(f"kernels the cold run compiled: {len(compiled)} {sorted(compiled)}")
     print(_line("ffcc run, cold", xs, TARGET_COLD))
     print(_line("  its CPU time", CPU["cold"], TARGET_COLD))
     print(_line("ffcc run, then warm", ys, TARGET_WARM))
@@ -116,6 +122,7 @@ def cold(rounds: int) -> None:
     _bench.record("main_job_cold", {"cold_s": _bench.stats(xs), "warm_s": _bench.stats(ys),
                                     "cold_cpu_s": _bench.stats(CPU["cold"]),
                                     "warm_cpu_s": _bench.stats(CPU["then warm"]),
+                                    "compiled_kernels": sorted(compiled),
                                     "rounds": rounds})  # fmt: skip
 
 

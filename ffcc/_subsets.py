@@ -420,6 +420,82 @@ def mds_zero_minors(P, p, info, rest, maxout):
     return nzero, out[: min(nzero, maxout)], done
 
 
+def zero_minors(P, p, info, rest, maxout, compiled=True):
+    """:func:`mds_zero_minors` (``compiled``) or :func:`_np_zero_minors`, the same result
+    without compiling: the caller decides with :func:`ffcc.field.use_kernel` (a cold small
+    run should not spend the kernel's 2-3 s of compile time on a few thousand minors).
+
+    Workers 0, 1 hold the identity rows, worker 2 the row (1, 0): the subset {0, 2} (mask
+    0b101) has the minor P[0, 1] = 0, and 3 minors are computed, one per 2-subset.
+
+    >>> zero_minors(np.array([[1, 0]]), 7, np.array([0, 1]), np.array([2]), 10, False)
+    (1, array([5]), 3)
+    """
+    return (mds_zero_minors if compiled else _np_zero_minors)(P, p, info, rest, maxout)
+
+
+def mds_work(nP: int, D: int) -> int:
+    """Multiply-adds of :func:`mds_zero_minors`: k per k x k minor, every level."""
+    from math import comb as C
+
+    return sum(k * C(nP, k) * C(D, k) for k in range(1, min(nP, D) + 1))
+
+
+def _np_colex(n: int, k: int) -> np.ndarray:
+    """:func:`_colex_table` in numpy: all k-subsets of range(n), row r of colex rank r
+    (colex order sorts by the largest element first, then the next largest, ...)."""
+    from itertools import combinations
+
+    rows = np.array(list(combinations(range(n), k)), dtype=np.int64).reshape(-1, k)
+    return rows[np.lexsort(rows.T)]  # lexsort's primary key is its last row: the largest
+
+
+def _np_zero_minors(P, p, info, rest, maxout):
+    """:func:`mds_zero_minors` with numpy level arrays, exact: each product < p^2 is
+    reduced before k of them are summed (k p < 2^63) for p < 2^31, Python integers above.
+    The same cofactor expansion, levels and output order as the kernel."""
+    from math import comb
+
+    nP, D = P.shape
+    n = max(nP, D)
+    C = np.array([[comb(a, b) for b in range(n + 2)] for a in range(n + 2)], dtype=np.int64)
+    dtype = np.int64 if p < FAST_LIMIT else object
+    info, rest = np.asarray(info, dtype=np.int64), np.asarray(rest, dtype=np.int64)
+    full = int(np.sum(np.int64(1) << info))  # distinct bits: the sum is the union
+    found: list[np.ndarray] = []
+    nzero, done = 0, 1  # level 0: S = I itself, minor 1
+    prev = np.ones(1, dtype=dtype)
+    for k in range(1, min(nP, D) + 1):
+        Btab, Atab = _np_colex(D, k), _np_colex(nP, k)
+        up, same = C[Btab, np.arange(1, k + 1)], C[Btab, np.arange(k)]
+        # colex rank of B minus its i-th element: elements before i keep their place j
+        # (C(b, j + 1)), those after move down one (C(b, j))
+        before = np.cumsum(up, axis=1) - up
+        after = np.cumsum(same[:, ::-1], axis=1)[:, ::-1] - same
+        sub = before + after
+        bmask = full ^ np.sum(np.int64(1) << info[Btab], axis=1)
+        amask = np.sum(np.int64(1) << rest[Atab], axis=1)
+        aL = Atab[:, k - 1]
+        base = (np.arange(Atab.shape[0]) - C[aL, k]) * C[D, k - 1]
+        rows = P[aL].astype(dtype)
+        cur = np.zeros((Atab.shape[0], Btab.shape[0]), dtype=dtype)
+        for i in range(k):  # expansion along A's last row: sign (-1)^(k-1+i)
+            d = prev[base[:, None] + sub[None, :, i]]
+            if (k - 1 + i) & 1:
+                d = (p - d) % p
+            cur += rows[:, Btab[:, i]] * d % p
+        cur %= p
+        zero = np.flatnonzero(cur.ravel() == 0)
+        if zero.size and nzero < maxout:
+            ra, rb = np.divmod(zero[: maxout - nzero], Btab.shape[0])
+            found.append(amask[ra] | bmask[rb])
+        nzero += zero.size
+        done += cur.size
+        prev = cur.ravel()
+    out = np.concatenate(found).astype(np.int64) if found else np.zeros(0, dtype=np.int64)
+    return nzero, out, done
+
+
 def mds_level_sizes(nP: int, D: int) -> int:
     """The largest level array mds_zero_minors allocates (entries)."""
     from math import comb as C

@@ -55,7 +55,7 @@ from ._errors import InputError
 from ._json import parse_json
 from ._progress import Progress
 from ._resources import check_memory
-from .field import PrimeField
+from .field import PrimeField, use_kernel
 from .scheme import Scheme
 
 __all__ = [
@@ -356,6 +356,8 @@ def verify(
     mds:
         Use the minors fast path (:func:`ffcc._subsets.mds_zero_minors`) when R equals the
         dimension of the workers' span; same verdict, count and first failure as the walk.
+        While that kernel is neither compiled nor cached and the work is small
+        (:func:`ffcc.field.use_kernel`), an exact numpy twin computes the same minors.
 
     Notes
     -----
@@ -534,9 +536,11 @@ def _run_mds(prep, R, w, start, stop, total, count_failures, rep) -> bool:
     _, info = F.rref(np.ascontiguousarray(G.T))  # D independent rows: an information set
     rest = np.setdiff1d(np.arange(w), info)
     P = F.matmul(G[rest], F.inverse(G[info])) if rest.size else np.zeros((0, D), np.int64)
-    nzero, masks, _ = _subsets.mds_zero_minors(
+    # a cold small run takes the numpy path: no 2-3 s compile for a few thousand minors
+    compiled = use_kernel(_subsets.mds_zero_minors, _subsets.mds_work(*P.shape), prep.p)
+    nzero, masks, _ = _subsets.zero_minors(
         np.ascontiguousarray(P), prep.p, info.astype(np.int64), rest.astype(np.int64),
-        _MDS_MAX_ZERO,
+        _MDS_MAX_ZERO, compiled,
     )  # fmt: skip
     if nzero > masks.size:
         return False
