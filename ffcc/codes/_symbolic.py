@@ -51,6 +51,7 @@ from fractions import Fraction
 import sympy as sp
 
 from ..scheme import Scheme, SchemeError
+from ._catalog import CATALOG, build
 from ._form import CodeForm, Gaussian, outputs_per_worker, to_field
 
 __all__ = ["Part", "SymbolicForm", "from_form", "symbolic_form"]
@@ -146,8 +147,6 @@ class SymbolicForm:
 
     def scheme(self) -> Scheme:
         """The numeric scheme the catalog builds for the same parameters."""
-        from ._catalog import build
-
         return build(self.name, **self.params)
 
     def target_values(self) -> list:
@@ -402,8 +401,6 @@ def symbolic_form(name: str, **params) -> SymbolicForm:
     """The symbolic form of catalog construction ``name`` with the catalog's parameters
     (defaults filled in, unknown ones refused as by :func:`ffcc.codes.build`): the exact
     form the catalog builds its numeric scheme from (``build(name, ...).form``), in sympy."""
-    from ._catalog import CATALOG, build
-
     if name not in CATALOG:
         raise KeyError(f"unknown construction {name!r}; known: {', '.join(sorted(CATALOG))}")
     entry = CATALOG[name]

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..field import PrimeField
-from ..scheme import Scheme, SchemeError
+from ..scheme import Scheme, SchemeError, from_dict
 from ._catalog import Construction, register
 from ._form import CodeForm, FormPart, Term, build_scheme
 
@@ -72,8 +72,6 @@ def separate_outputs(scheme: Scheme, stragglers: int | None = None) -> Scheme:
     d.pop("nodes", None)
     d["secrecy"] = 0
     d["name"] = f"{scheme.name} (outputs as separate workers)"
-    from ..scheme import from_dict
-
     return from_dict(d)
 
 

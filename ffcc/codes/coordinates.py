@@ -71,6 +71,7 @@ import numpy as np
 
 from ..field import PrimeField
 from ..scheme import SchemeError
+from ..verify import recovery_threshold
 from ._catalog import Construction, register
 from ._form import CodeForm, FormPart, Term, build_scheme, coefficients_mod, poly_value
 from .nodecode import NodeCode
@@ -318,8 +319,6 @@ def theorem1_report(samples, s: int = 0, *, merge: bool = True, p: int = 65537) 
     >>> (r.bound_threshold, r.span_dimension, r.measured_threshold, r.matdot_workers)
     (13, 13, 13, 15)
     """
-    from ..verify import recovery_threshold
-
     S = coordinate_code(samples, s, merge=merge, p=p)
     P = S.params
     Rm = recovery_threshold(S)
