@@ -58,7 +58,11 @@ __all__ = ["DependencyScheme", "dependency_code", "dependency_form", "dependency
 
 
 def dependency_threshold(k: int) -> int:
-    """Recovery threshold :math:`2k - 3` of the one-dependency code (k >= 2)."""
+    """Recovery threshold :math:`2k - 3` of the one-dependency code (k >= 2).
+
+    >>> dependency_threshold(4)  # 2 * 4 - 3, two below MatDot's 2 * 4 - 1
+    5
+    """
     return 2 * k - 3
 
 

@@ -82,7 +82,11 @@ __all__ = [
 
 
 def lagrange_threshold(k: int, d: int = 2) -> int:
-    """Recovery threshold (k - 1) d + 1 of Lagrange coded computing for a degree-d map."""
+    """Recovery threshold (k - 1) d + 1 of Lagrange coded computing for a degree-d map.
+
+    >>> lagrange_threshold(3), lagrange_threshold(3, d=3)  # 2 * 2 + 1, 2 * 3 + 1
+    (5, 7)
+    """
     return (k - 1) * d + 1
 
 

@@ -665,17 +665,29 @@ def block_code(
 
 
 def polynomial_threshold(m: int, n: int) -> int:
-    """Recovery threshold mn of the polynomial code (Yu, Maddah-Ali, Avestimehr 2017)."""
+    """Recovery threshold mn of the polynomial code (Yu, Maddah-Ali, Avestimehr 2017).
+
+    >>> polynomial_threshold(2, 3)  # 2 * 3
+    6
+    """
     return m * n
 
 
 def entangled_threshold(m: int, n: int, q: int) -> int:
-    """Recovery threshold mnq + q - 1 of the entangled-polynomial code."""
+    """Recovery threshold mnq + q - 1 of the entangled-polynomial code.
+
+    >>> entangled_threshold(2, 2, 2)  # 2 * 2 * 2 + 2 - 1
+    9
+    """
     return m * n * q + q - 1
 
 
 def polydot_threshold(m: int, n: int, q: int) -> int:
-    """Recovery threshold mn(2q - 1) of the PolyDot code (t^2 (2q - 1) for m = n = t)."""
+    """Recovery threshold mn(2q - 1) of the PolyDot code (t^2 (2q - 1) for m = n = t).
+
+    >>> polydot_threshold(2, 2, 2)  # 2 * 2 * (2 * 2 - 1)
+    12
+    """
     return m * n * (2 * q - 1)
 
 

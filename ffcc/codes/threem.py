@@ -175,7 +175,11 @@ LAYOUTS = ("auto", "global", "blocks")
 
 
 def threem_threshold(K: int, targets: str = "complex") -> int:
-    """Threshold of the global layout: 4K - 1 (complex outputs) or 6K - 3 (3K products)."""
+    """Threshold of the global layout: 4K - 1 (complex outputs) or 6K - 3 (3K products).
+
+    >>> threem_threshold(2), threem_threshold(2, "products")  # 4 * 2 - 1, 6 * 2 - 3
+    (7, 9)
+    """
     return 4 * K - 1 if targets == "complex" else 6 * K - 3
 
 
