@@ -107,7 +107,12 @@ class SymbolicForm:
     (``kind = "coeff"``) or the value :math:`h(at)` (``kind = "value"``). ``random[c]`` are
     the basis indices of coordinate c that hold uniformly random masks (their symbols are
     ``R_1..`` and ``S_1..``), and ``secrecy`` the X colluding workers they hide the data
-    from."""
+    from.
+
+    >>> f = symbolic_form("matdot", m=3, s=1)
+    >>> f.w, f.parts[0].product.as_poly(f.z).degree()  # 2m - 1 + s workers; deg h = 2m - 2
+    (6, 4)
+    """
 
     name: str
     params: dict
@@ -121,10 +126,12 @@ class SymbolicForm:
 
     @property
     def z(self):
+        """The variable z of every encoder and of h (one sympy symbol)."""
         return Z
 
     @property
     def w(self) -> int:
+        """Workers: one per node (a worker with several outputs counts once)."""
         return len(self.outputs)
 
     @property
@@ -400,7 +407,12 @@ def from_form(form: CodeForm, params: dict) -> SymbolicForm:
 def symbolic_form(name: str, **params) -> SymbolicForm:
     """The symbolic form of catalog construction ``name`` with the catalog's parameters
     (defaults filled in, unknown ones refused as by :func:`ffcc.codes.build`): the exact
-    form the catalog builds its numeric scheme from (``build(name, ...).form``), in sympy."""
+    form the catalog builds its numeric scheme from (``build(name, ...).form``), in sympy.
+
+    >>> f = symbolic_form("polynomial", m=2, n=2, s=0)  # h = p_A p_B of degree mn - 1
+    >>> f.w, f.parts[0].product.as_poly(f.z).degree()
+    (4, 3)
+    """
     if name not in CATALOG:
         raise KeyError(f"unknown construction {name!r}; known: {', '.join(sorted(CATALOG))}")
     entry = CATALOG[name]

@@ -68,7 +68,12 @@ def dependency_threshold(k: int) -> int:
 
 class DependencyScheme(NodeCode):
     """The one-dependency code; see the module docstring. ``params["alphas"]`` holds the
-    :math:`\\alpha_i` and ``params["scales"]`` the rescalings :math:`c_i`."""
+    :math:`\\alpha_i` and ``params["scales"]`` the rescalings :math:`c_i`.
+
+    >>> S = dependency_code(4)  # 2k - 3 = 5 workers, where MatDot needs 2k - 1 = 7
+    >>> isinstance(S, DependencyScheme), S.w, S.R, len(S.params["alphas"])  # alpha_1..alpha_(k-1)
+    (True, 5, 5, 3)
+    """
 
 
 def dependency_code(k: int = 3, s: int = 0, *, alphas=None, p: int = 65537) -> DependencyScheme:
