@@ -94,6 +94,7 @@ def table(results: list[Result]) -> str:
     """A Markdown table (claim, where in the paper, method, what is symbolic, parameters
     covered, verdict, negative control, time) and the computed findings -- the README's
     claims block (``proofs._readme.render``)."""
+    # not at the top: `python -m proofs._readme` would then find itself imported (runpy)
     from ._readme import render
 
     return render([r.to_dict() for r in results])

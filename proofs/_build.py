@@ -20,8 +20,9 @@ from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
-from ffcc import PrimeField, Scheme
+from ffcc import PrimeField, Scheme, codes
 from ffcc.codes import polyarith
+from ffcc.verify import recovery_threshold, verify
 
 P = 65537  # the field of every exhaustive check unless stated otherwise
 
@@ -265,9 +266,6 @@ def catalog_agrees(name: str, params: dict, own: Scheme) -> str | None:
     smallest R (computed exhaustively), and the numeric scheme was built from its exact form
     (``scheme.form``) and is, checked independently with sympy, that form
     (``ffcc.codes.symbolic_form``) at its nodes. Otherwise what differs."""
-    from ffcc import codes
-    from ffcc.verify import recovery_threshold, verify
-
     S = codes.build(name, **params)
     if S.w != own.w:
         return f"{name} {params}: {S.w} workers, the independent code {own.w}"

@@ -16,6 +16,7 @@ Nothing in the block is typed by hand.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -76,8 +77,6 @@ def rewrite(readme: Path, results: list[dict]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import json
-
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
         print("usage: ffcc claims --json [--full] | python -m proofs._readme README.md")

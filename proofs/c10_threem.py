@@ -41,9 +41,10 @@ import sympy as sp
 
 from ffcc import PrimeField, Scheme, codes
 from ffcc import scheme as scheme_mod
+from ffcc.codes import threem as threem_mod
 from ffcc.verify import verify
 
-from ._build import P, catalog_agrees, lagrange_basis, make_scheme, padd, pscale
+from ._build import Code, P, catalog_agrees, lagrange_basis, make_scheme, padd, pscale
 from ._framework import Check, Claim, Result, timer
 
 CLAIM = Claim(
@@ -83,8 +84,6 @@ def _conjugate_code(K: int, s: int) -> Scheme:
         Ar, Ai, Br, Bi = ("A", m, "r"), ("A", m, "i"), ("B", m, "r"), ("B", m, "i")
         targets.append([((Ar, Br), 1), ((Ai, Bi), p - 1)])  # Re
         targets.append([((Ar, Bi), 1), ((Ai, Br), 1)])  # Im
-    from ._build import Code
-
     code = Code("conjugate-lagrange", polys, targets, 2 * (2 * K - 1), p)
     return code.scheme(4 * K - 1 + s, s, start=100)
 
@@ -167,8 +166,6 @@ def run(quick: bool = True) -> Result:
         details = []
         ck = Check()
         neg = Check()
-        from ffcc.codes import threem as threem_mod
-
         Kmax, smax = (2, 3) if quick else (3, 4)
         for K in range(1, Kmax + 1):
             for s in range(smax + 1):

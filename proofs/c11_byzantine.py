@@ -28,6 +28,7 @@ import itertools
 import numpy as np
 
 from ffcc import PrimeField
+from ffcc.codes.lagrange import lagrange as lib_lagrange
 from ffcc.scheme import DecodingError
 from ffcc.verify import verify
 
@@ -110,10 +111,6 @@ def run(quick: bool = True) -> Result:
         kmax, smax = (2, 1) if quick else (3, 2)
         patterns = 0
         lib_patterns = 0
-        try:
-            from ffcc.codes.lagrange import lagrange as lib_lagrange
-        except ImportError:  # pragma: no cover
-            lib_lagrange = None
         for k in range(1, kmax + 1):
             pairs = [(("X", i), ("Y", i)) for i in range(k)]
             for build in (matdot_code, lagrange_code):
@@ -132,7 +129,7 @@ def run(quick: bool = True) -> Result:
                             )
                         honest, truth = honest_results(S, rng)
                         L = None
-                        if lib_lagrange is not None and code.name == "lagrange":
+                        if code.name == "lagrange":
                             L = lib_lagrange(k=k, s=s, b=b)
                             lhonest, ltruth = honest_results(L, rng)
                         for strag in itertools.combinations(range(w), s):

@@ -37,6 +37,7 @@ import itertools
 import sympy as sp
 
 from ffcc import Scheme
+from ffcc.codes import secure_matdot
 from ffcc.verify import verify, verify_secrecy
 
 from ._framework import Check, Claim, Result, timer
@@ -134,8 +135,6 @@ def run(quick: bool = True) -> Result:
                     lucky.require(S.decodes(sub) == zero, f"m={m} X={X} GF({p}) {sub}")
             neg.require(not verify_secrecy(S, X + 1).secure, f"(X+1)-secure m={m} X={X}")
             if p == 65537 and s == 0:
-                from ffcc.codes import secure_matdot
-
                 L = secure_matdot(m, X=X, p=p)
                 lib.require(all((a == b).all() for a, b in zip(L.E, S.E, strict=True))
                             and L.random == S.random, f"library m={m} X={X}")  # fmt: skip

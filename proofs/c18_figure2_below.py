@@ -24,6 +24,8 @@ Negative control: each found scheme with any one worker removed (same s) must fa
 
 from __future__ import annotations
 
+from itertools import combinations
+
 from ffcc.optimize import lower_bound, optimize
 from ffcc.verify import verify
 
@@ -72,8 +74,6 @@ def _rank(rows: list[list[int]], p: int = P) -> int:
 
 def _independent_check(scheme) -> bool:
     """Every (w - s)-subset spans every target: rank(S) == rank(S + target)."""
-    from itertools import combinations
-
     nl, nr = scheme.basis
     tens = []
     for j in range(scheme.w):

@@ -67,7 +67,7 @@ __all__ = [
 
 def __getattr__(name):  # the symbolic forms need sympy (~0.4 s): imported on first use
     if name in ("SymbolicForm", "symbolic_form"):
-        from . import _symbolic
+        from . import _symbolic  # sympy: imported on first use
 
         return getattr(_symbolic, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -52,6 +52,10 @@ class GroupSpec:
     Every group tolerates ``stragglers`` s and ``byzantine`` b on its own
     (:math:`t = s + 2b`); ``merge`` says repeated samples were merged into one product.
     A pure description: :meth:`build` makes the group's scheme over any prime.
+
+    >>> spec = GroupSpec.of([(0, 0), (0, 1), (1, 1)], stragglers=1, byzantine=1)  # a path
+    >>> spec.k, spec.t, spec.u, spec.blocks, spec.is_complete_grid()  # t = s + 2b
+    (3, 3, (1, 1), (2, 2), False)
     """
 
     pairs: tuple[tuple[int, int], ...]
@@ -136,6 +140,13 @@ class GroupRule:
     worker count (threshold formula plus s + 2b), stated in words by ``formula``;
     ``build(spec, p)`` makes its scheme over GF(p), targets in the spec's product order.
     Ties in workers go to the lower ``rank``.
+
+    >>> rule = group_rule("polynomial")
+    >>> grid = GroupSpec.of([(0, 0), (0, 1), (1, 0), (1, 1)], stragglers=1)  # a 2 x 2 grid
+    >>> rule.applies(grid), rule.workers(grid)  # mn + s
+    (True, 5)
+    >>> rule.applies(GroupSpec.of([(0, 0), (0, 1), (1, 1)]))  # not a complete grid
+    False
     """
 
     name: str
@@ -155,6 +166,10 @@ class Construction:
     ``workers(**params)`` is the worker count the threshold formula promises, given the
     same parameters; ``threshold`` states that formula in words. ``plan``: the entry's
     :class:`GroupRule` when the planner may use it on a group of products.
+
+    >>> c = CATALOG["matdot"]
+    >>> c.workers(m=3, s=1), c.build(m=3, s=1).w  # 2m - 1 + s, promised and built
+    (6, 6)
     """
 
     name: str
@@ -176,7 +191,13 @@ CATALOG: dict[str, Construction] = {}
 
 
 def register(entry: Construction) -> Construction:
-    """Add a construction to :data:`CATALOG` (each module calls it once per entry)."""
+    """Add a construction to :data:`CATALOG` (each module calls it once per entry).
+
+    >>> register(CATALOG["matdot"])
+    Traceback (most recent call last):
+    ...
+    ValueError: construction 'matdot' registered twice
+    """
     if entry.name in CATALOG:
         raise ValueError(f"construction {entry.name!r} registered twice")
     CATALOG[entry.name] = entry
@@ -184,7 +205,16 @@ def register(entry: Construction) -> Construction:
 
 
 def build(name: str, **params) -> Scheme:
-    """Build a catalogued construction by name, unknown names and parameters refused."""
+    """Build a catalogued construction by name, unknown names and parameters refused.
+
+    >>> S = build("matdot", m=3, s=0)  # 2m - 1 workers, all needed
+    >>> S.w, S.R
+    (5, 5)
+    >>> build("matdot", k=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: matdot takes parameters ['m', 'p', 's', 'weights'], not ['k']
+    """
     if name not in CATALOG:
         raise KeyError(f"unknown construction {name!r}; known: {', '.join(sorted(CATALOG))}")
     entry = CATALOG[name]
@@ -236,14 +266,26 @@ _EXTRA = {"replication": REPLICATION, "uncoded": UNCODED}
 
 def group_rules() -> list[GroupRule]:
     """Every rule the planner weighs for a group, by rank: the catalog's entries that
-    declare one, and replication (one product on 1 + s + 2b workers)."""
+    declare one, and replication (one product on 1 + s + 2b workers).
+
+    >>> rules = group_rules()
+    >>> {"polynomial", "replication"} <= {r.name for r in rules}
+    True
+    >>> [r.rank for r in rules] == sorted(r.rank for r in rules)
+    True
+    """
     rules = [c.plan for c in CATALOG.values() if c.plan is not None] + [REPLICATION]
     return sorted(rules, key=lambda r: r.rank)
 
 
 def group_rule(name: str) -> GroupRule:
     """The rule named ``name`` (a group's ``construction``): a catalog entry's or one of
-    ``replication``, ``uncoded``."""
+    ``replication``, ``uncoded``.
+
+    >>> one = GroupSpec.of([("a", "b")], stragglers=1, byzantine=1)
+    >>> group_rule("replication").workers(one)  # 1 + s + 2b copies of the product
+    4
+    """
     for c in CATALOG.values():
         if c.plan is not None and c.plan.name == name:
             return c.plan

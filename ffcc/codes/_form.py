@@ -44,6 +44,7 @@ import numpy as np
 
 from ..field import PrimeField
 from ..scheme import SchemeError
+from .polyarith import from_roots
 
 __all__ = [
     "CodeForm",
@@ -233,8 +234,6 @@ def poly_value(poly: Poly, x):
 
 def coefficients(poly: Poly) -> dict[int, object]:
     """The exact expanded coefficients {exponent: coefficient}, zeros dropped."""
-    from .polyarith import from_roots
-
     out: dict[int, object] = {}
     for t in poly:
         for e, c in enumerate(from_roots(t.roots, None)):
@@ -641,8 +640,6 @@ def coefficients_mod(poly: Poly, p: int) -> list[int]:
     """The dense coefficient list (lowest degree first, length degree + 1) mod p, expanded
     mod p (the exact coefficients of a high-degree product can be huge); i maps to
     :func:`sqrt_minus_one`."""
-    from .polyarith import from_roots
-
     out = [0] * (poly_degree(poly) + 1)
     for t in poly:
         k = to_field(t.coef, p)

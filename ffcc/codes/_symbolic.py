@@ -51,6 +51,7 @@ from fractions import Fraction
 import sympy as sp
 
 from ..scheme import Scheme, SchemeError
+from ._catalog import CATALOG, build
 from ._form import CodeForm, Gaussian, outputs_per_worker, to_field
 
 __all__ = ["Part", "SymbolicForm", "from_form", "symbolic_form"]
@@ -106,7 +107,12 @@ class SymbolicForm:
     (``kind = "coeff"``) or the value :math:`h(at)` (``kind = "value"``). ``random[c]`` are
     the basis indices of coordinate c that hold uniformly random masks (their symbols are
     ``R_1..`` and ``S_1..``), and ``secrecy`` the X colluding workers they hide the data
-    from."""
+    from.
+
+    >>> f = symbolic_form("matdot", m=3, s=1)
+    >>> f.w, f.parts[0].product.as_poly(f.z).degree()  # 2m - 1 + s workers; deg h = 2m - 2
+    (6, 4)
+    """
 
     name: str
     params: dict
@@ -120,10 +126,12 @@ class SymbolicForm:
 
     @property
     def z(self):
+        """The variable z of every encoder and of h (one sympy symbol)."""
         return Z
 
     @property
     def w(self) -> int:
+        """Workers: one per node (a worker with several outputs counts once)."""
         return len(self.outputs)
 
     @property
@@ -146,8 +154,6 @@ class SymbolicForm:
 
     def scheme(self) -> Scheme:
         """The numeric scheme the catalog builds for the same parameters."""
-        from ._catalog import build
-
         return build(self.name, **self.params)
 
     def target_values(self) -> list:
@@ -401,9 +407,12 @@ def from_form(form: CodeForm, params: dict) -> SymbolicForm:
 def symbolic_form(name: str, **params) -> SymbolicForm:
     """The symbolic form of catalog construction ``name`` with the catalog's parameters
     (defaults filled in, unknown ones refused as by :func:`ffcc.codes.build`): the exact
-    form the catalog builds its numeric scheme from (``build(name, ...).form``), in sympy."""
-    from ._catalog import CATALOG, build
+    form the catalog builds its numeric scheme from (``build(name, ...).form``), in sympy.
 
+    >>> f = symbolic_form("polynomial", m=2, n=2, s=0)  # h = p_A p_B of degree mn - 1
+    >>> f.w, f.parts[0].product.as_poly(f.z).degree()
+    (4, 3)
+    """
     if name not in CATALOG:
         raise KeyError(f"unknown construction {name!r}; known: {', '.join(sorted(CATALOG))}")
     entry = CATALOG[name]

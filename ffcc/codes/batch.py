@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..field import PrimeField
-from ..scheme import Scheme, SchemeError
+from ..scheme import Scheme, SchemeError, from_dict
 from ._catalog import Construction, register
 from ._form import CodeForm, FormPart, Term, build_scheme
 
@@ -36,7 +36,12 @@ __all__ = ["batch_mds", "separate_outputs"]
 
 
 def batch_mds(m: int = 2, n: int = 2, s: int = 1, *, p: int = 65537) -> Scheme:
-    """MDS-coded A (m row blocks) times n column blocks of B: n outputs per worker."""
+    """MDS-coded A (m row blocks) times n column blocks of B: n outputs per worker.
+
+    >>> S = batch_mds(3, 2, s=2)  # w = m + s = 5 workers, n = 2 products each, any m = 3 decode
+    >>> S.w, S.products, S.R, S.outputs
+    (5, 10, 3, (2, 2, 2, 2, 2))
+    """
     for label, v, lo in (("m", m, 1), ("n", n, 1), ("s", s, 0)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
             raise SchemeError(f"batch-mds: {label} must be an integer >= {lo}, got {v!r}")
@@ -61,7 +66,12 @@ def batch_mds(m: int = 2, n: int = 2, s: int = 1, *, p: int = 65537) -> Scheme:
 def separate_outputs(scheme: Scheme, stragglers: int | None = None) -> Scheme:
     """The same products, each as its own single-output worker (the wrong failure model
     for workers that fail as a unit). ``stragglers`` defaults to the products the
-    original may lose: s times the largest output count."""
+    original may lose: s times the largest output count.
+
+    >>> T = separate_outputs(batch_mds(2, 2, s=1))  # n (m + s) = 6 workers, s * n = 2 lost
+    >>> T.w, T.stragglers, T.products
+    (6, 2, 6)
+    """
     outs = scheme.outputs or (1,) * scheme.w
     s = scheme.stragglers * max(outs) if stragglers is None else int(stragglers)
     d = scheme._file_dict()
@@ -72,8 +82,6 @@ def separate_outputs(scheme: Scheme, stragglers: int | None = None) -> Scheme:
     d.pop("nodes", None)
     d["secrecy"] = 0
     d["name"] = f"{scheme.name} (outputs as separate workers)"
-    from ..scheme import from_dict
-
     return from_dict(d)
 
 

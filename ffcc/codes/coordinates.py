@@ -71,6 +71,7 @@ import numpy as np
 
 from ..field import PrimeField
 from ..scheme import SchemeError
+from ..verify import recovery_threshold
 from ._catalog import Construction, register
 from ._form import CodeForm, FormPart, Term, build_scheme, coefficients_mod, poly_value
 from .nodecode import NodeCode
@@ -121,6 +122,12 @@ class CoordinateScheme(NodeCode):
     index order), ``u1``, ``u2``, ``theorem1_threshold`` (:math:`2k - u_1 - u_2 + 1`),
     ``theorem1_workers``, ``span_dimension`` (:math:`\dim V`), ``phi``/``psi`` (coefficient
     lists), ``target_samples`` (the sample giving each target) and the nodes.
+
+    >>> S = coordinate_code()  # Figure 2: the 8-cycle, k = 8, u1 = u2 = 2
+    >>> isinstance(S, CoordinateScheme), S.params["u1"], S.params["u2"]
+    (True, 2, 2)
+    >>> S.params["theorem1_threshold"], S.w  # 2*8 - 2 - 2 + 1
+    (13, 13)
     """
 
     def span_basis(self) -> np.ndarray:
@@ -165,6 +172,11 @@ def coordinate_code(
         The prime field.
 
     Targets: one per distinct pair, :math:`A_l B_r` (term ``((l, r), 1)`` in index order).
+
+    >>> from ffcc.verify import verify
+    >>> S = coordinate_code("0-0,0-1,1-1,1-0", s=1)  # a 4-cycle: 2*4 - 2 - 2 + 1 = 5, plus s
+    >>> S.w, S.params["theorem1_threshold"], verify(S).holds
+    (6, 5, True)
     """
     F = PrimeField(p)
     s = int(s)
@@ -292,6 +304,10 @@ class Theorem1Report:
     ``measured_threshold`` = smallest R at which every R-subset of the ``bound_workers``
     Theorem 1 workers decodes every target; ``matdot_workers`` = :math:`w_{k,s}` for the same
     k.
+
+    >>> r = theorem1_report("0-0,0-1,1-1,1-0")  # k = 4, every block used twice
+    >>> r.k, r.u1, r.u2, r.bound_threshold, r.matdot_workers  # 2k - u1 - u2 + 1; 2k - 1
+    (4, 2, 2, 5, 7)
     """
 
     k: int
@@ -308,6 +324,11 @@ class Theorem1Report:
     matdot_workers: int
 
     def to_dict(self) -> dict:
+        """The report as a plain dict (for JSON), one key per field.
+
+        >>> theorem1_report("0-0,0-1,1-1,1-0", s=1).to_dict()["bound_workers"]  # 5 + s
+        6
+        """
         return asdict(self)
 
 
@@ -318,8 +339,6 @@ def theorem1_report(samples, s: int = 0, *, merge: bool = True, p: int = 65537) 
     >>> (r.bound_threshold, r.span_dimension, r.measured_threshold, r.matdot_workers)
     (13, 13, 13, 15)
     """
-    from ..verify import recovery_threshold
-
     S = coordinate_code(samples, s, merge=merge, p=p)
     P = S.params
     Rm = recovery_threshold(S)

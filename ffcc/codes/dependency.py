@@ -58,13 +58,22 @@ __all__ = ["DependencyScheme", "dependency_code", "dependency_form", "dependency
 
 
 def dependency_threshold(k: int) -> int:
-    """Recovery threshold :math:`2k - 3` of the one-dependency code (k >= 2)."""
+    """Recovery threshold :math:`2k - 3` of the one-dependency code (k >= 2).
+
+    >>> dependency_threshold(4)  # 2 * 4 - 3, two below MatDot's 2 * 4 - 1
+    5
+    """
     return 2 * k - 3
 
 
 class DependencyScheme(NodeCode):
     """The one-dependency code; see the module docstring. ``params["alphas"]`` holds the
-    :math:`\\alpha_i` and ``params["scales"]`` the rescalings :math:`c_i`."""
+    :math:`\\alpha_i` and ``params["scales"]`` the rescalings :math:`c_i`.
+
+    >>> S = dependency_code(4)  # 2k - 3 = 5 workers, where MatDot needs 2k - 1 = 7
+    >>> isinstance(S, DependencyScheme), S.w, S.R, len(S.params["alphas"])  # alpha_1..alpha_(k-1)
+    (True, 5, 5, 3)
+    """
 
 
 def dependency_code(k: int = 3, s: int = 0, *, alphas=None, p: int = 65537) -> DependencyScheme:

@@ -82,7 +82,11 @@ __all__ = [
 
 
 def lagrange_threshold(k: int, d: int = 2) -> int:
-    """Recovery threshold (k - 1) d + 1 of Lagrange coded computing for a degree-d map."""
+    """Recovery threshold (k - 1) d + 1 of Lagrange coded computing for a degree-d map.
+
+    >>> lagrange_threshold(3), lagrange_threshold(3, d=3)  # 2 * 2 + 1, 2 * 3 + 1
+    (5, 7)
+    """
     return (k - 1) * d + 1
 
 
@@ -141,6 +145,10 @@ class LagrangeScheme(EvaluationCode):
     """Lagrange coded computing; targets are :math:`g(\\beta_i) = f(X_i)` (see module doc).
 
     ``params["betas"]`` are the interpolation nodes, ``params["nodes"]`` the workers'.
+
+    >>> S = lagrange(k=3, s=1)  # (k - 1) d + 1 = 5 for the product map (d = 2), plus s
+    >>> isinstance(S, LagrangeScheme), S.w, S.R, len(S.params["betas"])
+    (True, 6, 5, 3)
     """
 
     def __post_init__(self):

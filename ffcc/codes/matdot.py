@@ -62,12 +62,20 @@ __all__ = ["matdot", "matdot_threshold", "matdot_workers"]
 
 
 def matdot_threshold(m: int) -> int:
-    """Recovery threshold 2m - 1 of MatDot with m blocks (or m arbitrary pairs)."""
+    """Recovery threshold 2m - 1 of MatDot with m blocks (or m arbitrary pairs).
+
+    >>> matdot_threshold(4)  # 2 * 4 - 1
+    7
+    """
     return 2 * m - 1
 
 
 def matdot_workers(k: int, s: int = 0) -> int:
-    """:math:`w_{k,s} = 2k - 1 + s`: workers MatDot needs for k products and s stragglers."""
+    """:math:`w_{k,s} = 2k - 1 + s`: workers MatDot needs for k products and s stragglers.
+
+    >>> matdot_workers(3), matdot_workers(3, s=2)  # 2*3 - 1, plus 2 stragglers
+    (5, 7)
+    """
     return matdot_threshold(k) + s
 
 

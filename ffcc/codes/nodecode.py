@@ -37,6 +37,13 @@ class NodeCode(Scheme):
     applies the rows; with fewer answers it solves for h in :meth:`span_basis` (by default
     all polynomials of degree at most N, which then fails with :class:`DecodingError`). The
     generic :meth:`Scheme.decode` stays available as an independent cross-check.
+
+    >>> from ffcc.codes.dependency import dependency_code
+    >>> S = dependency_code(3, s=1)  # h of degree N = 2k - 4 = 2 on 2k - 3 + s = 4 workers
+    >>> isinstance(S, NodeCode), S.params["degree"], S.params["threshold"], S.w
+    (True, 2, 3, 4)
+    >>> S.decodes((0, 2, 3)), S.decodes((0, 1))  # any N + 1 values fix h; N do not
+    (True, False)
     """
 
     def __post_init__(self):

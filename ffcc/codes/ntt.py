@@ -48,7 +48,13 @@ __all__ = ["at_roots_of_unity", "ntt_decode", "root_of_unity"]
 
 
 def root_of_unity(F: PrimeField, N: int) -> int:
-    """A primitive N-th root of unity of GF(p); N must divide p - 1."""
+    """A primitive N-th root of unity of GF(p); N must divide p - 1.
+
+    >>> from ffcc.field import PrimeField
+    >>> omega = root_of_unity(PrimeField(17), 4)  # 4 divides 16
+    >>> pow(omega, 2, 17), pow(omega, 4, 17)  # primitive: omega^2 = -1, omega^4 = 1
+    (16, 1)
+    """
     if N < 1 or (F.p - 1) % N:
         raise SchemeError(f"GF({F.p}) has no {N}-th roots of unity: {N} does not divide p - 1")
     return pow(F.primitive_element, (F.p - 1) // N, F.p)
@@ -61,7 +67,14 @@ def _order(w: int) -> int:
 def at_roots_of_unity(scheme: BlockProductScheme) -> BlockProductScheme:
     """The same block-product code with worker j at :math:`\\omega^j`, ω of order
     N = the power of two at or above w: its exponent form
-    (:func:`~ffcc.codes.polynomial.block_form`) evaluated at those nodes."""
+    (:func:`~ffcc.codes.polynomial.block_form`) evaluated at those nodes.
+
+    >>> from ffcc.codes.matdot import matdot
+    >>> S = at_roots_of_unity(matdot(2, s=1))  # w = 2*2 - 1 + 1 = 4 = N
+    >>> x = S.params["nodes"]
+    >>> x[0], len(set(x)), {pow(v, 4, S.field.p) for v in x}  # omega^0; 4 distinct 4th roots
+    (1, 4, {1})
+    """
     if not isinstance(scheme, BlockProductScheme):
         raise SchemeError("at_roots_of_unity needs a block-product evaluation code")
     F = scheme.field
@@ -95,7 +108,17 @@ def _positions(scheme) -> tuple[int, int, np.ndarray]:
 
 
 def ntt_decode(scheme: BlockProductScheme, results: Mapping[int, np.ndarray]) -> list[np.ndarray]:
-    """Targets from the answers of any K or more workers, by NTT (see the module)."""
+    """Targets from the answers of any K or more workers, by NTT (see the module).
+
+    >>> from ffcc.codes.matdot import matdot
+    >>> S = at_roots_of_unity(matdot(2, s=1))  # K = 3 of the 4 workers suffice
+    >>> F = S.field
+    >>> A, B = F.random((2, 4), 0), F.random((4, 3), 1)
+    >>> coded = S.encode(S.split(A, B))
+    >>> C = S.assemble(ntt_decode(S, {j: S.compute(coded[j]) for j in (0, 1, 3)}))
+    >>> bool((C == (A.astype(object) @ B.astype(object)) % F.p).all())
+    True
+    """
     F, p, K = scheme.field, scheme.field.p, scheme.threshold
     N, omega, pos = _positions(scheme)
     ws = sorted(int(j) for j in results)

@@ -40,7 +40,11 @@ def _red(x, p: int | None):
 
 
 def poly_mul(a: Sequence, b: Sequence, p: int | None) -> list:
-    """The product a b (schoolbook; zero coefficients of a are skipped)."""
+    """The product a b (schoolbook; zero coefficients of a are skipped).
+
+    >>> poly_mul([1, 1], [6, 1], p=7)  # (1 + z)(z - 1) = z^2 - 1, and -1 = 6 mod 7
+    [6, 0, 1]
+    """
     out = [0] * (len(a) + len(b) - 1)
     for i, x in enumerate(a):
         if x:
@@ -50,18 +54,30 @@ def poly_mul(a: Sequence, b: Sequence, p: int | None) -> list:
 
 
 def poly_add(a: Sequence, b: Sequence, p: int | None) -> list:
-    """The sum a + b (length of the longer)."""
+    """The sum a + b (length of the longer).
+
+    >>> poly_add([1, 2], [3, 4, 5], p=5)  # (4, 6, 5) mod 5
+    [4, 1, 0]
+    """
     n = max(len(a), len(b))
     return [_red((a[i] if i < len(a) else 0) + (b[i] if i < len(b) else 0), p) for i in range(n)]
 
 
 def poly_scale(a: Sequence, c, p: int | None) -> list:
-    """c a for a scalar c."""
+    """c a for a scalar c.
+
+    >>> poly_scale([1, 2, 3], 3, p=7)  # (3, 6, 9) mod 7
+    [3, 6, 2]
+    """
     return [_red(x * c, p) for x in a]
 
 
 def poly_at(a: Sequence, z, p: int | None):
-    """a(z) by Horner's rule."""
+    """a(z) by Horner's rule.
+
+    >>> poly_at([1, 0, 1], 2, p=None), poly_at([1, 0, 1], 3, p=7)  # 1 + z^2: 5, and 10 mod 7
+    (5, 3)
+    """
     acc = 0
     for x in reversed(a):
         acc = _red(acc * z + x, p)
@@ -69,7 +85,11 @@ def poly_at(a: Sequence, z, p: int | None):
 
 
 def poly_degree(a: Sequence) -> int:
-    """Degree of a (-1 for the zero polynomial; trailing zeros ignored)."""
+    """Degree of a (-1 for the zero polynomial; trailing zeros ignored).
+
+    >>> poly_degree([1, 2, 0, 0]), poly_degree([0, 0])
+    (1, -1)
+    """
     for i in range(len(a) - 1, -1, -1):
         if a[i]:
             return i
@@ -77,7 +97,11 @@ def poly_degree(a: Sequence) -> int:
 
 
 def from_roots(roots: Sequence, p: int | None) -> list:
-    r""":math:`\prod_r (z - r)`, monic of degree ``len(roots)``."""
+    r""":math:`\prod_r (z - r)`, monic of degree ``len(roots)``.
+
+    >>> from_roots([1, 2, 3], p=None)  # z^3 - 6 z^2 + 11 z - 6
+    [-6, 11, -6, 1]
+    """
     c = [1]
     for r in roots:  # multiply by (z - r)
         c = [_red((c[i - 1] if i else 0) - r * (c[i] if i < len(c) else 0), p)
@@ -87,7 +111,14 @@ def from_roots(roots: Sequence, p: int | None) -> list:
 
 def lagrange_basis(betas: Sequence, p: int | None) -> list[list]:
     r"""The Lagrange basis of distinct ``betas``:
-    :math:`\ell_i(z) = \prod_{j \ne i} (z - \beta_j)/(\beta_i - \beta_j)`."""
+    :math:`\ell_i(z) = \prod_{j \ne i} (z - \beta_j)/(\beta_i - \beta_j)`.
+
+    >>> ell = lagrange_basis([0, 1, 2], p=7)
+    >>> ell[0]  # (z - 1)(z - 2) / 2 = 4 (z^2 - 3z + 2) mod 7
+    [1, 2, 4]
+    >>> [[poly_at(l, z, 7) for z in (0, 1, 2)] for l in ell]  # l_i(beta_j) = [i == j]
+    [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
+    """
     out = []
     for i, bi in enumerate(betas):
         others = [b for j, b in enumerate(betas) if j != i]

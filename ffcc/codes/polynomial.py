@@ -461,6 +461,13 @@ class EvaluationCode(Scheme):
     available as an independent cross-check.
 
     ``params["nodes"]`` holds the workers' evaluation points and ``params["threshold"]`` K.
+
+    >>> from ffcc.codes.matdot import matdot
+    >>> S = matdot(2)  # h = p_A p_B of degree 2: K = 3 nodes determine it
+    >>> isinstance(S, EvaluationCode), S.threshold
+    (True, 3)
+    >>> S.functional(np.array(S.params["nodes"][:3])).shape  # 1 target x K answers
+    (1, 3)
     """
 
     _checks_range = True  # decoding reads the results through combine, which checks them
@@ -541,6 +548,11 @@ class BlockProductScheme(EvaluationCode):
     :math:`B_{\iota,j}` at :math:`\iota n + j`; target :math:`in + j` is
     :math:`C_{i,j} = \sum_\iota A_{i,\iota} B_{\iota,j}`, the coefficient of
     :math:`x^{e_{ij}}` in :math:`h = p_A p_B` (``params["target_exponents"]``).
+
+    >>> from ffcc.codes.matdot import matdot
+    >>> S = matdot(3)  # A in 1 x 3 blocks, B in 3 x 1: AB = sum_i A_i B_i = [x^(m-1)] h
+    >>> isinstance(S, BlockProductScheme), S.basis, S.params["target_exponents"]
+    (True, (3, 3), [2])
     """
 
     def __post_init__(self):
@@ -665,17 +677,29 @@ def block_code(
 
 
 def polynomial_threshold(m: int, n: int) -> int:
-    """Recovery threshold mn of the polynomial code (Yu, Maddah-Ali, Avestimehr 2017)."""
+    """Recovery threshold mn of the polynomial code (Yu, Maddah-Ali, Avestimehr 2017).
+
+    >>> polynomial_threshold(2, 3)  # 2 * 3
+    6
+    """
     return m * n
 
 
 def entangled_threshold(m: int, n: int, q: int) -> int:
-    """Recovery threshold mnq + q - 1 of the entangled-polynomial code."""
+    """Recovery threshold mnq + q - 1 of the entangled-polynomial code.
+
+    >>> entangled_threshold(2, 2, 2)  # 2 * 2 * 2 + 2 - 1
+    9
+    """
     return m * n * q + q - 1
 
 
 def polydot_threshold(m: int, n: int, q: int) -> int:
-    """Recovery threshold mn(2q - 1) of the PolyDot code (t^2 (2q - 1) for m = n = t)."""
+    """Recovery threshold mn(2q - 1) of the PolyDot code (t^2 (2q - 1) for m = n = t).
+
+    >>> polydot_threshold(2, 2, 2)  # 2 * 2 * (2 * 2 - 1)
+    12
+    """
     return m * n * (2 * q - 1)
 
 

@@ -105,6 +105,13 @@ class SecureScheme(Scheme):
     target AB) or ``"outer"`` (A in K row blocks, B in L column blocks, targets
     :math:`A_k B_l`); :meth:`split` cuts A and B accordingly and :func:`share` appends
     the masks.
+
+    >>> S = secure_matdot(2, X=1, p=23)  # A in 2 column blocks, B in 2 row blocks, 1 mask each
+    >>> isinstance(S, SecureScheme), S.params["split"], S.basis
+    (True, 'inner', (3, 3))
+    >>> F = S.field
+    >>> [a.shape for a in S.split(F.random((2, 4), 0), F.random((4, 3), 1))[0]]
+    [(2, 2), (2, 2)]
     """
 
     def split(self, A, B) -> list[list[np.ndarray]]:
@@ -128,7 +135,17 @@ class SecureScheme(Scheme):
 
 def share(scheme: Scheme, data: Sequence[Sequence[np.ndarray]], rng=None) -> list[list]:
     """The full basis inputs: each coordinate's data blocks with uniformly random masks
-    inserted at the scheme's ``random`` indices (the same shape as the data blocks)."""
+    inserted at the scheme's ``random`` indices (the same shape as the data blocks).
+
+    >>> S = secure_matdot(2, X=1, p=23)  # basis 3 per side: 2 data blocks, a mask at index 2
+    >>> F = S.field
+    >>> data = S.split(F.random((2, 4), 0), F.random((4, 3), 1))
+    >>> inputs = share(S, data, rng=5)
+    >>> [len(c) for c in inputs], inputs[1][2].shape  # the mask has the shape of the data
+    ([3, 3], (2, 3))
+    >>> all((inputs[c][l] == data[c][l]).all() for c in range(2) for l in range(2))
+    True
+    """
     F = scheme.field
     rng = np.random.default_rng(rng)
     out = []
@@ -320,7 +337,14 @@ def gasp_r(
     p: int = 65537,
     nodes=None,
 ):
-    """``GASP_r`` (degree tables of D'Oliveira, El Rouayheb, Heinlein, Karpuk); see :func:`gasp`."""
+    """``GASP_r`` (degree tables of D'Oliveira, El Rouayheb, Heinlein, Karpuk); see :func:`gasp`.
+
+    >>> gasp_exponents(2, 2, 2, r=1)  # alpha_{K+t} = KL + rK floor(t/r) + t mod r = 4, 6
+    ([0, 1, 4, 6], [0, 2, 4, 5])
+    >>> S = gasp_r(2, 2, 2, r=1)  # degree table {a + b}: 0..6, 8..11 -> 11 distinct
+    >>> S.params["threshold"], S.w
+    (11, 11)
+    """
     return gasp(K, L, T, s, r=r, p=p, nodes=nodes)
 
 

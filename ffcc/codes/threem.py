@@ -175,7 +175,11 @@ LAYOUTS = ("auto", "global", "blocks")
 
 
 def threem_threshold(K: int, targets: str = "complex") -> int:
-    """Threshold of the global layout: 4K - 1 (complex outputs) or 6K - 3 (3K products)."""
+    """Threshold of the global layout: 4K - 1 (complex outputs) or 6K - 3 (3K products).
+
+    >>> threem_threshold(2), threem_threshold(2, "products")  # 4 * 2 - 1, 6 * 2 - 3
+    (7, 9)
+    """
     return 4 * K - 1 if targets == "complex" else 6 * K - 3
 
 
@@ -221,7 +225,18 @@ def threem_comparison(K: int, s: int = 0) -> dict:
 
 
 def complex_inputs(F: PrimeField, A: Sequence, B: Sequence) -> list[list[np.ndarray]]:
-    """Scheme inputs from K pairs ``A[m] = (A_r, A_i)`` and ``B[m] = (B_r, B_i)``."""
+    """Scheme inputs from K pairs ``A[m] = (A_r, A_i)`` and ``B[m] = (B_r, B_i)``.
+
+    >>> S = threem(1)  # K = 1: (A_r + i A_i)(B_r + i B_i) from 4K - 1 = 3 workers
+    >>> F = S.field
+    >>> X = complex_inputs(F, [([[1]], [[2]])], [([[3]], [[4]])])  # (1 + 2i)(3 + 4i)
+    >>> [int(x[0, 0]) for c in X for x in c]
+    [1, 2, 3, 4]
+    >>> coded = S.encode(X)
+    >>> Re, Im = S.decode({j: S.compute(coded[j]) for j in range(S.w)})
+    >>> int(Re[0, 0]) - F.p, int(Im[0, 0])  # -5 + 10i
+    (-5, 10)
+    """
     if len(A) != len(B):
         raise SchemeError(f"{len(A)} A pairs but {len(B)} B pairs")
     xs = [F.array(x, "A") for pair in A for x in pair]
@@ -234,6 +249,10 @@ class ThreeMScheme(NodeCode):
 
     ``params``: ``K``, ``targets``, ``nodes``, ``degree``, ``threshold`` and the decoding
     rows or target nodes of :class:`~ffcc.codes.locality.NodeCode`.
+
+    >>> S = threem(2, layout="global")  # one polynomial, 4K - 1 = 7 workers for 2 Re + 2 Im
+    >>> isinstance(S, ThreeMScheme), S.w, S.R, S.params["K"]
+    (True, 7, 7, 2)
     """
 
 
@@ -318,6 +337,10 @@ class BlockPencilScheme(Scheme):
     :math:`P_3 = P_1 + X + P_2`, Re = :math:`P_1 - P_2`, Im = X. With s stragglers a block
     keeps at least 3 of its 3 + s workers, so any w - s workers decode; w - s - 1 can miss
     s + 1 workers of one block, so the threshold is exactly w - s = 3K + (K - 1)s.
+
+    >>> S = threem(2, s=2, targets="products")  # 2 (3 + 2) = 10 < 6*2 - 3 + 2 = 11 workers
+    >>> isinstance(S, BlockPencilScheme), S.w, S.R  # R = 3K + (K - 1)s = 8
+    (True, 10, 8)
     """
 
     def __post_init__(self):
