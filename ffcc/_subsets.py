@@ -25,6 +25,9 @@ vectorisable; for 2^31 <= p < 2^63 by the exact double-and-add of
 
 from __future__ import annotations
 
+from itertools import combinations
+from math import comb
+
 import numba as nb
 import numpy as np
 
@@ -253,13 +256,11 @@ def check_list(G, p, tstart, subsets) -> np.ndarray:
 
 def unrank(rank: int, w: int, R: int) -> np.ndarray:
     """The combination of lexicographic rank ``rank`` among R-subsets of range(w)."""
-    from math import comb as C
-
     out = np.empty(R, dtype=np.int64)
     x = 0
     for i in range(R):
-        while C(w - x - 1, R - i - 1) <= rank:
-            rank -= C(w - x - 1, R - i - 1)
+        while comb(w - x - 1, R - i - 1) <= rank:
+            rank -= comb(w - x - 1, R - i - 1)
             x += 1
         out[i] = x
         x += 1
@@ -268,14 +269,12 @@ def unrank(rank: int, w: int, R: int) -> np.ndarray:
 
 def rank_of(subset, w: int) -> int:
     """Inverse of :func:`unrank`."""
-    from math import comb as C
-
     R = len(subset)
     r = 0
     prev = -1
     for i, x in enumerate(subset):
         for y in range(prev + 1, x):
-            r += C(w - y - 1, R - i - 1)
+            r += comb(w - y - 1, R - i - 1)
         prev = x
     return r
 
@@ -436,16 +435,12 @@ def zero_minors(P, p, info, rest, maxout, compiled=True):
 
 def mds_work(nP: int, D: int) -> int:
     """Multiply-adds of :func:`mds_zero_minors`: k per k x k minor, every level."""
-    from math import comb as C
-
-    return sum(k * C(nP, k) * C(D, k) for k in range(1, min(nP, D) + 1))
+    return sum(k * comb(nP, k) * comb(D, k) for k in range(1, min(nP, D) + 1))
 
 
 def _np_colex(n: int, k: int) -> np.ndarray:
     """:func:`_colex_table` in numpy: all k-subsets of range(n), row r of colex rank r
     (colex order sorts by the largest element first, then the next largest, ...)."""
-    from itertools import combinations
-
     rows = np.array(list(combinations(range(n), k)), dtype=np.int64).reshape(-1, k)
     return rows[np.lexsort(rows.T)]  # lexsort's primary key is its last row: the largest
 
@@ -454,8 +449,6 @@ def _np_zero_minors(P, p, info, rest, maxout):
     """:func:`mds_zero_minors` with numpy level arrays, exact: each product < p^2 is
     reduced before k of them are summed (k p < 2^63) for p < 2^31, Python integers above.
     The same cofactor expansion, levels and output order as the kernel."""
-    from math import comb
-
     nP, D = P.shape
     n = max(nP, D)
     C = np.array([[comb(a, b) for b in range(n + 2)] for a in range(n + 2)], dtype=np.int64)
@@ -498,6 +491,4 @@ def _np_zero_minors(P, p, info, rest, maxout):
 
 def mds_level_sizes(nP: int, D: int) -> int:
     """The largest level array mds_zero_minors allocates (entries)."""
-    from math import comb as C
-
-    return max((C(nP, k) * C(D, k) for k in range(min(nP, D) + 1)), default=1)
+    return max((comb(nP, k) * comb(D, k) for k in range(min(nP, D) + 1)), default=1)
