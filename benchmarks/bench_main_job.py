@@ -12,7 +12,7 @@ and decode, check) of the fastest run. BLAS threads are pinned to 1.
 ``--cold`` also times first runs: each with an empty numba cache of its own
 (``NUMBA_CACHE_DIR`` pointed at a fresh directory), target 5 s, each followed by a warm run
 on that cache. Small jobs compile no kernel at all (exact numpy paths below
-``ffcc.field._SMALL_WORK`` multiply-adds while a kernel is neither compiled nor cached,
+``ffcc.field._SMALL_WORK`` multiply-adds while a kernel is not loaded in the process,
 :func:`ffcc.field.use_kernel`); the kernels a cold run did compile (index files in its
 cache directory, from any process) are printed and recorded.
 
