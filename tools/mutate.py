@@ -171,6 +171,11 @@ class Point:
     scope: str  # "function" | "import" | "njit"
 
 
+def _is_docstring(stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) \
+        and isinstance(stmt.value.value, str)  # fmt: skip
+
+
 def _is_njit(fn) -> bool:
     for d in fn.decorator_list:
         target = d.func if isinstance(d, ast.Call) else d
@@ -211,10 +216,12 @@ def _statement_of(tree) -> dict[int, tuple[tuple[int, ...], str]]:
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             for d in stmt.decorator_list:
                 expressions_only(d, lines, scope)
-            expressions_only(stmt.args, lines, scope)
+            inner = "njit" if scope == "njit" or _is_njit(stmt) else "function"
+            # a default is evaluated once but only seen by calls: the tests covering the body
+            body = stmt.body[1:] if len(stmt.body) > 1 and _is_docstring(stmt.body[0]) else stmt.body
+            expressions_only(stmt.args, header(body[0]), inner)
             if stmt.returns is not None:
                 expressions_only(stmt.returns, lines, scope)
-            inner = "njit" if scope == "njit" or _is_njit(stmt) else "function"
             for s in stmt.body:
                 visit(s, inner)
             return
@@ -279,12 +286,16 @@ json.dump({"rc": int(rc), "lines": lines, "durations": durations, "order": order
 """
 
 
-def coverage_map(scratch: Path, module: str, tests: list[str], env: dict) -> dict:
-    """Run ``tests`` once under coverage with a context per test: line -> covering tests."""
+def coverage_map(scratch: Path, module: str, tests: list[str], env: dict, nojit: bool) -> dict:
+    """Run ``tests`` once under coverage with a context per test: line -> covering tests.
+    With ``nojit`` the kernels run as Python (NUMBA_DISABLE_JIT=1) so that coverage sees
+    their lines; a test that fails only without the JIT still maps the lines it ran."""
     out = scratch.parent / "coverage-map.json"
     cmd = [sys.executable, "-c", _TRACE, str(scratch / module), str(out), *tests]
+    if nojit:
+        env = {**env, "NUMBA_DISABLE_JIT": "1"}
     proc = subprocess.run(cmd, cwd=scratch, env=env, capture_output=True, text=True)
-    if proc.returncode != 0 or not out.exists():
+    if (proc.returncode != 0 and not nojit) or not out.exists():
         raise SystemExit(f"the unmutated tests of {module} fail; fix them first:\n"
                          + proc.stdout[-3000:] + proc.stderr[-3000:])  # fmt: skip
     cmap = json.loads(out.read_text())
@@ -294,13 +305,14 @@ def coverage_map(scratch: Path, module: str, tests: list[str], env: dict) -> dic
 
 def select(point: Point, cmap: dict, tests: list[str]) -> list[str] | None:
     """The pytest arguments that can see ``point`` (fastest first), or None if none can."""
-    if point.scope != "function":
-        return list(tests)  # import-time code or a compiled kernel: every test of the files
+    if point.scope == "import":
+        return list(tests)  # runs at import: every test of the files
     covering = set()
     for line in point.lines:
         covering.update(cmap["lines"].get(line, ()))
     if not covering:
-        return None
+        # a kernel line the NUMBA_DISABLE_JIT=1 trace did not reach: every test, to be safe
+        return list(tests) if point.scope == "njit" else None
     return sorted(covering, key=lambda t: (cmap["durations"].get(t, 0.0), t))
 
 
@@ -423,6 +435,9 @@ def run_module(module: str, args, out, only: set[str] | None = None) -> dict:
     pts = points(src)
     if only is not None:
         pts = [p for p in pts if p.key in only]
+    if args.resume and Path(args.out).exists():
+        seen = {r.get("key") for r in load(args.out) if r["module"] == module}
+        pts = [p for p in pts if p.key not in seen]
     if args.limit is not None:
         pts = pts[: args.limit]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
@@ -440,9 +455,9 @@ def run_module(module: str, args, out, only: set[str] | None = None) -> dict:
         env = {**os.environ, "PYTHONPATH": str(slots[0].tree),
                "NUMBA_CACHE_DIR": str(shared_cache)}  # fmt: skip
         t0 = time.perf_counter()
-        cmap = coverage_map(slots[0].tree, module, tests, env)
-        t_map = time.perf_counter() - t0
         fresh = _has_kernels(src)
+        cmap = coverage_map(slots[0].tree, module, tests, env, nojit=fresh)
+        t_map = time.perf_counter() - t0
         jobs = []
         for p in pts:
             sel = select(p, cmap, tests)
@@ -453,10 +468,11 @@ def run_module(module: str, args, out, only: set[str] | None = None) -> dict:
                 counts["uncovered"] += 1
                 out.write(json.dumps(rec) + "\n")
                 continue
-            budget = sum(cmap["durations"].get(t, 0.0) for t in sel) if p.scope == "function" \
-                else sum(cmap["durations"].values())  # fmt: skip
+            whole = sel == tests
+            budget = sum(cmap["durations"].values()) if whole \
+                else sum(cmap["durations"].get(t, 0.0) for t in sel)  # fmt: skip
             new, _, _ = mutate(src, p.index)
-            rec["tests"] = len(sel) if p.scope == "function" else len(cmap["durations"])
+            rec["tests"] = len(cmap["durations"]) if whole else len(sel)
             jobs.append({"rec": rec, "source": new, "args": sel,
                          "timeout": args.timeout or 60 + 10 * budget})  # fmt: skip
         out.flush()
@@ -486,6 +502,40 @@ def run_module(module: str, args, out, only: set[str] | None = None) -> dict:
     counts["seconds"] = round(t_run, 1)
     counts["commit"] = commit
     return counts
+
+
+_PROBE = """
+import numpy as np
+from ffcc._subsets import check_list
+G = np.array([[1, 1, 1], [2, 2, 2], [1, 2, 4], [3, 1, 2]], dtype=np.int64)
+# rows 0, 1 are parallel: subset (0, 1, 2) has rank 2 (does not decode), (0, 2, 3) rank 3
+print(check_list(G, 7, 0, np.array([[0, 1, 2], [0, 2, 3]], dtype=np.int64)).tolist())
+"""
+
+
+def prove_cache() -> int:
+    """Why a kernel module's mutant needs an empty numba cache: mutate ``mulmod`` in
+    ``_kernels.py`` (``% p -> * p``) and run ``_subsets.check_list``, which inlines it, with
+    the cache the unmutated tree left behind and with an empty one."""
+    with tempfile.TemporaryDirectory(prefix="ffcc-mutate-") as tmp:
+        tree = Path(tmp) / "tree"
+        _copy_tree(tree)
+
+        def probe(cache: str) -> str:
+            env = {**os.environ, "PYTHONPATH": str(tree), "NUMBA_CACHE_DIR": str(Path(tmp) / cache)}
+            return subprocess.run([sys.executable, "-c", _PROBE], cwd=tree, env=env, text=True,
+                                  capture_output=True, check=True).stdout.strip()  # fmt: skip
+
+        kernels = tree / "ffcc/_kernels.py"
+        src = kernels.read_text()
+        print("unmutated, warms the shared cache:", probe("shared"))
+        assert "return (a * b) % p" in src
+        kernels.write_text(src.replace("return (a * b) % p", "return (a * b) * p"))
+        stale, fresh = probe("shared"), probe("fresh")
+        print("mutant, shared (stale) cache:     ", stale)
+        print("mutant, empty cache:              ", fresh)
+    print("stale cache hides the mutant" if stale != fresh else "no difference shown")
+    return 0 if stale != fresh else 1
 
 
 # Survivors argued equivalent (same observable behaviour), keyed by (module, Point.key): the
@@ -564,8 +614,13 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default="mutation-results.jsonl", help="JSON lines of all mutants")
     ap.add_argument("--only-survivors", metavar="JSONL",
                     help="re-run only the mutants that survived in this results file")  # fmt: skip
+    ap.add_argument("--resume", action="store_true", help="skip mutants already in --out")
     ap.add_argument("--report", metavar="JSONL", help="only print the table of a results file")
+    ap.add_argument("--prove-cache", action="store_true",
+                    help="show that a shared numba cache hides a kernel mutant")  # fmt: skip
     args = ap.parse_args(argv)
+    if args.prove_cache:
+        return prove_cache()
     if args.report:
         print(report(args.report))
         return 0
