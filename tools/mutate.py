@@ -286,6 +286,13 @@ json.dump({"rc": int(rc), "lines": lines, "durations": durations, "order": order
 """
 
 
+def mutant_tests(module: str) -> str:
+    """The file of tests written to kill a module's survivors: ``ffcc/codes/threem.py`` ->
+    ``tests/test_mutants_codes_threem.py``."""
+    stem = module.removeprefix("ffcc/").removesuffix(".py").replace("/", "_").lstrip("_")
+    return f"tests/test_mutants_{stem.replace('/_', '_')}.py"
+
+
 def coverage_map(scratch: Path, module: str, tests: list[str], env: dict, nojit: bool) -> dict:
     """Run ``tests`` once under coverage with a context per test: line -> covering tests.
     With ``nojit`` the kernels run as Python (NUMBA_DISABLE_JIT=1) so that coverage sees
@@ -431,6 +438,9 @@ def _has_kernels(source: str) -> bool:
 def run_module(module: str, args, out, only: set[str] | None = None) -> dict:
     """Mutate ``module`` (all points, or the keys in ``only``); write a JSON line per mutant."""
     tests = [*TESTS[module], module]  # the module's doctests too
+    extra = mutant_tests(module)
+    if (ROOT / extra).exists():
+        tests.insert(-1, extra)
     src = (ROOT / module).read_text()
     pts = points(src)
     if only is not None:
@@ -551,6 +561,27 @@ def _eq(module: str, entries: dict[str, str]) -> None:
 
 
 _eq("ffcc/_json.py", {})
+_NONNEG = "x >= 0: where the maximum (total) is 0 every entry is 0, so x / 1 = 0 as well"
+_SAME_LEN = "the lengths were checked equal just before (len(Ab) == len(Bb) == len(p))"
+_FASTPATH = "only picks the one-pass or the scaled path; both give the Frobenius norms"
+_eq("ffcc/sketch.py", {
+    "return np.where(mx > 0, x / np.where(mx > 0, mx, 1.0), 0.0) @16:22 Gt -> GtE": _NONNEG,
+    "probs = np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), 0.0) @17:24 Gt -> GtE": _NONNEG,
+    'sq = np.einsum("aibj,aibj->ab", X4, X4) if axes == (1, 3) else None @52:53 1 -> 2':
+        _FASTPATH,
+    'sq = np.einsum("aibj,aibj->ab", X4, X4) if axes == (1, 3) else None @55:56 3 -> 4':
+        _FASTPATH,
+    "if sq is not None and np.isfinite(sq).all() and (sq > 1e-280).all(): @49:60 Gt -> GtE":
+        _FASTPATH,
+    "@dataclass(frozen=True, eq=False, repr=False) @39:44 False -> True":
+        "GridSketch defines __repr__, which dataclass(repr=True) leaves alone",
+    "if (sum(p) != 1) if exact else abs(sum(p) - 1.0) > 1e-9: @31:55 Gt -> GtE":
+        "|sum - 1| is a multiple of 2^-53 (or >= 1/2) and float 1e-9 is not: never equal",
+    "for t, (a, b) in enumerate(zip(Ab, Bb, strict=True)): @46:50 True -> False": _SAME_LEN,
+    "for t, (P, pt) in enumerate(zip(prods, p, strict=True)): @49:53 True -> False": _SAME_LEN,
+    "for Pi, pi in zip(P, p, strict=True): @31:35 True -> False":
+        "P has q rows and p q entries (grid_crmm's own arrays): lengths always agree",
+})
 
 
 def load(path: str) -> list[dict]:
