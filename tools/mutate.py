@@ -48,6 +48,7 @@ import argparse
 import ast
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -383,7 +384,8 @@ def _status(rc: int) -> str:
 
 def run_jobs(jobs: list[dict], slots: list[Slot], target_rel: str, fresh_cache: bool,
              shared_cache: Path, done) -> None:  # fmt: skip
-    """Run every job (a dict with source, args, timeout) in the slots; ``done(job, status, s)``."""
+    """Run every job (a dict with source, args, timeout) in the slots; calls
+    ``done(job, status, wall seconds, CPU seconds)`` for each."""
     pending = list(jobs)
     running: dict[int, Slot] = {}
     while pending or running:
@@ -406,7 +408,7 @@ def run_jobs(jobs: list[dict], slots: list[Slot], target_rel: str, fresh_cache: 
             running[pid] = slot
         if not running:
             continue
-        pid, status = os.waitpid(-1, os.WNOHANG)
+        pid, status, usage = os.wait4(-1, os.WNOHANG)
         if pid == 0:
             now = time.perf_counter()
             for slot in list(running.values()):
@@ -414,7 +416,7 @@ def run_jobs(jobs: list[dict], slots: list[Slot], target_rel: str, fresh_cache: 
                     os.kill(slot.pid, signal.SIGKILL)
                     os.waitpid(slot.pid, 0)
                     del running[slot.pid]
-                    done(slot.job, "timeout", now - slot.started)
+                    done(slot.job, "timeout", now - slot.started, None)
                     slot.pid = 0
             time.sleep(0.02)
             continue
@@ -422,7 +424,8 @@ def run_jobs(jobs: list[dict], slots: list[Slot], target_rel: str, fresh_cache: 
             continue  # a grandchild reaped by us? never expected; ignore
         slot = running.pop(pid)
         rc = os.waitstatus_to_exitcode(status)
-        done(slot.job, _status(rc), time.perf_counter() - slot.started)
+        cpu = usage.ru_utime + usage.ru_stime  # the child's own CPU: robust to a loaded machine
+        done(slot.job, _status(rc), time.perf_counter() - slot.started, cpu)
         slot.pid = 0
 
 
@@ -465,9 +468,13 @@ def run_module(module: str, args, out, only: set[str] | None = None) -> dict:
         env = {**os.environ, "PYTHONPATH": str(slots[0].tree),
                "NUMBA_CACHE_DIR": str(shared_cache)}  # fmt: skip
         t0 = time.perf_counter()
+        cpu_total = [0.0]
         fresh = _has_kernels(src)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         cmap = coverage_map(slots[0].tree, module, tests, env, nojit=fresh)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         t_map = time.perf_counter() - t0
+        cpu_map = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         jobs = []
         for p in pts:
             sel = select(p, cmap, tests)
@@ -487,8 +494,10 @@ def run_module(module: str, args, out, only: set[str] | None = None) -> dict:
                          "timeout": args.timeout or 60 + 10 * budget})  # fmt: skip
         out.flush()
 
-        def done(job, status, seconds):
-            rec = {**job["rec"], "status": status, "seconds": round(seconds, 2)}
+        def done(job, status, seconds, cpu):
+            rec = {**job["rec"], "status": status, "seconds": round(seconds, 2),
+                   "cpu": None if cpu is None else round(cpu, 2)}  # fmt: skip
+            cpu_total[0] += cpu or 0.0
             counts[status] += 1
             out.write(json.dumps(rec) + "\n")
             out.flush()
@@ -499,7 +508,7 @@ def run_module(module: str, args, out, only: set[str] | None = None) -> dict:
         base = {"rec": {}, "source": ast.unparse(ast.parse(src)), "args": tests, "timeout": 1e4}
         verdict = []
         run_jobs([base], slots[:1], module, fresh, shared_cache,
-                 lambda j, s, sec: verdict.append((s, sec)))  # fmt: skip
+                 lambda j, s, sec, cpu: verdict.append((s, sec)))  # fmt: skip
         if verdict[0][0] != "survived":
             raise SystemExit(f"{module}: the unparsed, unmutated module fails its tests "
                              f"({verdict[0][0]}); see the log in the scratch tree")  # fmt: skip
@@ -510,6 +519,8 @@ def run_module(module: str, args, out, only: set[str] | None = None) -> dict:
     counts["run"] = len(jobs)
     counts["map_seconds"] = round(t_map, 1)
     counts["seconds"] = round(t_run, 1)
+    counts["cpu"] = round(cpu_total[0], 1)
+    counts["map_cpu"] = round(cpu_map, 1)
     counts["commit"] = commit
     return counts
 
@@ -671,13 +682,14 @@ def main(argv=None) -> int:
             rows.append((module, c))
             print(f"{module}: {c}", file=sys.stderr, flush=True)
     print("| module | commit | mutants | run | killed | timeout | survived | uncovered | error "
-          "| map | run time | s/mutant |")  # fmt: skip
+          "| map wall / CPU | run wall / CPU | CPU s per mutant |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for module, c in rows:
-        per = c["seconds"] / c["run"] if c["run"] else 0.0
+        per = (c["cpu"] + c["map_cpu"]) / c["mutants"] if c["mutants"] else 0.0
         print(f"| `{module}` | {c['commit']} | {c['mutants']} | {c['run']} | {c['killed']} | "
               f"{c['timeout']} | {c['survived']} | {c['uncovered']} | {c['error']} | "
-              f"{c['map_seconds']} s | {c['seconds']} s | {per:.2f} |")  # fmt: skip
+              f"{c['map_seconds']} / {c['map_cpu']} s | {c['seconds']} / {c['cpu']} s | "
+              f"{per:.2f} |")  # fmt: skip
     return 0
 
 
