@@ -594,6 +594,13 @@ _eq("ffcc/sketch.py", {
         "P has q rows and p q entries (grid_crmm's own arrays): lengths always agree",
 })
 
+_eq("ffcc/structure.py", {
+    "took += 1 @8:9 1 -> 2": "took is only tested for truth ('if not took')",
+    "dist = {root: 0} @14:15 0 -> 1": "every distance and cycle length shifts (by 1, by 2): "
+    "comparisons and the prune 2d >= L are unchanged; only the early stop at 4 is skipped",
+    "if bound is not None and 2 * dist[x] >= bound:  # no shorter cycle reachable @25:45 "
+    "GtE -> Gt": "at 2 d = bound every closing walk has length >= 2 d = bound, never < bound",
+})
 
 def load(path: str) -> list[dict]:
     """The newest record of every mutant in a results file (later runs replace earlier)."""
