@@ -600,7 +600,32 @@ _eq("ffcc/structure.py", {
     "comparisons and the prune 2d >= L are unchanged; only the early stop at 4 is skipped",
     "if bound is not None and 2 * dist[x] >= bound:  # no shorter cycle reachable @25:45 "
     "GtE -> Gt": "at 2 d = bound every closing walk has length >= 2 d = bound, never < bound",
+    "if found is not None and (best is None or found[0] < best[0]): @42:60 Lt -> LtE":
+        "_bfs_cycle is given limit = best[0] and only returns lengths < limit",
+    "if best[0] == 4:  # the shortest possible cycle in a simple bipartite graph @14:15 4 -> 5":
+        "only an early stop: later roots can only replace best by a strictly shorter cycle",
 })
+# SampleGraph.draw's style constants (marker sizes, stacking order, fonts, frame, dpi, the
+# number of layout sweeps): the picture's content -- which blocks, pairs, groups, labels and
+# where -- is tested in tests/test_mutants_structure.py; these only restyle it
+_STYLE = "drawing style only (size, z-order, font, frame, dpi, sweeps); the content is tested"
+_eq("ffcc/structure.py", {k: _STYLE for k in [
+    'ax.scatter(list(xl.values()), [1] * nl, s=36, marker="s", color="0.2", zorder=3) @42:44 '
+    "36 -> 37",
+    'ax.scatter(list(xl.values()), [1] * nl, s=36, marker="s", color="0.2", zorder=3) @78:79 '
+    "3 -> 4",
+    'ax.scatter(list(xr.values()), [0] * nr, s=40, marker="o", color="0.2", zorder=3) @42:44 '
+    "40 -> 41",
+    'ax.scatter(list(xr.values()), [0] * nr, s=40, marker="o", color="0.2", zorder=3) @78:79 '
+    "3 -> 4",
+    "ax.spines[side].set_visible(False) @28:33 False -> True",
+    'ax.tick_params(axis="y", length=0) @32:33 0 -> 1',
+    "fontsize=10, @9:11 10 -> 11",
+    "fontsize=8, @9:10 8 -> 9",
+    "frameon=False, @8:13 False -> True",
+    'ax.figure.savefig(path, bbox_inches="tight", dpi=100) @49:52 100 -> 101',
+    "for _ in range(4):  # a few sweeps settle the order; more rarely change it @15:16 4 -> 5",
+]})
 
 def load(path: str) -> list[dict]:
     """The newest record of every mutant in a results file (later runs replace earlier)."""
