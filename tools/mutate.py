@@ -39,7 +39,7 @@ Usage::
 
     python tools/mutate.py --modules ffcc/sketch.py [--limit N] [--jobs 2] [--out F.jsonl]
     python tools/mutate.py --modules ffcc/sketch.py --only-survivors docs/mutation-results.jsonl
-    python tools/mutate.py --report docs/mutation-results.jsonl
+    python tools/mutate.py --report docs/mutation-results.jsonl [--write docs/mutation.md]
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ TESTS = {
     "ffcc/_kernels.py": ["tests/test_field.py"],
     "ffcc/scheme.py": ["tests/test_scheme.py"],
     "ffcc/_json.py": ["tests/test_json.py"],
-    "ffcc/verify.py": ["tests/test_verify.py"],
+    "ffcc/verify.py": ["tests/test_verify.py", "tests/test_verify_mds.py", "tests/test_verify_ledger.py"],
     "ffcc/_subsets.py": ["tests/test_verify.py"],
     "ffcc/codes/matdot.py": ["tests/test_codes_mds.py"],
     "ffcc/codes/lagrange.py": ["tests/test_codes_mds.py"],
@@ -648,6 +648,8 @@ def report(path: str) -> str:
                                           "uncovered": 0, "error": 0, "commit": set()})  # fmt: skip
         c["mutants"] += 1
         c["commit"].add(r.get("commit", "?"))
+        if r.get("cpu") is not None:
+            c.setdefault("cpu", []).append(r["cpu"])
         if r["status"] in ("killed", "timeout"):
             c["killed"] += 1
             continue
@@ -662,14 +664,16 @@ def report(path: str) -> str:
             c["uncovered"] += r["status"] == "uncovered"
         survivors.append((r, why))
     lines = ["| module | commit | mutants | killed | equivalent | survived (uncovered) | error "
-             "| killed of non-equivalent |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+             "| killed of non-equivalent | CPU s per run mutant (mean) |",
+             "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for m in sorted(mods, key=lambda m: ORDER.index(m) if m in ORDER else 99):
         c = mods[m]
         live = c["mutants"] - c["equiv"] - c["error"]
         pct = f"{100 * c['killed'] / live:.1f}%" if live else "-"
+        cpu = f"{sum(c['cpu']) / len(c['cpu']):.2f}" if c.get("cpu") else "-"
         lines.append(f"| `{m}` | {', '.join(sorted(c['commit']))} | {c['mutants']} | "
                      f"{c['killed']} | {c['equiv']} | {c['survived']} ({c['uncovered']}) | "
-                     f"{c['error']} | {pct} |")  # fmt: skip
+                     f"{c['error']} | {pct} | {cpu} |")  # fmt: skip
     if survivors:
         lines += ["", "Survivors:", ""]
         for r, why in sorted(survivors, key=lambda x: (x[0]["module"], x[0]["line"])):
@@ -690,13 +694,22 @@ def main(argv=None) -> int:
                     help="re-run only the mutants that survived in this results file")  # fmt: skip
     ap.add_argument("--resume", action="store_true", help="skip mutants already in --out")
     ap.add_argument("--report", metavar="JSONL", help="only print the table of a results file")
+    ap.add_argument("--write", metavar="MD", help="with --report: replace the table in this file")
     ap.add_argument("--prove-cache", action="store_true",
                     help="show that a shared numba cache hides a kernel mutant")  # fmt: skip
     args = ap.parse_args(argv)
     if args.prove_cache:
         return prove_cache()
     if args.report:
-        print(report(args.report))
+        table = report(args.report)
+        if args.write:
+            doc = Path(args.write)
+            text = doc.read_text()
+            start, end = "<!-- mutate:table -->", "<!-- /mutate:table -->"
+            head, rest = text.split(start, 1)
+            doc.write_text(f"{head}{start}\n{table}\n{end}{rest.split(end, 1)[1]}")
+        else:
+            print(table)
         return 0
     unknown = [m for m in args.modules if m not in TESTS]
     if unknown:
