@@ -1,6 +1,41 @@
-"""ffcc: exact finite-field toolkit for compression-informed coded computing.
+r"""ffcc: exact finite-field toolkit for compression-informed coded computing.
 
 The data flows one way: sketch -> plan -> scheme -> run -> decode -> reconstruct.
+
+A product :math:`AB` is first *sketched* (:mod:`ffcc.sketch`: CR-MM samples k
+column-row block pairs, Lemma 1 of Rudow, Charalambides, Hero, Rashmi,
+"Compression-Informed Coded Computing"); the sampled pairs form a graph whose structure
+(:mod:`ffcc.structure`, :mod:`ffcc.theorem2`) makes some products linearly dependent; the
+*planner* (:mod:`ffcc.plan`) groups them and picks a code for each group from the catalog
+(:mod:`ffcc.codes`), which needs fewer than the :math:`w_{k,s} = 2k - 1 + s` workers of a
+code that ignores the dependencies; :mod:`ffcc.run` runs the groups on workers exactly
+over GF(p) and decodes. Every code is a :class:`Scheme`, and :func:`verify` checks
+that *every* R-subset of its workers decodes, in the field it runs in.
+
+The names here are the entry points:
+
+* :class:`PrimeField` -- exact arithmetic over GF(p), p < 2^63 (:mod:`ffcc.field`);
+* :class:`Scheme`, :func:`load`, :func:`loads` -- a coded computation and its file
+  format (:mod:`ffcc.scheme`, ``docs/scheme-format.md``);
+* :func:`verify`, :class:`VerifyReport`, :func:`recovery_threshold` -- the exhaustive
+  check (:mod:`ffcc.verify`);
+* the errors: :class:`FfccError`; :class:`InputError` (wrong input, CLI exit 2) with
+  :class:`FieldError`, :class:`SchemeError`, :class:`ResourceError`; :class:`FailureError`
+  (a check or run failed, exit 1) with :class:`DecodingError`.
+
+Example
+-------
+A replication code: two workers both compute :math:`A_0 B_0`, so either suffices (s = 1).
+
+>>> import ffcc
+>>> S = ffcc.Scheme(65537, basis=[1, 1], encoders=[[[1], [1]], [[1], [1]]],
+...                 targets=[[((0, 0), 1)]], stragglers=1, name="replication")
+>>> ffcc.verify(S, progress=False).holds  # both 1-subsets decode
+True
+>>> ffcc.loads(S.dumps()).w  # through the file format and back
+2
+>>> ffcc.recovery_threshold(S)
+1
 """
 
 import sys

@@ -59,7 +59,17 @@ class CertificateError(FieldError):
 
 def scheme_digest(scheme) -> str:
     """SHA-256 of the scheme's field, faults, basis, targets and worker vectors (the
-    latter as little-endian int64, coordinate after coordinate)."""
+    latter as little-endian int64, coordinate after coordinate). A certificate names the
+    scheme it was made for by this digest; run caches (:mod:`ffcc.run._fieldcheck`) key
+    their verdicts on it. Masks (``random``), secrecy and names are not part of it.
+
+    >>> from ffcc.codes.matdot import matdot
+    >>> d = scheme_digest(matdot(3, s=2, p=65537))
+    >>> len(d), d == scheme_digest(matdot(3, s=2, p=65537))
+    (64, True)
+    >>> d == scheme_digest(matdot(3, s=2, p=101))  # the same code in another field
+    False
+    """
     h = hashlib.sha256()
     head = [scheme.p, scheme.stragglers, scheme.byzantine, list(scheme.basis), scheme.w]
     h.update(json.dumps(head).encode())
@@ -218,7 +228,16 @@ def _dense(F, terms, basis):
 def certify(scheme, R: int | None = None, *, seed=0) -> dict | None:
     """A certificate that every R-subset of the scheme's workers decodes every target, or
     None when the scheme does not have the evaluation-code structure this proof needs (which
-    says nothing about whether it holds: enumerate then)."""
+    says nothing about whether it holds: enumerate then).
+
+    The proof needs R >= N + 1 for the product degree N (see the module notes), so asking
+    about a smaller R gives None even when it holds:
+
+    >>> from ffcc.codes.matdot import matdot
+    >>> S = matdot(3, s=2, p=65537)  # N = 4, R = 5
+    >>> certify(S)["degree"], certify(S, 4)
+    (4, None)
+    """
     F: PrimeField = scheme.field
     R = scheme.R if R is None else int(R)
     basis = scheme.basis
@@ -274,7 +293,18 @@ def _int_matrix(F, obj, shape, what):
 
 def check_certificate(scheme, cert: dict, R: int | None = None) -> bool:
     """Re-check a certificate from scratch; True, or :class:`CertificateError` naming the
-    first claim that is false. Uses only field arithmetic on the scheme and the JSON."""
+    first claim that is false. Uses only field arithmetic on the scheme and the JSON.
+
+    >>> from ffcc.codes.matdot import matdot
+    >>> S = matdot(3, s=2, p=65537)
+    >>> cert = certify(S)
+    >>> check_certificate(S, cert)
+    True
+    >>> check_certificate(S, {**cert, "R": 4})
+    Traceback (most recent call last):
+    ...
+    ffcc._certificate.CertificateError: certificate: R = 4 but the check asks about R = 5
+    """
     F: PrimeField = scheme.field
     R = scheme.R if R is None else int(R)
     _need(isinstance(cert, dict) and cert.get("format") == FORMAT, f"format must be {FORMAT}")

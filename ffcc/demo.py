@@ -13,10 +13,11 @@ FIGURE2 = [(0, 0), (0, 1), (1, 1), (1, 2), (2, 2), (2, 3), (3, 3), (3, 0)]
 def demo(seed: int = 0, stragglers: int = 1, out=sys.stdout, results: dict | None = None) -> int:
     """The tour, printed to ``out``; ``results`` (a dict), when given, receives its numbers
     (``ffcc demo --json``)."""
+    # imported here: `ffcc --help` loads this module and must not pay for numpy and numba
     from .codes import build
     from .field import PrimeField
-    from .plan import plan, scheme_for_group
-    from .sketch import grid_crmm
+    from .plan import plan
+    from .run import pipeline
     from .verify import verify
 
     s = stragglers
@@ -69,7 +70,7 @@ def demo(seed: int = 0, stragglers: int = 1, out=sys.stdout, results: dict | Non
         f"{P.baseline_workers} = 15 + s; every {g.workers - s}-subset checked: "
         f"{'verified' if g.verified else g.verify_note}"
     )
-    sch = scheme_for_group(P, g)
+    sch = g.build(65537)  # the code the plan verified
     rep = verify(sch, threshold=True, progress=False)
     say(f"   measured recovery threshold of that code: {rep.recovery_threshold}")
     rec["figure2"] = {
@@ -82,14 +83,15 @@ def demo(seed: int = 0, stragglers: int = 1, out=sys.stdout, results: dict | Non
     say(f"\n4. Grid CR-MM of a 256x256 product (4 x 16 x 4 grid, 6 samples per block), s = {s}")
     X = rng.standard_normal((256, 256)) * np.repeat(10.0 ** (-np.arange(16) / 8), 16)[None, :]
     Y = rng.standard_normal((256, 256))
-    sk = grid_crmm(X, Y, 4, 4, 16, 6, rng)
+    job = pipeline(X, Y, grid=(4, 4, 16), k=6, stragglers=s, seed=rng,
+                   plan_options={"verify": False}, run=False)  # fmt: skip
+    sk, P = job.sketch, job.plan
     Cx = X @ Y
     rel = np.linalg.norm(Cx - sk.estimate()) / np.linalg.norm(Cx)
     exp = np.sqrt(sk.expected_sq_error.sum()) / np.linalg.norm(Cx)
     say(f"   relative error {rel:.3f} (exact expectation {exp:.3f})")
     rec["grid_crmm"] = {"grid": [4, 4, 16], "k": 6, "relative_error": float(rel),
                         "expected_relative_error": float(exp)}  # fmt: skip
-    P = plan(sk.samples, s, verify=False)
     rec["grid_crmm"].update(plan_workers=P.chosen.workers, matdot_workers=P.baseline_workers)
     for line in P.summary().splitlines()[:12]:
         say("   " + line)

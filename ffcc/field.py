@@ -144,7 +144,17 @@ class FieldError(InputError):
 
 
 def check_prime(p) -> int:
-    """Return ``p`` as an int if it is a prime below 2^63, else raise :class:`FieldError`."""
+    """Return ``p`` as an int if it is a prime below 2^63, else raise :class:`FieldError`
+    (naming the next prime when p is composite). Primality is deterministic Miller-Rabin
+    (:func:`is_prime`).
+
+    >>> check_prime(65537)
+    65537
+    >>> check_prime(65536)
+    Traceback (most recent call last):
+    ...
+    ffcc.field.FieldError: field modulus 65536 is not prime; the next prime is 65537
+    """
     if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
         raise FieldError(f"field modulus must be an integer prime, got {p!r}")
     p = int(p)
@@ -235,6 +245,12 @@ class PrimeField:
 
     @functools.cached_property
     def primitive_element(self) -> int:
+        """The smallest generator g of the multiplicative group: :math:`g^{(p-1)/q} \ne 1`
+        for every prime q dividing p - 1 (sympy factors p - 1; computed once per field).
+
+        >>> PrimeField(7).primitive_element, PrimeField(65537).primitive_element
+        (3, 3)
+        """
         import sympy  # factoring p - 1; only galois needs it
 
         return int(sympy.primitive_root(self.p))
@@ -264,6 +280,19 @@ class PrimeField:
         return a if a.flags.c_contiguous else a.copy()  # keeps 0-d input 0-d
 
     def random(self, shape, rng=None) -> np.ndarray:
+        """Uniform elements of GF(p): an int64 array of ``shape`` with entries in [0, p).
+
+        ``rng`` is anything :func:`numpy.random.default_rng` takes (a seed, a
+        :class:`~numpy.random.Generator`, or None for fresh entropy). Uniform masks are what
+        X-secure schemes need (:func:`ffcc.verify.verify_secrecy`).
+
+        >>> F = PrimeField(7)
+        >>> x = F.random((2, 3), rng=0)
+        >>> x.shape, x.dtype.name, bool(((0 <= x) & (x < 7)).all())
+        ((2, 3), 'int64', True)
+        >>> bool((F.random(5, rng=1) == F.random(5, rng=1)).all())  # a seed repeats
+        True
+        """
         rng = np.random.default_rng(rng)
         return rng.integers(0, self.p, size=shape, dtype=np.int64)
 
@@ -313,27 +342,59 @@ class PrimeField:
 
     # -- scalar and elementwise ---------------------------------------------------------
     def inv(self, a: int) -> int:
+        """The multiplicative inverse of one element, :math:`a^{-1} = a^{p-2} \bmod p`
+        (Fermat); raises :class:`ZeroDivisionError` for a = 0 mod p.
+
+        >>> F = PrimeField(7)
+        >>> F.inv(3), 3 * F.inv(3) % 7, F.inv(-1)
+        (5, 1, 6)
+        """
         a = int(a) % self.p
         if a == 0:
             raise ZeroDivisionError(f"0 has no inverse in GF({self.p})")
         return pow(a, -1, self.p)
 
     def mul(self, a, b) -> np.ndarray:
+        """Elementwise product :math:`ab \bmod p` of broadcastable arrays in [0, p), exact
+        for every p < 2^63 (the compiled kernel avoids int64 overflow of a b).
+
+        >>> F = PrimeField(2**61 - 1)
+        >>> F.mul([F.p - 1, 2], [F.p - 1, 3]).tolist()  # (-1)(-1) = 1
+        [1, 6]
+        """
         a, b = np.broadcast_arrays(self.array(a, "a"), self.array(b, "b"))
         out = K.mul_arrays(np.ascontiguousarray(a), np.ascontiguousarray(b), self.p)
         return out.reshape(a.shape)
 
     def add(self, a, b) -> np.ndarray:
+        """Elementwise sum :math:`a + b \bmod p`, computed as a - (p - b) when a >= p - b
+        so that no intermediate exceeds p (no overflow even for p near 2^63).
+
+        >>> F = PrimeField(7)
+        >>> F.add([6, 3], [1, 2]).tolist()
+        [0, 5]
+        """
         a = self.array(a, "a")
         b = self.array(b, "b")
         return np.where(a >= self.p - b, a - (self.p - b), a + b)
 
     def sub(self, a, b) -> np.ndarray:
+        """Elementwise difference :math:`a - b \bmod p`, in [0, p).
+
+        >>> F = PrimeField(7)
+        >>> F.sub([1, 5], [2, 3]).tolist()
+        [6, 2]
+        """
         a = self.array(a, "a")
         b = self.array(b, "b")
         return np.where(a >= b, a - b, a + (self.p - b))
 
     def neg(self, a) -> np.ndarray:
+        """Elementwise negation :math:`-a \bmod p` (0 stays 0).
+
+        >>> PrimeField(7).neg([0, 1, 6]).tolist()
+        [0, 6, 1]
+        """
         a = self.array(a, "a")
         return np.where(a == 0, 0, self.p - a)
 
@@ -354,6 +415,15 @@ class PrimeField:
 
     # -- dense linear algebra ---------------------------------------------------------
     def rank(self, M) -> int:
+        """Rank of a matrix over GF(p), by Gaussian elimination (exact; 0 for an empty
+        matrix). The same matrix can have different ranks in different fields: a minor
+        that is a non-zero integer vanishes modulo every prime dividing it.
+
+        >>> PrimeField(7).rank([[1, 2], [3, 4]])  # determinant -2, a unit mod 7
+        2
+        >>> PrimeField(2).rank([[1, 0], [1, 0]])  # the same matrix reduced mod 2
+        1
+        """
         M = self.array(M, "matrix").copy()
         if M.size == 0:
             return 0
@@ -415,6 +485,18 @@ class PrimeField:
         return x[:, 0] if vec else x
 
     def inverse(self, A) -> np.ndarray:
+        """The inverse of a square matrix over GF(p); raises :class:`FieldError` if it is
+        singular there.
+
+        >>> F = PrimeField(7)
+        >>> A = F.array([[1, 2], [3, 4]])
+        >>> F.matmul(A, F.inverse(A)).tolist()
+        [[1, 0], [0, 1]]
+        >>> PrimeField(2).inverse([[1, 0], [1, 0]])
+        Traceback (most recent call last):
+        ...
+        ffcc.field.FieldError: the matrix is singular over GF(p)
+        """
         X, ok = self.batched_inv(self.array(A, "A")[None])
         if not ok[0]:
             raise FieldError("the matrix is singular over GF(p)")

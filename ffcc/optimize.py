@@ -99,8 +99,16 @@ BICLIQUE_SIDE = 14
 
 @dataclass(frozen=True)
 class LowerBound:
-    """Workers every linear scheme needs (s included), the threshold behind it and how it
-    was obtained."""
+    r"""Workers every linear scheme needs (s included), the threshold behind it and how it
+    was obtained.
+
+    The simplest bound: a threshold R must cover the dimension of the target span (t
+    independent products need t results), so :math:`w \ge t + s`; covering arguments
+    over bicliques of the sample graph can raise it (see the module notes).
+
+    >>> LowerBound(workers=4, threshold=3, method="target span: 3 independent products")
+    LowerBound(workers=4, threshold=3, method='target span: 3 independent products')
+    """
 
     workers: int
     threshold: int
@@ -109,7 +117,15 @@ class LowerBound:
 
 @dataclass
 class Found:
-    """One verified scheme from one strategy."""
+    """One verified scheme from one strategy: its ``method`` name, the :class:`Scheme`
+    and ``why`` it works (one line, shown by :meth:`OptimizeResult.summary`).
+
+    >>> from ffcc.scheme import Scheme
+    >>> S = Scheme(65537, [1, 1], [[[1], [1]], [[1], [1]]], [[((0, 0), 1)]], stragglers=1)
+    >>> f = Found("replication", S, "both workers compute A0 B0")
+    >>> f.workers, f.threshold
+    (2, 1)
+    """
 
     method: str
     scheme: Scheme
@@ -117,16 +133,39 @@ class Found:
 
     @property
     def workers(self) -> int:
+        """w, the scheme's worker count (stragglers included)."""
         return self.scheme.w
 
     @property
     def threshold(self) -> int:
+        """R = w - s - 2b: the results every decoding may rely on."""
         return self.scheme.R
 
 
 @dataclass
 class OptimizeResult:
-    """What :func:`optimize` found; ``scheme`` is the best verified scheme."""
+    """What :func:`optimize` found; ``scheme`` is the best verified scheme.
+
+    ``best`` is the winning :class:`Found`, ``report`` its exhaustive
+    :class:`~ffcc.verify.VerifyReport`, ``bound`` the :class:`LowerBound` on the workers of
+    every linear scheme for these samples (s included), ``theorem1`` the paper's Theorem 1
+    bound and its measured value, ``candidates`` every strategy's result and ``family`` the
+    optimum within a searched family. The result is **closed** when the best scheme meets
+    the lower bound. The module example runs :func:`optimize`; by hand:
+
+    >>> from ffcc.scheme import Scheme
+    >>> from ffcc.verify import verify
+    >>> S = Scheme(65537, [1, 1], [[[1], [1]], [[1], [1]]], [[((0, 0), 1)]], stragglers=1)
+    >>> res = OptimizeResult([(0, 0)], 1, Found("replication", S, "both compute A0 B0"),
+    ...                      verify(S, progress=False), LowerBound(2, 1, "1 product + s"),
+    ...                      {"bound_workers": 2}, [])
+    >>> res.workers, res.threshold, res.lower_bound, res.closed
+    (2, 1, 2, True)
+    >>> res.to_dict()["verified"], res.to_dict()["verified_subsets"]
+    (True, 2)
+    >>> print(res.summary().splitlines()[4])
+    CLOSED: optimal among all linear schemes
+    """
 
     pairs: list[Pair]
     stragglers: int
@@ -141,25 +180,33 @@ class OptimizeResult:
 
     @property
     def scheme(self) -> Scheme:
+        """The best verified scheme (``best.scheme``)."""
         return self.best.scheme
 
     @property
     def workers(self) -> int:
+        """Workers of the best scheme."""
         return self.best.workers
 
     @property
     def threshold(self) -> int:
+        """Recovery threshold R of the best scheme."""
         return self.best.threshold
 
     @property
     def lower_bound(self) -> int:
+        """Workers that every linear scheme for these samples needs (s included)."""
         return self.bound.workers
 
     @property
     def closed(self) -> bool:
+        """True when the best scheme meets the lower bound: optimal among linear schemes."""
         return self.workers == self.bound.workers
 
     def to_dict(self) -> dict:
+        """The result as JSON-ready data (what ``ffcc optimize --json`` prints): samples,
+        workers, threshold, lower bound and method, closed, verification, Theorem 1,
+        family optimum, every candidate, seconds and notes."""
         return {
             "samples": [[_jsonable(l), _jsonable(r)] for l, r in self.pairs],
             "products": len(self.pairs),
@@ -182,9 +229,12 @@ class OptimizeResult:
         }
 
     def to_json(self) -> str:
+        """:meth:`to_dict` as one line of JSON."""
         return json.dumps(self.to_dict())
 
     def summary(self) -> str:
+        """A few lines for people: best scheme and why, its verification, the lower bound
+        (CLOSED or the gap), Theorem 1 against MatDot, every strategy's worker count."""
         t1 = self.theorem1
         meas = t1.get("measured_workers")
         lines = [
@@ -820,6 +870,16 @@ def optimize(
     strategies:
         Any of ``"catalog"``, ``"local"``, ``"exponents"``, ``"support"``, ``"components"``
         (default all).
+
+    Example
+    -------
+    Two disjoint products :math:`A_0B_0, A_1B_1` with s = 1: the catalog alone (no timed
+    search, so the result does not depend on the machine) finds 4 workers, and the lower
+    bound shows that no linear scheme does with fewer.
+
+    >>> res = optimize([(0, 0), (1, 1)], stragglers=1, strategies=["catalog"])
+    >>> res.workers, res.threshold, res.lower_bound, res.closed, res.report.holds
+    (4, 3, 4, True, True)
     """
     t0 = time.perf_counter()
     s = int(stragglers)

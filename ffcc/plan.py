@@ -16,6 +16,14 @@ Theorem 1 (locality)      :math:`2k - u_1 - u_2 + 1 + t`               always
 Polynomial code           :math:`k + t`                                complete a×c grid
 ========================  ===========================================  =====================
 
+The table is the catalog's: every construction of :data:`ffcc.codes.CATALOG` that can
+code a group declares a :class:`~ffcc.codes.GroupRule` (the structures it applies to, its
+worker formula, its builder), and :func:`group_cost` keeps the cheapest rule that applies
+(:func:`ffcc.codes.group_rules`); a new entry is weighed without a change here. Each
+chosen :class:`Group` carries a pure description of its code (:class:`~ffcc.codes.GroupSpec`
+and the rule's name) and builds its scheme over any prime (:meth:`Group.build`): the run
+(:func:`ffcc.run.pipeline`) builds and checks it in the primes it computes in.
+
 **Stragglers are paid per group**, as in the paper: the s slow workers may all belong to
 one group, so every group must tolerate s on its own (and b liars). Splitting a group off
 therefore pays off only when its own saving beats the extra s + 2b; for Theorem 1 groups
@@ -33,18 +41,26 @@ Example
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import time
-from collections import Counter
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from ._errors import InputError
+from .codes import GroupSpec, group_rules, polynomial_code
+from .codes.lagrange import lagrange
+from .codes.locality import theorem1_report
+from .optimize import optimize as search_schemes
+from .scheme import Scheme, SchemeError
 from .structure import SampleGraph
+from .verify import recovery_threshold
+from .verify import verify as verify_scheme
 
-__all__ = ["Group", "Candidate", "Plan", "plan", "group_cost", "scheme_for_group"]
+__all__ = ["Group", "Candidate", "Plan", "plan", "group_cost", "scheme_for_group", "over_prime"]
 
 Pair = tuple[Hashable, Hashable]
 
@@ -52,27 +68,164 @@ Pair = tuple[Hashable, Hashable]
 VERIFY_LIMIT = 3_000_000
 
 
-@dataclass
+@dataclass(eq=False)  # a group is itself: its inputs are arrays, its scheme a Scheme
 class Group:
-    """Products coded together by one construction."""
+    r"""Products coded together by one code: one concept from the plan to the run.
 
-    products: tuple[int, ...]  # indices into Plan.products
-    construction: str
-    workers: int
-    k: int
-    u: tuple[int, int]
-    formula: str
+    The planner (:func:`plan`) fills the *plan* fields: which products, the construction
+    chosen for them and its worker count, and a pure description of the code (``spec``,
+    a :class:`~ffcc.codes.GroupSpec`) from which :meth:`build` makes the scheme over any
+    prime, so the run (:func:`ffcc.run.run_plan`) builds and checks it in exactly the
+    primes it computes in. The run needs a scheme source and the *run* fields: the
+    integer ``inputs`` and where the targets go (``place``).
+
+    Run fields
+    ----------
+    scheme:
+        A :class:`~ffcc.scheme.Scheme` (a code found by :mod:`ffcc.optimize`, or any fixed
+        code), a factory ``p -> Scheme``, or None when ``spec`` and ``construction``
+        describe the code.
+    inputs:
+        ``inputs[c][l]``: the integer blocks (int64 or Python-int object arrays) of
+        coordinate c, as :meth:`Scheme.encode` takes them (signed; reduced mod p by the run).
+    place:
+        Where the targets go in the result: None (the group's single target is the whole
+        result), a list of ``(t, (row, col))`` or ``(t, (row, col), coeff)`` adding
+        ``coeff * target_t`` at that offset, or a callable ``place(C, t, value)``.
+    name:
+        Shown in reports (default: the scheme's name).
+    bound, primes:
+        Override of the bound on |target entries| (derived from the inputs for d = 2), and
+        primes to use instead of the automatic choice (checked to suffice).
+
+    Plan fields
+    -----------
+    spec, construction:
+        The products in local block numbers with s and b, and the name of the
+        :class:`~ffcc.codes.GroupRule` that codes them (``"theorem1"``, ``"lagrange"``,
+        ... or ``"optimized"`` with ``scheme`` the code found).
+    products, workers, formula:
+        Indices into :attr:`Plan.products`, the worker count and its formula.
+    verified, verify_note, trim, lower_bound:
+        The verifier's verdict (None: not checked), keep only the first ``trim`` workers
+        (measured threshold + s + 2b), and the workers any linear scheme needs (optimize).
+
+    Example
+    -------
+    >>> from ffcc.codes import GroupSpec
+    >>> g = Group(spec=GroupSpec.of([(0, 0), (0, 1), (1, 1), (1, 0)], 1),
+    ...           construction="polynomial", workers=5)
+    >>> [(S.p, S.w) for S in (g.build(65537), g.build(2**31 - 1))]
+    [(65537, 5), (2147483647, 5)]
+    """
+
+    scheme: Scheme | Callable[[int], Scheme] | None = None
+    inputs: Sequence[Sequence[np.ndarray]] = ()
+    place: Sequence | Callable | None = None
+    name: str = ""
+    bound: int | None = None
+    primes: Sequence[int] | None = None
+    spec: GroupSpec | None = None
+    construction: str = ""
+    products: tuple[int, ...] = ()  # indices into Plan.products
+    workers: int = 0
+    formula: str = ""
     verified: bool | None = None  # None: not checked (too large, or verification off)
-    trim: int | None = None  # keep only the first `trim` workers (measured threshold + s + 2b)
+    trim: int | None = None
     verify_note: str = ""
-    # a scheme found by ffcc.optimize for this group (construction "optimized")
-    scheme: object = None
-    lower_bound: int | None = None  # workers any linear scheme needs for this group (optimize)
+    lower_bound: int | None = None
+
+    @property
+    def k(self) -> int:
+        """Number of products."""
+        return self.spec.k if self.spec is not None else len(self.products)
+
+    @property
+    def u(self) -> tuple[int, int]:
+        """:math:`(u_1, u_2)`, the fewest uses of an A-block and of a B-block."""
+        if self.spec is None:
+            raise InputError("this group has no products described (spec=None): no u")
+        return self.spec.u
+
+    @property
+    def described(self) -> bool:
+        """True when the group can build its scheme over any prime (:meth:`build`)."""
+        return (
+            self.spec is not None or callable(self.scheme) and not isinstance(self.scheme, Scheme)
+        )
+
+    def build(self, p: int = 65537) -> Scheme:
+        """The group's scheme over GF(p).
+
+        From a factory, or from ``construction`` applied to ``spec`` (then trimmed to
+        ``trim`` workers); a fixed scheme over another prime is moved there with
+        :func:`over_prime`. Its basis is the group's distinct A-blocks (coordinate 1) and
+        B-blocks (coordinate 2) in first-appearance order (``params["a_blocks"]``,
+        ``params["b_blocks"]`` keep the ids); its targets are the products in order.
+        """
+        p = int(p)
+        if isinstance(self.scheme, Scheme):
+            sch = self.scheme if self.scheme.p == p else over_prime(self.scheme, p)
+        elif callable(self.scheme):
+            return self.scheme(p)
+        elif self.spec is not None:
+            sch = self.spec.build(self.construction, p)
+        else:
+            raise InputError("the group has no scheme: give scheme= or spec= and construction=")
+        if self.spec is None:
+            return sch
+        spec = self.spec
+        if self.trim is not None:
+            sch = sch.subset(range(self.trim), spec.stragglers, spec.byzantine)
+        sch = copy.copy(sch)
+        sch.params = {
+            **sch.params,
+            "group_construction": self.construction,
+            "a_blocks": [_jsonable(x) for x in spec.a_ids],
+            "b_blocks": [_jsonable(x) for x in spec.b_ids],
+        }
+        return sch
+
+
+def over_prime(scheme: Scheme, p: int) -> Scheme:
+    r"""The same integer code over GF(p): every coefficient is lifted to its signed
+    representative in :math:`(-p_0/2, p_0/2]` and reduced mod p.
+
+    The targets keep their integer coefficients, so results over several primes combine
+    by CRT; whether every R-subset still decodes depends on the field (a minor that is
+    non-zero over GF(p_0) may vanish mod p), so check the result with
+    :func:`ffcc.verify.verify` (``ffcc.run`` checks every prime it uses).
+
+    >>> from ffcc.codes.matdot import matdot
+    >>> S = over_prime(matdot(2, 1, p=65537), 101)
+    >>> S.p, S.w, verify_scheme(S, progress=False).holds
+    (101, 4, True)
+    """
+    if any(scheme.random) or scheme.outputs is not None:
+        raise SchemeError("over_prime: masks and several outputs per worker are not moved")
+    p0, h = scheme.p, scheme.p // 2
+
+    def lift(v) -> int:
+        v = int(v)
+        return (v - p0 if v > h else v) % p
+
+    workers = [
+        [[lift(v) for v in scheme.E[c][j]] for c in range(scheme.d)] for j in range(scheme.w)
+    ]
+    targets = [[(idx, lift(c)) for idx, c in t] for t in scheme.targets]
+    return Scheme(p, scheme.basis, workers, targets, scheme.stragglers, scheme.byzantine,
+                  scheme.name, dict(scheme.params), scheme.product)  # fmt: skip
 
 
 @dataclass
 class Candidate:
-    """One way of coding all the products."""
+    """One way of coding all the products: its groups (each product in exactly one),
+    whether it tolerates the faults asked for, and a note; ``workers`` is their sum.
+
+    >>> P = plan([(0, 0), (0, 1)], 1, verify=False)
+    >>> [(c.name, c.workers) for c in P.candidates][:3]
+    [('uncoded', 2), ('replication', 4), ('matdot', 4)]
+    """
 
     name: str
     groups: list[Group]
@@ -81,11 +234,21 @@ class Candidate:
 
     @property
     def workers(self) -> int:
+        """Workers of every group together."""
         return sum(g.workers for g in self.groups)
 
 
 @dataclass
 class Plan:
+    """What :func:`plan` decided: the distinct products (or every sample, without
+    merging) with their multiplicities, s and b, every candidate grouping and the chosen
+    one; :meth:`summary` and :meth:`to_dict` report it.
+
+    >>> P = plan([(0, 0), (0, 1), (1, 1), (1, 0)], 1)
+    >>> P.k, P.chosen.name, [(g.construction, g.workers, g.verified) for g in P.chosen.groups]
+    (4, 'theorem1-all', [('polynomial', 5, True)])
+    """
+
     products: list[Pair]
     multiplicity: list[int]
     samples: int
@@ -99,6 +262,7 @@ class Plan:
 
     @property
     def k(self) -> int:
+        """Number of products planned."""
         return len(self.products)
 
     @property
@@ -113,6 +277,7 @@ class Plan:
 
     @property
     def saving(self) -> int:
+        """Workers saved against the MatDot baseline."""
         return self.baseline_workers - self.chosen.workers
 
     def overhead_reduction(self) -> float:
@@ -121,6 +286,7 @@ class Plan:
         return (base - (self.chosen.workers - self.k)) / base if base else 0.0
 
     def table(self) -> list[dict]:
+        """One row per candidate: name, workers, groups, tolerates, chosen, note."""
         return [
             {
                 "candidate": c.name,
@@ -134,6 +300,7 @@ class Plan:
         ]
 
     def summary(self) -> str:
+        """The plan in words: every candidate, the chosen groups and their verdicts."""
         s, b = self.stragglers, self.byzantine
         lines = [
             f"{self.samples} samples -> {self.k} products "
@@ -176,6 +343,7 @@ class Plan:
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
+        """The plan as JSON-ready data (``ffcc plan --json``)."""
         return {
             "samples": self.samples,
             "products": len(self.products),
@@ -206,9 +374,11 @@ class Plan:
         }
 
     def to_json(self) -> str:
+        """:meth:`to_dict` as a JSON string."""
         return json.dumps(self.to_dict())
 
     def group_pairs(self, g: Group) -> list[Pair]:
+        """The (A-block, B-block) pairs of one of the plan's groups, in product order."""
         return [self.products[i] for i in g.products]
 
 
@@ -216,49 +386,41 @@ def _jsonable(x):
     return list(x) if isinstance(x, tuple) else x
 
 
-def _u(pairs: Sequence[Pair]) -> tuple[int, int]:
-    cl = Counter(l for l, _ in pairs)
-    cr = Counter(r for _, r in pairs)
-    return min(cl.values()), min(cr.values())
+def group_cost(
+    pairs: Sequence[Pair], stragglers: int, byzantine: int = 0, *, merge: bool = True
+) -> Group:
+    """The cheapest construction for one group of products: every
+    :class:`~ffcc.codes.GroupRule` of the catalog that applies to its sample structure
+    (:func:`ffcc.codes.group_rules`), the fewest workers winning (ties: lower rank).
+
+    >>> g = group_cost([(0, 0), (0, 1), (1, 1), (1, 0)], 1)
+    >>> g.construction, g.workers, g.formula
+    ('polynomial', 5, 'k + 1 (k = 4)')
+    """
+    spec = GroupSpec.of(pairs, stragglers, byzantine, merge)
+    workers, rule = min(
+        ((r.workers(spec), r) for r in group_rules() if r.applies(spec)), key=lambda o: o[0]
+    )
+    return _group(spec, tuple(range(spec.k)), rule.name, workers, rule.formula)
 
 
-def _is_complete_grid(pairs: Sequence[Pair]) -> bool:
-    if len(set(pairs)) != len(pairs):
-        return False
-    lefts = {l for l, _ in pairs}
-    rights = {r for _, r in pairs}
-    return len(pairs) == len(lefts) * len(rights)
+def _group(spec: GroupSpec, products, construction: str, workers: int, formula: str) -> Group:
+    tail = f" + {spec.t}" if spec.t else ""
+    return Group(spec=spec, construction=construction, products=tuple(products),
+                 workers=workers, formula=f"{formula}{tail} (k = {spec.k})")  # fmt: skip
 
 
-def group_cost(pairs: Sequence[Pair], stragglers: int, byzantine: int = 0) -> Group:
-    """The cheapest construction for one group of products (see the module table)."""
-    k = len(pairs)
-    t = stragglers + 2 * byzantine
-    tail = f" + {t}" if t else ""
-    u = _u(pairs)
-    options = [("lagrange", 2 * k - 1 + t, f"2k - 1{tail}")]
-    if k == 1:
-        options.append(("replication", 1 + t, f"1{tail}"))
-    if u[0] + u[1] > 2:
-        options.append(("theorem1", 2 * k - u[0] - u[1] + 1 + t, f"2k - u1 - u2 + 1{tail}"))
-    if k > 1 and _is_complete_grid(pairs):
-        options.append(("polynomial", k + t, f"k{tail}"))
-    name, workers, formula = min(options, key=lambda o: o[1])
-    return Group(tuple(range(k)), name, workers, k, u, f"{formula} (k = {k})")
-
-
-def _costs(pairs: list[Pair], s: int, b: int):
+def _costs(pairs: list[Pair], s: int, b: int, merge: bool):
     """Memoised cost of a group given by sorted product indices (candidates share groups)."""
     memo: dict[tuple[int, ...], Group] = {}
 
     def cost(idx) -> Group:
         key = tuple(idx)
         if key not in memo:
-            g = group_cost([pairs[i] for i in key], s, b)
+            g = group_cost([pairs[i] for i in key], s, b, merge=merge)
             g.products = key
             memo[key] = g
-        h = memo[key]
-        return Group(h.products, h.construction, h.workers, h.k, h.u, h.formula)
+        return copy.copy(memo[key])  # candidates share groups; each gets its own verdicts
 
     return cost
 
@@ -330,20 +492,20 @@ def plan(
     k = len(pairs)
     t = s + 2 * b
     every = list(range(k))
-    cost = _costs(pairs, s, b)
+    cost = _costs(pairs, s, b, merge)
+    spec = GroupSpec.of(pairs, s, b, merge)
+
+    def whole(construction: str, workers: int, formula: str) -> list[Group]:
+        g = Group(spec=spec, construction=construction, products=tuple(every), workers=workers)
+        g.formula = formula
+        return [g]
+
     cands = [
-        Candidate(
-            "uncoded",
-            [Group(tuple(every), "uncoded", k, k, _u(pairs), "k")],
-            tolerates=t == 0,
-        ),
-        Candidate(
-            "replication",
-            [Group(tuple(every), "replication", k * (1 + t), k, _u(pairs), "k(1 + s + 2b)")],
-        ),
+        Candidate("uncoded", whole("uncoded", k, "k"), tolerates=t == 0),
+        Candidate("replication", whole("replication", k * (1 + t), "k(1 + s + 2b)")),
         Candidate(
             "matdot",
-            [Group(tuple(every), "lagrange", 2 * k - 1 + t, k, _u(pairs), "2k - 1 + s + 2b")],
+            whole("lagrange", 2 * k - 1 + t, "2k - 1 + s + 2b"),
             note="separate compression and coding",
         ),
         Candidate("theorem1-all", [cost(every)], note="one code, u over all"),
@@ -378,85 +540,27 @@ def plan(
     return P
 
 
-def scheme_for_group(P: Plan, g: Group, p: int = 65537):
-    """The :class:`~ffcc.scheme.Scheme` that codes one group of a plan.
+def scheme_for_group(P: Plan, g: Group, p: int = 65537) -> Scheme:
+    """The :class:`~ffcc.scheme.Scheme` that codes one group of a plan over GF(p):
+    ``g.build(p)`` (see :meth:`Group.build`), kept for callers that hold the plan.
 
-    Its basis is the group's distinct A-blocks (coordinate 1) and B-blocks (coordinate 2),
-    numbered in first-appearance order (``params["a_blocks"]``, ``params["b_blocks"]``
-    keep the ids); its targets are the group's products in order.
+    >>> P = plan([(0, 0), (0, 1), (1, 1), (1, 0)], 1, verify=False)
+    >>> scheme_for_group(P, P.chosen.groups[0], 101).p
+    101
     """
-    from .codes.lagrange import lagrange
-    from .codes.polynomial import polynomial_code
-    from .scheme import Scheme, from_dict
-
-    pairs = P.group_pairs(g)
-    lefts = list(dict.fromkeys(l for l, _ in pairs))
-    rights = list(dict.fromkeys(r for _, r in pairs))
-    li = {l: i for i, l in enumerate(lefts)}
-    ri = {r: i for i, r in enumerate(rights)}
-    local = [(li[l], ri[r]) for l, r in pairs]
-    s, b = P.stragglers, P.byzantine
-    k = len(pairs)
-    if g.scheme is not None:  # found by ffcc.optimize, blocks in the same order
-        sch = g.scheme
-    elif g.construction == "replication":  # product i on 1 + s + 2b workers
-        eye = np.eye(k, dtype=np.int64)
-        copies = [i for i in range(k) for _ in range(1 + s + 2 * b)]
-        base = Scheme(p, [k, k], [[eye[i], eye[i]] for i in copies],
-                      [[((i, i), 1)] for i in range(k)], s, b, "replication")  # fmt: skip
-        sch = base.relabel(
-            [[l for l, _ in local], [r for _, r in local]], [len(lefts), len(rights)]
-        )
-    elif g.construction == "lagrange":
-        base = lagrange(k, s, b, p=p)
-        sch = base.relabel(
-            [[l for l, _ in local], [r for _, r in local]], [len(lefts), len(rights)]
-        )
-    elif g.construction == "polynomial":
-        base = polynomial_code(len(lefts), len(rights), s + 2 * b, p=p).to_dict()
-        by_pair = {tuple(t[0][:2]): t for t in base["targets"]}
-        base["targets"] = [by_pair[x] for x in local]  # the group's product order
-        base["stragglers"], base["byzantine"] = s, b
-        sch = from_dict(base)
-    elif g.construction == "theorem1":
-        from .codes.locality import coordinate_code
-
-        sch = coordinate_code(local, s + 2 * b, merge=P.merge, p=p)
-        if b:  # same code, w - s - 2b = threshold: corrects b liars generically
-            sch = sch.with_faults(s, b)
-    elif g.construction == "uncoded":
-        eye = np.eye(k, dtype=np.int64)
-        sch = Scheme(
-            p, [k, k], [[eye[i], eye[i]] for i in range(k)], [[((i, i), 1)] for i in range(k)]
-        ).relabel([[l for l, _ in local], [r for _, r in local]], [len(lefts), len(rights)])
-    else:
-        raise ValueError(f"unknown construction {g.construction!r}")
-    if g.trim is not None:
-        sch = sch.subset(range(g.trim), s, b)
-    sch.params = {
-        **sch.params,
-        "group_construction": g.construction,
-        "a_blocks": [_jsonable(x) for x in lefts],
-        "b_blocks": [_jsonable(x) for x in rights],
-    }
-    return sch
+    return g.build(p)
 
 
 def _measure_groups(P: Plan, p: int) -> None:
-    from .verify import VerifyReport, _run_walk, prepare
-
     t = P.stragglers + 2 * P.byzantine
     for g in P.chosen.groups:
         if g.construction == "uncoded" or g.workers - t <= 1:
             continue
-        scheme = scheme_for_group(P, g, p)
-        prep = prepare(scheme)
+        scheme = g.build(p)
         R = g.workers - t
+        # every (R - 1)-subset decodes? (exhaustive; stops at the first that does not)
         while R > 1 and math.comb(scheme.w, R - 1) <= VERIFY_LIMIT:
-            rep = VerifyReport("", p, scheme.w, R - 1, 0, 0, "exhaustive", 0, 0, 0, None)
-            _run_walk(prep, R - 1, scheme.w, 0, math.comb(scheme.w, R - 1), False, False,
-                      rep, "")  # fmt: skip
-            if rep.failed:
+            if not verify_scheme(scheme, R - 1, secrecy=0, progress=False).holds:
                 break
             R -= 1
         if R + t < g.workers:
@@ -470,8 +574,6 @@ def _optimize_groups(P: Plan, budget: float, p: int) -> None:
     products as one code (one shared budget of s stragglers anywhere; the rest). The best
     grouping after the search and the shared code become candidates ``"optimized"`` and
     ``"optimized-shared"``; the cheaper is chosen if it beats the plan."""
-    from .optimize import optimize
-
     if P.byzantine or not P.merge:
         P.notes.append("optimize: skipped (needs merged repeats and no Byzantine workers)")
         return
@@ -486,13 +588,13 @@ def _optimize_groups(P: Plan, budget: float, p: int) -> None:
         g = todo[key]
         left = 0.6 * budget - (time.perf_counter() - t0)
         share = max(left / (len(order) - i), 0.05)
-        res = optimize(P.group_pairs(g), P.stragglers, time_limit=share, p=p, progress=False)
+        res = search_schemes(P.group_pairs(g), P.stragglers, time_limit=share, p=p, progress=False)
         if res.workers < g.workers:
-            ng = Group(g.products, "optimized", res.workers, g.k, g.u,
-                       f"{res.best.method}, threshold {res.threshold} (k = {g.k})")  # fmt: skip
-            ng.scheme = res.scheme
+            how = f"{res.best.method}, threshold {res.threshold} (k = {g.k})"
+            ng = Group(scheme=res.scheme, spec=g.spec, construction="optimized",
+                       products=g.products, workers=res.workers, formula=how)  # fmt: skip
         else:
-            ng = Group(g.products, g.construction, g.workers, g.k, g.u, g.formula, trim=g.trim)
+            ng = replace(g, verified=None, verify_note="")
         ng.lower_bound = res.lower_bound
         found[key] = ng
 
@@ -506,10 +608,11 @@ def _optimize_groups(P: Plan, budget: float, p: int) -> None:
     P.candidates.append(per_group)
     bound = sum(g.lower_bound if g.lower_bound is not None else g.workers for g in per_group.groups)
     left = max(budget - (time.perf_counter() - t0), 0.05)
-    res = optimize(P.products, P.stragglers, time_limit=left, p=p, progress=False)
-    one = Group(tuple(range(P.k)), "optimized", res.workers, P.k, _u(P.products),
-                f"{res.best.method}, threshold {res.threshold} (k = {P.k})")  # fmt: skip
-    one.scheme, one.lower_bound = res.scheme, res.lower_bound
+    res = search_schemes(P.products, P.stragglers, time_limit=left, p=p, progress=False)
+    one = Group(scheme=res.scheme, spec=GroupSpec.of(P.products, P.stragglers, 0, P.merge),
+                construction="optimized", products=tuple(range(P.k)), workers=res.workers,
+                formula=f"{res.best.method}, threshold {res.threshold} (k = {P.k})",
+                lower_bound=res.lower_bound)  # fmt: skip
     shared = Candidate("optimized-shared", [one], note="ffcc.optimize on all products: one "
                        "code, s stragglers anywhere")  # fmt: skip
     P.candidates.append(shared)
@@ -526,16 +629,13 @@ def _optimize_groups(P: Plan, budget: float, p: int) -> None:
 
 
 def _verify_groups(P: Plan, p: int) -> None:
-    from .verify import verify
-
     for g in P.chosen.groups:
         R = g.workers - P.stragglers - 2 * P.byzantine
         n = math.comb(g.workers, R)
         if n > VERIFY_LIMIT:
             g.verify_note = f"C({g.workers}, {R}) = {n:,} subsets: too many to check here"
             continue
-        scheme = scheme_for_group(P, g, p)
-        rep = verify(scheme, progress=False)
+        rep = verify_scheme(g.build(p), progress=False)
         g.verified = bool(rep.holds)
         g.verify_note = f"{rep.checked:,} subsets"
 
@@ -546,22 +646,13 @@ def compare(samples, stragglers: int = 1, *, merge: bool = True, p: int = 65537)
     the construction's workers decodes, plus s). ``measured`` is None where the count of
     subsets is too large to check here.
     """
-    from .codes.lagrange import lagrange
-    from .codes.locality import theorem1_report
-    from .codes.polynomial import polynomial_code
-    from .verify import recovery_threshold
-
     s = int(stragglers)
     g = samples if isinstance(samples, SampleGraph) else SampleGraph(samples)
     pairs = list(g.edges) if merge else list(g.samples)
     k = len(pairs)
-    lefts = list(dict.fromkeys(l for l, _ in pairs))
-    rights = list(dict.fromkeys(r for _, r in pairs))
-    li = {l: i for i, l in enumerate(lefts)}
-    ri = {r: i for i, r in enumerate(rights)}
-    local = [(li[l], ri[r]) for l, r in pairs]
-    maps = [[l for l, _ in local], [r for _, r in local]]
-    u1, u2 = _u(pairs)
+    spec = GroupSpec.of(pairs, s, 0, merge)
+    local = list(spec.pairs)
+    u1, u2 = spec.u
 
     def small(w: int, R: int) -> bool:
         return sum(math.comb(w, r) for r in range(R, w + 1)) <= VERIFY_LIMIT
@@ -573,7 +664,7 @@ def compare(samples, stragglers: int = 1, *, merge: bool = True, p: int = 65537)
     w = 2 * k - 1 + s
     measured = None
     if small(w, 2 * k - 1):
-        sch = lagrange(k, s, p=p).relabel(maps, [len(lefts), len(rights)])
+        sch = spec.relabel(lagrange(k, s, p=p))
         measured = recovery_threshold(sch) + s
     rows.append({"construction": "matdot/lagrange", "formula": w, "measured": measured,
                  "note": "2k - 1 + s; measured on the folded blocks"})  # fmt: skip
@@ -585,8 +676,8 @@ def compare(samples, stragglers: int = 1, *, merge: bool = True, p: int = 65537)
     rows.append({"construction": "theorem1 (locality-coordinates)", "formula": w,
                  "measured": measured,
                  "note": f"2k - u1 - u2 + 1 + s, u = ({u1}, {u2}); span-aware"})  # fmt: skip
-    if k > 1 and _is_complete_grid(pairs):
-        sch = polynomial_code(len(lefts), len(rights), s, p=p)
+    if k > 1 and spec.is_complete_grid():
+        sch = polynomial_code(*spec.blocks, s, p=p)
         rows.append({"construction": "polynomial", "formula": k + s,
                      "measured": recovery_threshold(sch) + s, "note": "complete grid"})  # fmt: skip
     P = plan(g, s, merge=merge, verify=False, p=p)

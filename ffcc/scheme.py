@@ -127,6 +127,19 @@ class Layout:
 class Scheme:
     """A linear coded computation of targets of a d-linear map over GF(p).
 
+    Worker j receives, for each coordinate c, the coded input :math:`\\tilde X_{j,c} =
+    \\sum_l e_{j,c}[l] X_{c,l}` and returns :math:`f(\\tilde X_{j,1},\\dots,\\tilde X_{j,d})`;
+    by multilinearity that is :math:`\\sum_l (e_{j,1}\\otimes\\cdots\\otimes e_{j,d})[l]\\,
+    f(X_{1,l_1},\\dots,X_{d,l_d})`. A set S of workers determines target t iff its tensor
+    :math:`T_t` lies in the span of :math:`\\{e_{j,1}\\otimes\\cdots\\otimes e_{j,d}\\}_{j\\in S}`
+    (:meth:`decodes`, :meth:`decoder`); the scheme *holds* when every subset of
+    :math:`R = w - s - 2b` workers determines every target (:func:`ffcc.verify.verify`
+    checks every one). MatDot, Lagrange, polynomial and locality codes
+    (:mod:`ffcc.codes`) are all instances; compression-informed codes (Rudow,
+    Charalambides, Hero, Rashmi, "Compression-Informed Coded Computing", Sections II-B and
+    IV) exploit linear dependencies among the products to need fewer workers than the
+    :math:`w_{k,s} = 2k - 1 + s` of a code that ignores them.
+
     Parameters
     ----------
     field:
@@ -161,6 +174,29 @@ class Scheme:
         X: the scheme claims that any X colluding workers learn nothing about the data.
     extensions:
         Free-form data, written to files unchanged.
+
+    Example
+    -------
+    MatDot with m = 2 over GF(7): :math:`A = [A_0\\ A_1]`, :math:`B = [B_0; B_1]`, worker j
+    at node x gets :math:`A_0 + x A_1` and :math:`x B_0 + B_1` and returns a polynomial of
+    degree 2 whose middle coefficient is the target :math:`A B = A_0 B_0 + A_1 B_1`; any 3 of
+    its 4 workers (s = 1) interpolate it.
+
+    >>> import numpy as np
+    >>> S = Scheme(7, [2, 2], [[[1, x], [x, 1]] for x in (1, 2, 3, 4)],
+    ...            [[((0, 0), 1), ((1, 1), 1)]], stragglers=1, name="matdot-2")
+    >>> S
+    Scheme('matdot-2', p=7, basis=[2, 2], w=4, targets=1, s=1, b=0)
+    >>> S.R, S.decodes([0, 2, 3]), S.decodes([1, 3])
+    (3, True, False)
+    >>> A, B = np.array([[1, 2]]), np.array([[3], [4]])  # A B = 1*3 + 2*4 = 11 = 4 mod 7
+    >>> coded = S.encode([[A[:, :1], A[:, 1:]], [B[:1], B[1:]]])
+    >>> results = {j: S.compute(coded[j]) for j in (0, 2, 3)}  # worker 1 straggles
+    >>> S.decode(results)[0].tolist()
+    [[4]]
+    >>> from ffcc.verify import verify
+    >>> verify(S, progress=False).holds  # all C(4, 3) = 4 subsets
+    True
     """
 
     field: PrimeField | int
@@ -364,10 +400,20 @@ class Scheme:
     # -- shape ------------------------------------------------------------------------
     @property
     def d(self) -> int:
+        """Coordinates of the multilinear map (inputs per product): 2 for matrix products.
+
+        >>> Scheme(7, [2, 3], [[[1, 0], [1, 0, 0]]], [[((0, 0), 1)]]).d
+        2
+        """
         return len(self.basis)
 
     @property
     def w(self) -> int:
+        """Number of workers (products, unless workers return several: see ``outputs``).
+
+        >>> Scheme(7, [1, 1], [[[1], [1]], [[1], [2]]], [[((0, 0), 1)]], stragglers=1).w
+        2
+        """
         return self.E[0].shape[0] if self.outputs is None else len(self.outputs)
 
     @property
@@ -377,6 +423,11 @@ class Scheme:
 
     @property
     def p(self) -> int:
+        """The prime p of the field GF(p) the scheme computes in (``self.field.p``).
+
+        >>> Scheme(65537, [1, 1], [[[1], [1]]], [[((0, 0), 1)]]).p
+        65537
+        """
         return self.field.p
 
     def __repr__(self) -> str:
@@ -398,6 +449,13 @@ class Scheme:
         return M
 
     def target_tensors(self) -> np.ndarray:
+        """Row t: target t's tensor :math:`T_t` flattened (C order) like
+        :meth:`worker_tensors`, shape (targets, prod basis); repeated terms are summed mod p.
+
+        >>> S = Scheme(7, [2, 2], [[[1, 1], [1, 1]]], [[((0, 0), 1), ((1, 1), 1)]])
+        >>> S.target_tensors().tolist()  # A0 B0 + A1 B1: entries (0, 0) and (1, 1) of 2 x 2
+        [[1, 0, 0, 1]]
+        """
         T = np.zeros((len(self.targets), math.prod(self.basis)), dtype=np.int64)
         for t, terms in enumerate(self.targets):
             for idx, coeff in terms:
@@ -407,6 +465,17 @@ class Scheme:
 
     @cached_property
     def reduced(self) -> Reduced:
+        """Worker and target tensors in coordinates of a basis of the workers' span.
+
+        The worker tensors M (w x prod basis) are row-reduced once; with pivot columns P,
+        a target's restriction to P determines its combination of workers when it lies in
+        the span at all. ``G = M[:, P]`` and ``T = T[:, P]`` are then small, and every
+        subset's decodability is a rank question on rows of G (cached per scheme).
+
+        >>> S = Scheme(7, [1, 1], [[[1], [1]], [[1], [2]]], [[((0, 0), 1)]], stragglers=1)
+        >>> S.reduced.G.tolist(), S.reduced.T.tolist(), S.reduced.outside
+        ([[1], [2]], [[1]], ())
+        """
         F = self.field
         M = self.worker_tensors()
         Rm, piv = F.rref(M)
@@ -420,6 +489,14 @@ class Scheme:
 
     # -- decoding ---------------------------------------------------------------------
     def decodes(self, workers: Sequence[int]) -> bool:
+        """Whether these workers' results determine every target: each :math:`T_t` lies in
+        the span of their tensors (see :meth:`decoder`, which this tries).
+
+        >>> S = Scheme(7, [2], [[[1, 0]], [[0, 1]], [[1, 1]]], [[((0,), 1)], [((1,), 1)]],
+        ...            stragglers=1)  # workers see X1, X2 and X1 + X2; targets X1 and X2
+        >>> S.decodes([0, 2]), S.decodes([2])
+        (True, False)
+        """
         try:
             self.decoder(workers)
         except DecodingError:
@@ -746,9 +823,28 @@ class Scheme:
         return out
 
     def dumps(self) -> str:
+        """The scheme as compact ``ffcc-scheme/2`` JSON text (:meth:`to_dict`); :func:`loads`
+        reads it back.
+
+        >>> S = Scheme(7, [1, 1], [[[1], [3]]], [[((0, 0), 5)]], name="tiny")
+        >>> S.dumps()[:50]
+        '{"format":"ffcc-scheme/2","name":"tiny","field":7,'
+        >>> loads(S.dumps()).target_tensors().tolist()
+        [[5]]
+        """
         return json.dumps(self.to_dict(), separators=(",", ":"))
 
     def save(self, path) -> None:
+        """Write the scheme file (:meth:`dumps` and a newline) to ``path``; read it back
+        with :func:`load`, check it with ``ffcc verify FILE``.
+
+        >>> import os, tempfile
+        >>> S = Scheme(7, [1, 1], [[[1], [1]], [[1], [2]]], [[((0, 0), 1)]], stragglers=1)
+        >>> path = os.path.join(tempfile.mkdtemp(), "s.json")
+        >>> S.save(path)
+        >>> load(path).w, load(path).stragglers
+        (2, 1)
+        """
         Path(path).write_text(self.dumps() + "\n")
 
     def _rebuild(self, d: dict) -> Scheme:
@@ -1002,6 +1098,23 @@ def from_dict(obj) -> Scheme:
 
 
 def loads(text: str) -> Scheme:
+    """A :class:`Scheme` from scheme-file text (``ffcc-scheme/2``, or ``/1``).
+
+    The JSON is parsed strictly (:func:`ffcc._json.parse_json`: duplicate keys and deep
+    nesting are refused) and every field is checked; anything wrong raises
+    :class:`SchemeError` with one line saying what and where. The format is described in
+    ``docs/scheme-format.md``.
+
+    >>> S = loads('{"format": "ffcc-scheme/2", "name": "two", "field": 7, "stragglers": 1,'
+    ...           ' "byzantine": 0, "basis": [1, 1], "workers": [[[1], [1]], [[1], [2]]],'
+    ...           ' "targets": [[[0, 0, 1]]], "params": {}}')
+    >>> S.name, S.w, S.R
+    ('two', 2, 1)
+    >>> loads('{"format": "ffcc-scheme/2", "field": 8}')  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ffcc.scheme.SchemeError: ...
+    """
     try:
         obj = parse_json(text, "scheme file")
     except InputError as e:
@@ -1010,6 +1123,15 @@ def loads(text: str) -> Scheme:
 
 
 def load(path) -> Scheme:
+    """Read a scheme file: :func:`loads` of the file's text (written by
+    :meth:`Scheme.save` or ``ffcc export NAME -o FILE``). A missing or non-text file raises
+    :class:`SchemeError` naming it.
+
+    >>> load("/nonexistent/s.json")
+    Traceback (most recent call last):
+    ...
+    ffcc.scheme.SchemeError: cannot read scheme file /nonexistent/s.json: No such file or directory
+    """
     try:
         text = Path(path).read_text()
     except OSError as e:

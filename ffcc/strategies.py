@@ -124,14 +124,22 @@ _LARGEST_SHARE = 0.35
 
 class Arrival(NamedTuple):
     """What :func:`arrival_orders` draws: the missing workers (sorted) and the order in
-    which the others arrive."""
+    which the others arrive.
+
+    >>> Arrival(missing=[0], order=[2, 1, 3]).order
+    [2, 1, 3]
+    """
 
     missing: list[int]
     order: list[int]
 
 
 class Faults(NamedTuple):
-    """What :func:`fault_patterns` draws: stragglers and liars (sorted, disjoint)."""
+    """What :func:`fault_patterns` draws: stragglers and liars (sorted, disjoint).
+
+    >>> Faults(stragglers=[0], byzantine=[3])
+    Faults(stragglers=[0], byzantine=[3])
+    """
 
     stragglers: list[int]
     byzantine: list[int]

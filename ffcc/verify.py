@@ -78,6 +78,11 @@ class VerifyReport:
     ``holds`` is True only when every subset of size ``R`` was checked and decodes;
     False when a failing subset was found; None when only a sample or a shard was checked
     and nothing failed.
+
+    >>> from ffcc.codes.matdot import matdot
+    >>> rep = verify(matdot(2, 1, p=7), progress=False)
+    >>> rep.mode, rep.total, rep.checked, rep.failed, rep.holds, rep.ok
+    ('exhaustive', 4, 4, 0, True, True)
     """
 
     name: str
@@ -102,15 +107,33 @@ class VerifyReport:
 
     @property
     def rate(self) -> float:
+        """Subsets checked per second (inf when no time was measured)."""
         return self.checked / self.seconds if self.seconds > 0 else float("inf")
 
     def to_json(self) -> str:
+        """The report as one line of JSON (what ``ffcc verify --json`` prints), with
+        ``subsets_per_second``; a certificate is left out (``--certificate FILE``).
+
+        >>> from ffcc.codes.matdot import matdot
+        >>> import json
+        >>> d = json.loads(verify(matdot(2, 1, p=7), progress=False).to_json())
+        >>> d["holds"], d["mode"], d["total"], d["checked"]
+        (True, 'exhaustive', 4, 4)
+        """
         d = asdict(self)
         d.pop("certificate")  # large; written apart with `ffcc verify --certificate FILE`
         d["subsets_per_second"] = round(self.rate) if math.isfinite(self.rate) else None
         return json.dumps(d)
 
     def summary(self) -> str:
+        """What was checked and the verdict, for people: HOLDS (every R-subset decodes,
+        by enumeration or certificate), FAILS with the first failing subset, or SAMPLED /
+        shard ("no failing subset found", which proves nothing about the rest).
+
+        >>> from ffcc.codes.matdot import matdot
+        >>> print(verify(matdot(2, 1, p=7), progress=False).summary().splitlines()[2])
+        HOLDS: every 3-subset of the 4 workers decodes
+        """
         lines = [
             f"scheme {self.name}: GF({self.p}), w = {self.w}, s = {self.stragglers}, "
             f"b = {self.byzantine}, R = {self.R}"
@@ -189,6 +212,21 @@ class Prepared:
 
 
 def prepare(scheme: Scheme) -> Prepared:
+    r"""The scheme in the coordinates the subset walk tests rank in.
+
+    From :attr:`Scheme.reduced` (worker tensors G in a basis of their span, targets T),
+    a change of basis puts the target space on the last columns: with :math:`B` built from
+    the non-pivot unit vectors and rref(T), :math:`G' = G B^{-1}`. A subset S then decodes
+    every target iff the rows :math:`G'_S` span those last ``D - tstart`` coordinates
+    modulo the first ``tstart`` ones, a rank test that needs no solve (the walk in
+    :mod:`ffcc._subsets`). With workers returning several products, ``starts`` marks each
+    worker's rows.
+
+    >>> from ffcc.codes.matdot import matdot
+    >>> P = prepare(matdot(2, 1, p=7))  # span: 3 coefficients of h(x), 1 of them the target
+    >>> P.G.shape, P.tstart, P.outside
+    ((4, 3), 2, ())
+    """
     prep = _prepare_rows(scheme)
     if scheme.outputs is None:
         return prep
@@ -229,13 +267,24 @@ def subset_count(scheme: Scheme, R: int | None = None) -> int:
 
 def tensor_bytes(scheme: Scheme) -> int:
     """Bytes :func:`prepare` allocates: the w x prod(basis) worker tensors (int64) and
-    their temporaries, about four copies. Check it before verifying a large scheme."""
+    their temporaries, about four copies. Check it before verifying a large scheme.
+
+    >>> from ffcc.codes.matdot import matdot
+    >>> tensor_bytes(matdot(2, 1, p=7))  # 4 copies * 8 bytes * w = 4 * 2 * 2
+    512
+    """
     return 4 * 8 * scheme.w * math.prod(scheme.basis)
 
 
 def estimate_seconds(scheme: Scheme, R: int | None = None, *, probe: float = 0.05):
     """(count, seconds): :func:`subset_count` and the time an exhaustive walk would take
-    at the rate measured on its first subsets (for about ``probe`` seconds)."""
+    at the rate measured on its first subsets (for about ``probe`` seconds).
+
+    >>> from ffcc.codes.matdot import matdot
+    >>> count, seconds = estimate_seconds(matdot(2, 1, p=7))
+    >>> count, seconds >= 0
+    (4, True)
+    """
     count = subset_count(scheme, R)
     R = scheme.R if R is None else int(R)
     prep = prepare(scheme)
@@ -275,7 +324,7 @@ def verify(
     certificate: bool | str = False,
     mds: bool = True,
 ) -> VerifyReport:
-    """Check that every R-subset of the scheme's workers decodes every target.
+    r"""Check that every R-subset of the scheme's workers decodes every target.
 
     Parameters
     ----------
@@ -302,6 +351,41 @@ def verify(
     mds:
         Use the minors fast path (:func:`ffcc._subsets.mds_zero_minors`) when R equals the
         dimension of the workers' span; same verdict, count and first failure as the walk.
+
+    Notes
+    -----
+    A subset S decodes iff every target tensor lies in the span of its workers' tensors
+    (:meth:`Scheme.decodes`). In the coordinates of :func:`prepare`, where the target
+    space U is spanned by the last t coordinates, that is
+    :math:`\dim(\operatorname{span} G'_S \cap U) = t`: the number of echelon pivots in
+    the last t columns. It is tested on all :math:`\binom{w}{R}` subsets in lexicographic
+    order, reusing the elimination of shared prefixes (:mod:`ffcc._subsets`); the first
+    failure in that order is reported with a target it misses. Ranks depend on p: a scheme
+    that holds in one field may fail in another (:mod:`ffcc.run._fieldcheck` checks every
+    prime a run uses).
+
+    Examples
+    --------
+    MatDot with m = 2 and s = 1 (w = 4, R = 3): every 3-subset decodes, no 2-subset does.
+
+    >>> from ffcc.codes.matdot import matdot
+    >>> S = matdot(2, 1, p=7)
+    >>> rep = verify(S, progress=False, threshold=True)
+    >>> rep.holds, rep.checked, rep.total, rep.recovery_threshold
+    (True, 4, 4, 3)
+    >>> rep = verify(S, 2, progress=False)
+    >>> rep.holds, rep.first_failure, rep.witness_target
+    (False, [0, 1], 0)
+    >>> verify(S, sample=2, progress=False).holds is None  # SAMPLED: proves nothing
+    True
+
+    Above :data:`CERTIFY_ABOVE` subsets an evaluation-code certificate replaces
+    enumeration, and :func:`check_certificate` re-checks it:
+
+    >>> B = matdot(4, 2, p=65537)
+    >>> rep = verify(B, certificate=True, progress=False)
+    >>> rep.mode, rep.holds, rep.total, check_certificate(B, rep.certificate)
+    ('certificate', True, 36, True)
     """
     R = scheme.R if R is None else int(R)
     w = scheme.w
@@ -488,7 +572,14 @@ def _run_sample(prep, R, w, n, seed, rep):
 
 def check_certificate(scheme: Scheme, cert: dict, R: int | None = None) -> bool:
     """Re-check a certificate written by ``ffcc verify --certificate``; True, or
-    :class:`ffcc._certificate.CertificateError` naming the first false claim."""
+    :class:`ffcc._certificate.CertificateError` naming the first false claim.
+
+    >>> from ffcc.codes.matdot import matdot
+    >>> S = matdot(3, 1, p=65537)
+    >>> cert = verify(S, certificate=True, progress=False).certificate
+    >>> check_certificate(S, cert)
+    True
+    """
     from ._certificate import check_certificate as check
 
     return check(scheme, cert, R)
@@ -498,6 +589,10 @@ def recovery_threshold(scheme: Scheme, *, prep=None, progress=None) -> int | Non
     """The smallest r such that every r-subset of workers decodes (None if even all w fail).
 
     Decoding is monotone in the subset, so the search walks r from the declared R.
+
+    >>> from ffcc.codes.matdot import matdot
+    >>> recovery_threshold(matdot(2, 3, p=7))  # degree-2 product: any 3 of 6 nodes
+    3
     """
     prep = prepare(scheme) if prep is None else prep
     w = scheme.w
@@ -525,6 +620,11 @@ class SecrecyReport:
 
     ``secure`` is True when every X-subset was checked and none leaks; False with the
     first leaking subset (lexicographic order), its coordinate and the two ranks.
+
+    >>> from ffcc.codes.secure import secure_matdot
+    >>> rep = verify_secrecy(secure_matdot(2, X=1, p=23))
+    >>> rep.secure, rep.X, rep.checked, rep.total
+    (True, 1, 5, 5)
     """
 
     X: int
@@ -536,6 +636,8 @@ class SecrecyReport:
     ranks: list[int] | None = None  # [rank [D_S | M_S], rank M_S] of the leak
 
     def summary(self) -> str:
+        """SECURE (every X-subset checked) or LEAKS with the first leaking workers, the
+        input coordinate and the two ranks (see :func:`verify_secrecy`)."""
         if self.secure:
             return (
                 f"SECURE: no {self.X} colluding workers learn anything about the data "
@@ -624,7 +726,19 @@ def _earlier(a, b) -> bool:
 
 
 def merge(reports: list[VerifyReport]) -> VerifyReport:
-    """Combine shard reports; holds is True only if the shards cover every rank."""
+    """Combine shard reports; holds is True only if the shards cover every rank.
+
+    >>> from ffcc.codes.matdot import matdot
+    >>> S = matdot(2, 1, p=7)
+    >>> shards = [verify(S, shard=(i, 2), progress=False) for i in range(2)]
+    >>> [r.ranks for r in shards], [r.holds for r in shards]  # a shard proves nothing alone
+    ([[0, 2], [2, 4]], [None, None])
+    >>> rep = merge(shards)
+    >>> rep.holds, rep.checked, rep.mode
+    (True, 4, 'exhaustive')
+    >>> merge(shards[:1]).holds is None  # ranks [2, 4) missing
+    True
+    """
     if not reports:
         raise ValueError("no reports to merge")
     base = reports[0]
@@ -675,6 +789,15 @@ def verify_resumable(
     ``mapper(fn, items)`` runs the shards, e.g. ``executor.map`` of a process pool or a
     Dask ``client.map`` wrapped to yield results; results are recorded as they arrive.
     Scheduling stops after a shard that fails.
+
+    >>> import os, tempfile
+    >>> from ffcc.codes.matdot import matdot
+    >>> S, ledger = matdot(2, 1, p=7), os.path.join(tempfile.mkdtemp(), "ledger.jsonl")
+    >>> rep = verify_resumable(S, ledger, shards=2)
+    >>> rep.holds, rep.checked, len(open(ledger).read().splitlines())  # header + 2 shards
+    (True, 4, 3)
+    >>> verify_resumable(S, ledger, shards=2).holds  # again: every shard from the ledger
+    True
     """
     import os
     from pathlib import Path

@@ -4,7 +4,7 @@ Classes: the 172 of claim C04 (every multigraph with <= 6 samples on <= 3 + 3 bl
 every union of cycles with 8 samples on <= 4 + 4 blocks, up to isomorphism), cycles up to
 length 12, complete grids K_{a,b} up to 4 x 4, stars, paths and double stars; isomorphic
 duplicates are dropped. For each class the script runs ``ffcc optimize --samples F -s S
---json --out SCHEME`` and ``ffcc verify SCHEME`` (exit 0 required), and writes
+--json --output SCHEME`` and ``ffcc verify SCHEME`` (exit 0 required), and writes
 
 * ``docs/optimize-table.json`` (one record per class), and
 * the README section between ``<!-- optimize:start -->`` and ``<!-- optimize:end -->``.
@@ -88,7 +88,7 @@ def run_one(pairs, s: int, time_limit: float, tmp: Path) -> dict:
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
         rc = ffcc(["optimize", "--samples", str(f), "-s", str(s), "--json",
-                   "--time-limit", str(time_limit), "--out", str(out)])  # fmt: skip
+                   "--time-limit", str(time_limit), "--output", str(out)])  # fmt: skip
     if rc != 0:
         raise SystemExit(f"ffcc optimize failed on {pairs}")
     res = json.loads(buf.getvalue())

@@ -1,5 +1,6 @@
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # Fixed derandomization everywhere: CI runs must be reproducible.
@@ -14,3 +15,21 @@ settings.register_profile(
 settings.register_profile("dev", derandomize=True, deadline=None, max_examples=100)
 settings.register_profile("thorough", derandomize=False, deadline=None, max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def ffcc_cli(capsys):
+    """``ffcc_cli(*argv)`` runs ``ffcc argv`` in-process through :func:`ffcc.cli.main` and
+    returns ``(exit code, stdout, stderr)``, argparse's SystemExit included."""
+    from ffcc.cli import main
+
+    def run(*argv):
+        capsys.readouterr()
+        try:
+            code = main([str(a) for a in argv])
+        except SystemExit as e:
+            code = e.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

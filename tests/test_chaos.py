@@ -239,9 +239,9 @@ def test_external_scheduler_without_workers_is_one_line():
         assert time.perf_counter() - t < 30  # bounded: not wait_for_workers forever
     finally:
         c.stop()
-    # no scheduler at all: one line, exit 1 (through the CLI)
+    # no scheduler at all: the address is the user's input (check_scheduler), one line, exit 2
     argv = ["run", "--scheduler", c.addr, "--random", "4", "--m", "2", "--timeout", "1"]
-    assert main(argv) == 1
+    assert main(argv) == 2
 
 
 @SLOW

@@ -31,7 +31,7 @@ def cli(capsys, *argv):
 @pytest.fixture
 def sketched_call(monkeypatch):
     """Replace the sketched pipeline by a stub recording its arguments (no run)."""
-    import ffcc.run._sketched as sketched
+    import ffcc.cli.run as run_command
     from ffcc.run import InputError
 
     calls = []
@@ -40,7 +40,7 @@ def sketched_call(monkeypatch):
         calls.append((A, B, kw))
         raise InputError("stub: stopped before sketching")
 
-    monkeypatch.setattr(sketched, "run_sketched", stub)
+    monkeypatch.setattr(run_command, "run_sketched", stub)
     return calls
 
 
@@ -81,7 +81,8 @@ def test_inputs_given_no_announcement(capsys, sketched_call):
     code, out, err = cli(capsys, "run", "--graph", "karate", "--sketch")
     assert code == 2 and "main job" not in out + err
     ((_, _, kw),) = sketched_call
-    assert kw["grid"] == (2, 2, 16) and kw["k"] == 4  # the run defaults without the main job
+    # every sketching command defaults to the main job's sketch (see test_cli_vocabulary.py)
+    assert kw["grid"] == (2, 2, 17) and kw["k"] == 8
 
 
 # -- flags a mode ignores are refused -----------------------------------------------------
@@ -163,10 +164,10 @@ def test_padded_run_reconstructs_the_padded_sketch():
     assert rep.errors["rel_error"] == pytest.approx(np.linalg.norm(C - est) / np.linalg.norm(C))
 
 
-def test_karate_sketch_with_the_default_grid_runs(capsys, tmp_path):
+def test_karate_sketch_with_a_grid_that_does_not_divide_runs(capsys, tmp_path):
     out_file = tmp_path / "C.npy"
-    code, out, err = cli(capsys, "run", "--graph", "karate", "--sketch", "--executor", "inline",
-                         "--json", "-o", out_file)  # fmt: skip
+    code, out, err = cli(capsys, "run", "--graph", "karate", "--sketch", "--grid", "2,2,16",
+                         "--k", "4", "--executor", "inline", "--json", "-o", out_file)  # fmt: skip
     assert code == 0, err
     rep = json.loads(out)
     assert rep["inputs"]["grid"] == [2, 2, 16] and rep["inputs"]["padding"] == [0, 14, 0]
@@ -229,13 +230,11 @@ def test_default_sketch_is_meaningful(capsys):
     assert code == 0 and "karate" in lines[0] and "Lemma 1 bounds" in lines[-1]
 
 
-def test_grid_and_old_flags_agree(capsys):
-    new = cli(capsys, "sketch", "--random", "32", "--grid", "2,4,8", "--k", "3", "--json")
-    old = cli(capsys, "sketch", "--size", "32", "-m", "2", "-n", "4", "-q", "8", "-k", "3",
-              "--json")  # fmt: skip
-    assert new[0] == old[0] == 0 and json.loads(new[1]) == json.loads(old[1])
-    assert json.loads(new[1])["grid"] == [2, 4, 8]
-    code, _, err = cli(capsys, "sketch", "--grid", "2,2,2", "-m", "3")
-    assert code == 2 and "not both" in err
+def test_grid_is_the_one_spelling(capsys):
+    code, out, _ = cli(capsys, "sketch", "--random", "32", "--grid", "2,4,8", "--k", "3", "--json")
+    assert code == 0 and json.loads(out)["grid"] == [2, 4, 8] and json.loads(out)["k"] == 3
+    for old in (["-m", "3"], ["-q", "8"], ["-k", "3"], ["--size", "32"]):  # issue 13
+        code, _, err = cli(capsys, "sketch", *old)
+        assert code == 2 and "unrecognized arguments" in err, old
     code, _, err = cli(capsys, "plan", "--graph", "karate", "--random", "8")
     assert code == 2 and "one input" in err

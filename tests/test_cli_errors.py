@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import ffcc.cli
+import ffcc.cli.codes
 from ffcc.cli import main
 from ffcc.codes import build
 from ffcc.run import load_matrix, save_matrix
@@ -334,7 +335,7 @@ def test_internal_error_is_one_line_exit_3(capsys, monkeypatch):
     def boom(args):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(ffcc.cli, "cmd_codes", boom)
+    monkeypatch.setattr(ffcc.cli.codes, "cmd_codes", boom)
     code, _, err = cli(capsys, "codes")
     assert code == 3 and "Traceback" not in err
     assert err.strip() == (
@@ -348,7 +349,7 @@ def test_value_error_from_a_bug_is_not_exit_2(capsys, monkeypatch):
     def bug(args):
         return int("not a number")  # a bug, not the user's input
 
-    monkeypatch.setattr(ffcc.cli, "cmd_codes", bug)
+    monkeypatch.setattr(ffcc.cli.codes, "cmd_codes", bug)
     code, _, err = cli(capsys, "codes")
     assert code == 3 and "ValueError" in err
 
@@ -404,17 +405,19 @@ def test_memory_budget_guards_verify_and_export(tmp_path, capsys, monkeypatch):
     refused(capsys, "--memory-budget", "1K", "verify", f, fragment="parsing the scheme file")
     refused(capsys, "--memory-budget", "lots", "codes", fragment="--memory-budget")
     # 2 * 10^5 workers: O(w^2) coefficients are refused before building
-    refused(capsys, "export", "matdot", "-p", "m=100000", fragment="export matdot with 200,000")
+    refused(
+        capsys, "export", "matdot", "--param", "m=100000", fragment="export matdot with 200,000"
+    )
 
 
 @pytest.mark.parametrize(
     "argv, fragment",
     [
         (["export", "nope"], "unknown construction"),
-        (["export", "matdot", "-p", "q=3"], "takes --param"),
-        (["export", "matdot", "-p", "m"], "key=value"),
-        (["export", "matdot", "-p", "m=x"], "--param m=x: m takes an integer"),
-        (["export", "matdot", "-p", "m=-2"], ""),
+        (["export", "matdot", "--param", "q=3"], "takes --param"),
+        (["export", "matdot", "--param", "m"], "key=value"),
+        (["export", "matdot", "--param", "m=x"], "--param m=x: m takes an integer"),
+        (["export", "matdot", "--param", "m=-2"], ""),
     ],
 )
 def test_export_params_checked(capsys, argv, fragment):
@@ -432,7 +435,7 @@ def test_sketched_run_bad_grid_is_input_error(capsys):
 def test_sketch_sample_count_bounded(capsys):
     # 2 x 2 output blocks (the default grid) x k = 10^8 samples each: 4e8 samples (used to
     # run without end)
-    refused(capsys, "sketch", "-k", "100000000", fragment="400,000,000 samples")
+    refused(capsys, "sketch", "--k", "100000000", fragment="400,000,000 samples")
     refused(capsys, "run", "--random", "8", "--sketch", "--k", "10000000", fragment="samples")
 
 

@@ -36,7 +36,7 @@ def test_figure2_s1_cli_writes_a_verified_scheme_below_theorem1(tmp_path, capsys
     samples = tmp_path / "cycle8.json"
     samples.write_text(json.dumps([list(x) for x in CYCLE8]))
     out = tmp_path / "best.json"
-    rc = main(["optimize", "--samples", str(samples), "-s", "1", "--json", "--out", str(out)])
+    rc = main(["optimize", "--samples", str(samples), "-s", "1", "--json", "--output", str(out)])
     assert rc == 0
     res = json.loads(capsys.readouterr().out)
     for key in ("workers", "threshold", "lower_bound", "closed", "method", "lower_bound_method"):

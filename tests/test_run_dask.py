@@ -98,7 +98,10 @@ def test_dask_killed_worker_is_missing_not_fatal(ex):
     )
     assert (C == A @ B).all()
     ev = rep.groups[0].events[1]
-    assert ev.status == "killed" and "KilledWorker" in ev.detail
+    # two paths notice the death, whichever comes first: the task's KilledWorker, or the
+    # 0.1 s check of the scheduler's worker list (first under load)
+    assert ev.status == "killed"
+    assert "KilledWorker" in ev.detail or "left the cluster" in ev.detail, ev.detail
 
 
 def test_verify_dask_matches_verify(ex):

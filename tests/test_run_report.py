@@ -6,15 +6,11 @@ import json
 import numpy as np
 import pytest
 
-from ffcc.run import (
-    Faults,
-    InputError,
-    add_run_arguments,
-    add_simulate_arguments,
-    cmd_run,
-    cmd_simulate,
-    run_matmul,
-)
+from ffcc.cli.run import add_arguments as add_run_arguments
+from ffcc.cli.run import cmd_run
+from ffcc.cli.simulate import add_arguments as add_simulate_arguments
+from ffcc.cli.simulate import cmd_simulate
+from ffcc.run import Faults, InputError, run_matmul
 
 
 def _parse(add, argv):

@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 
 import proofs
-from ffcc import Scheme, _subsets, codes, plan, sketch, theorem2
+from ffcc import Scheme, _subsets, codes, sketch, theorem2
 from ffcc.codes import locality, threem
 from ffcc.structure import SampleGraph
 
@@ -161,16 +161,11 @@ def vanishing_polynomials_broken(mp):
 
 
 def plan_theorem1_one_fewer(mp):
-    """The planner's Theorem 1 formula promises one worker fewer than the code needs."""
-    real = plan.group_cost
-
-    def group_cost(pairs, stragglers, byzantine=0):
-        g = real(pairs, stragglers, byzantine)
-        if g.construction == "theorem1":
-            g = dataclasses.replace(g, workers=g.workers - 1)
-        return g
-
-    mp.setattr(plan, "group_cost", group_cost)
+    """The catalog's Theorem 1 rule promises the planner one worker fewer than the code
+    needs."""
+    entry = codes.CATALOG["locality-coordinates"]
+    rule = dataclasses.replace(entry.plan, workers=lambda spec, f=entry.plan.workers: f(spec) - 1)
+    mp.setitem(codes.CATALOG, entry.name, dataclasses.replace(entry, plan=rule))
 
 
 def find_cycle_broken(mp):

@@ -252,7 +252,8 @@ def run(capsys, *argv):
 
 def test_cli_secrecy(tmp_path, capsys):
     f = tmp_path / "smd.json"
-    assert run(capsys, "export", "secure-matdot", "-p", "X=2", "-p", "m=2", "-o", str(f))[0] == 0
+    argv = ["export", "secure-matdot", "--param", "X=2", "--param", "m=2", "-o", str(f)]
+    assert run(capsys, *argv)[0] == 0
     assert json.loads(f.read_text())["secrecy"] == 2
     code, out, _ = run(capsys, "verify", str(f))
     assert code == 0 and "SECURE: no 2 colluding workers" in out

@@ -76,7 +76,7 @@ def test_cli_ledger(tmp_path, capsys):
 
     f = tmp_path / "s.json"
     matdot(3, s=2).save(f)
-    args = ["verify", str(f), "--ledger", str(tmp_path / "l.jsonl"), "--ledger-shards", "4"]
+    args = ["verify", str(f), "--ledger", str(tmp_path / "l.jsonl"), "--shards", "4"]
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "HOLDS" in out and "4 of 4 shards done" in out

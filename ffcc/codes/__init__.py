@@ -19,7 +19,16 @@ from . import matdot as _matdot  # noqa: F401
 from . import polynomial as _polynomial  # noqa: F401
 from . import secure as _secure  # noqa: F401
 from . import threem as _threem  # noqa: F401
-from ._catalog import CATALOG, Construction, build, register
+from ._catalog import (
+    CATALOG,
+    Construction,
+    GroupRule,
+    GroupSpec,
+    build,
+    group_rule,
+    group_rules,
+    register,
+)
 from .batch import batch_mds, separate_outputs
 from .lagrange import LagrangeScheme
 from .matdot import matdot_workers
@@ -30,6 +39,10 @@ from .secure import gasp, gasp_r, polynomial_sharing, secure_matdot, share
 __all__ = [
     "CATALOG",
     "Construction",
+    "GroupRule",
+    "GroupSpec",
+    "group_rule",
+    "group_rules",
     "LagrangeScheme",
     "at_roots_of_unity",
     "batch_mds",

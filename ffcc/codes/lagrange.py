@@ -324,5 +324,15 @@ register(
             "p": "prime field modulus",
             "systematic": "first k workers compute the plain f(X_i)",
         },
+        plan=dict(  # any group of k products: the products of k independent pairs
+            name="lagrange",
+            applies=lambda spec: True,
+            workers=lambda spec: 2 * spec.k - 1 + spec.t,
+            formula="2k - 1",
+            build=lambda spec, p: spec.relabel(
+                lagrange(spec.k, spec.stragglers, spec.byzantine, p=p)
+            ),
+            rank=0,
+        ),
     )
 )

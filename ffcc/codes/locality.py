@@ -693,5 +693,15 @@ register(
             "span_aware": "1: keep only measured-threshold + s workers (exhaustive check)",
             "p": "prime field modulus",
         },
+        plan=dict(  # Theorem 1 saves workers where every block is used at least twice
+            name="theorem1",
+            applies=lambda spec: sum(spec.u) > 2,
+            workers=lambda spec: 2 * spec.k - sum(spec.u) + 1 + spec.t,
+            formula="2k - u1 - u2 + 1",
+            build=lambda spec, p: spec.with_faults(
+                coordinate_code(list(spec.pairs), spec.t, merge=spec.merge, p=p)
+            ),
+            rank=2,
+        ),
     )
 )

@@ -543,6 +543,14 @@ register(
         reference="Yu, Maddah-Ali, Avestimehr, Polynomial codes, NeurIPS 2017",
         summary="A in m row blocks, B in n column blocks; every A_i B_j from any mn workers",
         param_help={k: v for k, v in _GRID_HELP.items() if k != "q"},
+        plan=dict(  # a complete a x c grid of products
+            name="polynomial",
+            applies=lambda spec: spec.k > 1 and spec.is_complete_grid(),
+            workers=lambda spec: spec.k + spec.t,
+            formula="k",
+            build=lambda spec, p: spec.in_product_order(polynomial_code(*spec.blocks, spec.t, p=p)),
+            rank=3,
+        ),
     )
 )
 

@@ -6,7 +6,9 @@ results that decode (correcting up to b liars), decode, check with Freivalds, an
 latency, faults and errors.
 
 * :func:`run_matmul` -- A @ B with MatDot (or any Scheme of the same shape);
-  :func:`run_plan` -- a plan given as a list of :class:`Group`.
+  :func:`run_plan` -- a plan given as a list of :class:`Group`; :func:`pipeline` -- inputs
+  -> sketch -> plan -> schemes checked in the primes used -> run -> estimate
+  (:func:`run_sketched`: its shorthand); :class:`RunOptions` -- how to run.
 * Executors: ``"local"`` (:class:`LocalExecutor`, processes), ``"dask"``
   (:class:`DaskExecutor`), ``"threads"`` (:class:`ThreadExecutor`, threads of this
   process), ``"inline"`` (:class:`InlineExecutor`, one task after the other) and
@@ -32,15 +34,6 @@ Example
 (True, [(0, 2)])
 """
 
-from ._cli import (
-    add_run_arguments,
-    add_simulate_arguments,
-    add_verify_dask_arguments,
-    cmd_run,
-    cmd_simulate,
-    verify_from_args,
-    wants_dask,
-)
 from ._errors import (
     FieldCheckFailed,
     InputError,
@@ -59,10 +52,11 @@ from ._faults import (
     SlowWorkers,
     StragglerModel,
     TraceReplay,
+    check_indices,
     parse_model,
 )
-from ._inputs import graph_matrix, load_matrix, random_matrix, save_matrix
-from ._pipeline import Group, run_matmul, run_plan
+from ._inputs import GRAPHS, graph_matrix, load_matrix, random_matrix, save_matrix
+from ._pipeline import Group, RunOptions, check_groups, run_matmul, run_plan
 from ._realvalued import RealMatDot
 from ._report import RunReport, plot_latency
 from ._simulate import (
@@ -75,7 +69,7 @@ from ._simulate import (
     simulate,
     uncoded,
 )
-from ._sketched import run_sketched
+from ._sketched import Pipeline, pipeline, run_sketched
 from ._verify import verify_dask
 
 __all__ = [
@@ -83,6 +77,10 @@ __all__ = [
     "run_matmul",
     "run_plan",
     "run_sketched",
+    "pipeline",
+    "Pipeline",
+    "RunOptions",
+    "check_groups",
     "Group",
     "RunReport",
     "plot_latency",
@@ -99,6 +97,7 @@ __all__ = [
     "TraceReplay",
     "parse_model",
     "Faults",
+    "check_indices",
     # exact and real-valued arithmetic
     "quantize",
     "quantization_bound",
@@ -121,6 +120,7 @@ __all__ = [
     "save_matrix",
     "random_matrix",
     "graph_matrix",
+    "GRAPHS",
     # errors
     "RunError",
     "InputError",
@@ -128,12 +128,4 @@ __all__ = [
     "VerificationFailed",
     "WorkerLost",
     "FieldCheckFailed",
-    # command-line hooks for ffcc.cli
-    "add_run_arguments",
-    "cmd_run",
-    "add_simulate_arguments",
-    "cmd_simulate",
-    "add_verify_dask_arguments",
-    "wants_dask",
-    "verify_from_args",
 ]

@@ -90,6 +90,15 @@ def choose_primes(bound: int, primes: Sequence[int] | None = None) -> tuple[int,
     Without ``primes``: one prime from :data:`SMALL_PRIMES` when it suffices, else the
     fewest primes just below :math:`2^{31}`. With ``primes``: checks they are distinct
     primes that suffice, else raises :class:`InputError` saying how many bits are missing.
+
+    >>> choose_primes(32768), choose_primes(32769)  # 2 * 32768 < 65537 <= 2 * 32769
+    ((65537,), (33554393,))
+    >>> choose_primes(10, primes=[7, 11])  # 77 > 20
+    (7, 11)
+    >>> choose_primes(100, primes=[7, 11])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ffcc._errors.InputError: ... above 2*100 (8 bits) but primes [7, 11] give only 7 bits; ...
     """
     bound = int(bound)
     need = 2 * bound + 1
@@ -117,7 +126,11 @@ def choose_primes(bound: int, primes: Sequence[int] | None = None) -> tuple[int,
 
 
 def max_abs(X) -> int:
-    """max |x| as a Python int (works for int64 and object arrays; 0 when empty)."""
+    """max |x| as a Python int (works for int64 and object arrays; 0 when empty).
+
+    >>> max_abs(np.array([[3, -7]])), max_abs(np.array([2**70, -1], dtype=object)) == 2**70
+    (7, True)
+    """
     a = np.asarray(X)
     if a.size == 0:
         return 0
@@ -127,14 +140,28 @@ def max_abs(X) -> int:
 
 
 def entry_bound(X, Y) -> int:
-    """A bound on the entries of X @ Y: inner * max|X| * max|Y| (exact integers)."""
+    """A bound on the entries of X @ Y: inner * max|X| * max|Y| (exact integers).
+
+    >>> entry_bound(np.full((2, 3), -4), np.full((3, 1), 5))  # 3 * 4 * 5, met by every entry
+    60
+    """
     return int(np.shape(X)[-1]) * max_abs(X) * max_abs(Y)
 
 
 def target_bound(scheme: Scheme, inputs) -> int:
     r"""Bound on the entries of every target :math:`\sum c\, X_{l_1} Y_{l_2}`:
     :math:`\sum |c| \cdot \text{inner} \cdot \max|X_{l_1}| \max|Y_{l_2}|` (d = 2 only),
-    with c lifted to the signed range."""
+    with c lifted to the signed range.
+
+    MatDot's one target is A0 B0 + A1 B1: with inner dimension 2, max|A0| = 2, max|B0| = 1,
+    max|A1| = 3 and max|B1| = 2 the bound is 2*2*1 + 2*3*2 = 16.
+
+    >>> S = matdot_scheme(65537, 2)
+    >>> A = [np.array([[1, 2]]), np.array([[3, 0]])]
+    >>> B = [np.array([[1], [1]]), np.array([[2], [1]])]
+    >>> target_bound(S, [A, B])
+    16
+    """
     if scheme.d != 2:
         raise InputError("the integer range of a target is derived for d = 2 (matrix products)")
     h = (scheme.p - 1) // 2
@@ -151,7 +178,11 @@ def target_bound(scheme: Scheme, inputs) -> int:
 
 
 def reduce_mod(X, q: int) -> np.ndarray:
-    """Integers (int64 or object) modulo q, as int64 in [0, q)."""
+    """Integers (int64 or object) modulo q, as int64 in [0, q).
+
+    >>> reduce_mod(np.array([-1, 7, 2**40]), 7).tolist()  # 2^40 = 2 * (2^3)^13 = 2
+    [6, 0, 2]
+    """
     a = np.asarray(X)
     if a.dtype == object:
         return np.array([int(v) % q for v in a.ravel()], dtype=np.int64).reshape(a.shape)
@@ -162,7 +193,11 @@ def reduce_mod(X, q: int) -> np.ndarray:
 
 def combine(residues: Sequence[np.ndarray], primes: Sequence[int], bound: int) -> np.ndarray:
     """Signed integers from residues mod ``primes``: int64 when ``bound < 2^63``, else a
-    Python-int object array."""
+    Python-int object array.
+
+    >>> combine([np.array([2]), np.array([6])], (7, 11), 30).tolist()  # -5 = 2 (7), 6 (11)
+    [-5]
+    """
     if len(primes) == 1:
         F = PrimeField(primes[0])
         out = F.lift(residues[0])
@@ -175,7 +210,15 @@ def combine(residues: Sequence[np.ndarray], primes: Sequence[int], bound: int) -
 
 def quantize(X, frac_bits: int) -> tuple[np.ndarray, int]:
     r"""Fixed point: ``round(X * 2**frac_bits)`` as int64 (X must be finite, and the result
-    below :math:`2^{62}` in absolute value). Returns (integers, frac_bits)."""
+    below :math:`2^{62}` in absolute value). Returns (integers, frac_bits).
+
+    >>> quantize([[0.3, -1.0]], 2)  # round(1.2) = 1, -4
+    (array([[ 1, -4]]), 2)
+    >>> quantize([[float("nan")]], 2)
+    Traceback (most recent call last):
+    ...
+    ffcc._errors.InputError: cannot quantize NaN or Inf entries
+    """
     f = int(frac_bits)
     if f < 0 or f > 60:
         raise InputError(f"fraction bits must lie in [0, 60], got {frac_bits}")
@@ -192,14 +235,24 @@ def quantize(X, frac_bits: int) -> tuple[np.ndarray, int]:
 
 def quantization_bound(inner: int, max_a: float, max_b: float, frac_bits: int) -> float:
     r"""Entrywise bound :math:`\text{inner}\cdot 2^{-f-1}(\max|A| + \max|B| + 2^{-f-1})` on
-    :math:`|AB - 2^{-2f}A_qB_q|` (both operands quantized with f fraction bits)."""
+    :math:`|AB - 2^{-2f}A_qB_q|` (both operands quantized with f fraction bits).
+
+    >>> quantization_bound(4, 1.0, 2.0, 3)  # 4 * 2^-4 * (1 + 2 + 2^-4)
+    0.765625
+    """
     h = 2.0 ** (-int(frac_bits) - 1)
     return float(inner) * h * (float(max_a) + float(max_b) + h)
 
 
 def freivalds_prime(avoid=()) -> int:
     """The largest prime below 2^30 not in ``avoid`` (the computing primes): fast-path
-    arithmetic, and never a modulus the product was computed with."""
+    arithmetic, and never a modulus the product was computed with.
+
+    >>> freivalds_prime() == FREIVALDS_PRIME == 2**30 - 35
+    True
+    >>> q = freivalds_prime([FREIVALDS_PRIME]); is_prime(q) and q < FREIVALDS_PRIME
+    True
+    """
     avoid = {int(q) for q in avoid}
     q = FREIVALDS_PRIME
     while q in avoid:
@@ -210,7 +263,16 @@ def freivalds_prime(avoid=()) -> int:
 def freivalds(C, A, B, trials: int = 3, rng=None, q: int | None = None, avoid=()) -> bool:
     r"""True when :math:`XC = (XA)B \bmod q` for a random :math:`t \times n` matrix X over
     GF(q) (t = ``trials``; integer matrices, int64 or object). Each row of X is one
-    independent trial, so a wrong C passes with probability at most :math:`q^{-t}`."""
+    independent trial, so a wrong C passes with probability at most :math:`q^{-t}`.
+
+    >>> A, B = np.array([[1, 2], [3, 4]]), np.array([[0, 1], [1, 0]])
+    >>> C = A @ B
+    >>> freivalds(C, A, B, rng=0)
+    True
+    >>> C[1, 1] += 1
+    >>> freivalds(C, A, B, rng=0)  # passes with probability (2^30 - 35)^-3
+    False
+    """
     q = freivalds_prime(avoid) if q is None else int(q)
     F = PrimeField(q)
     X = F.random((int(trials), np.shape(C)[0]), np.random.default_rng(rng))
@@ -222,7 +284,19 @@ def freivalds(C, A, B, trials: int = 3, rng=None, q: int | None = None, avoid=()
 def freivalds_target(
     scheme: Scheme, inputs, value, t: int, trials: int, rng, q: int | None = None
 ) -> bool:
-    r"""Check target t, :math:`\sum c\,X_{l_1} Y_{l_2}` (signed integers), modulo q."""
+    r"""Check target t, :math:`\sum c\,X_{l_1} Y_{l_2}` (signed integers), modulo q, with
+    ``trials`` Freivalds trials (see :func:`freivalds`).
+
+    MatDot's target A0 B0 + A1 B1 below is 1*1 + 2*1 + 3*2 + 0*1 = 9:
+
+    >>> S = matdot_scheme(65537, 2)
+    >>> A = [np.array([[1, 2]]), np.array([[3, 0]])]
+    >>> B = [np.array([[1], [1]]), np.array([[2], [1]])]
+    >>> freivalds_target(S, [A, B], np.array([[9]]), 0, 3, 0)
+    True
+    >>> freivalds_target(S, [A, B], np.array([[10]]), 0, 3, 0)
+    False
+    """
     q = freivalds_prime([scheme.p]) if q is None else int(q)
     F = PrimeField(q)
     h = (scheme.p - 1) // 2
@@ -238,7 +312,16 @@ def freivalds_target(
 
 def matdot_scheme(p: int, m: int, stragglers: int = 0, byzantine: int = 0) -> Scheme:
     r"""MatDot (:func:`ffcc.codes.matdot.matdot`) over GF(p) with s stragglers and b liars:
-    any 2m - 1 results decode, so :math:`w = 2m - 1 + s + 2b`."""
+    any 2m - 1 results decode, so :math:`w = 2m - 1 + s + 2b`.
+
+    >>> S = matdot_scheme(65537, 2, stragglers=1)
+    >>> S.w, S.R
+    (4, 3)
+    >>> matdot_scheme(65537, 2, byzantine=1).w  # 3 + 2 * 1
+    5
+    """
+    # on first use: importing ffcc.codes takes about 1.2 s (measured), which `import
+    # ffcc.run` would otherwise pay for every command that never builds a MatDot scheme
     from ..codes.matdot import matdot
 
     m, s, b = int(m), int(stragglers), int(byzantine)
@@ -254,7 +337,12 @@ def split_inner(A, B, m: int) -> tuple[list[np.ndarray], list[np.ndarray], int]:
     to a multiple of m (padding adds zero products). Returns (A blocks, B blocks, pad).
 
     Without padding the blocks are read-only views of A and B (nothing is copied twice:
-    encoding reads them once)."""
+    encoding reads them once).
+
+    >>> Ab, Bb, pad = split_inner(np.ones((2, 5)), np.ones((5, 1)), 2)  # 5 = 2 * 3 - 1
+    >>> [a.shape for a in Ab], [b.shape for b in Bb], pad
+    ([(2, 3), (2, 3)], [(3, 1), (3, 1)], 1)
+    """
     k = A.shape[1]
     kb = -(-k // m)
     pad = kb * m - k

@@ -492,7 +492,14 @@ class Faults:
 
 def check_indices(faults: Faults | None, model: StragglerModel | None, widths) -> None:
     """Refuse fault or slow-worker indices that name no worker: a plain index j must be
-    below the largest group's w, a pair (g, j) needs group g and j below its w."""
+    below the largest group's w, a pair (g, j) needs group g and j below its w.
+
+    >>> check_indices(Faults(kill=[4], corrupt=[(1, 3)]), None, [5, 4])  # all exist
+    >>> check_indices(Faults(kill=[(1, 4)]), None, [5, 4])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ffcc._errors.InputError: --kill 1:4: the plan has 2 groups and group 1 has 4 workers; ...
+    """
     widths = [int(w) for w in widths]
     top = max(widths, default=0)
     named = []

@@ -21,7 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from .._resources import check_memory
+from ..field import crt, is_prime
 from ._errors import InputError
+from ._exact import choose_primes, max_abs, reduce_mod
 
 __all__ = ["load_matrix", "save_matrix", "random_matrix", "graph_matrix", "GRAPHS"]
 
@@ -145,8 +147,6 @@ def save_matrix(path, C) -> str:
     >>> bool((load_matrix(f) == C).all())
     True
     """
-    from ._exact import choose_primes, max_abs, reduce_mod
-
     a = np.asarray(C)
     if a.dtype != object:
         np.save(path, a, allow_pickle=False)
@@ -164,8 +164,6 @@ def save_matrix(path, C) -> str:
 
 
 def _load_bigint(p: Path) -> np.ndarray:
-    from ..field import crt
-
     what = f"{p} is a zip (.npz) archive"
     try:
         with np.load(p, allow_pickle=False) as z:
@@ -193,9 +191,7 @@ def _load_bigint(p: Path) -> np.ndarray:
     except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile) as e:
         raise InputError(f"{what} that cannot be read: {' '.join(str(e).split())}") from None
     qs = [int(q) for q in moduli]
-    from sympy import isprime
-
-    if len(set(qs)) != k or any(q < 2 or not isprime(q) for q in qs):
+    if len(set(qs)) != k or any(q < 2 or not is_prime(q) for q in qs):
         raise InputError(f"{p}: 'moduli' {qs[:8]} must be distinct primes")
     if (residues < 0).any() or (residues >= moduli[:, None, None]).any():
         raise InputError(f"{p}: residues must lie in [0, q) for their modulus q")
@@ -256,7 +252,7 @@ def graph_matrix(name: str = "karate", weighted: bool = False) -> np.ndarray:
             A[u, v] = A[v, u] = 1
         return A
     try:
-        import networkx as nx
+        import networkx as nx  # optional dependency (ffcc[graphs])
     except ImportError:
         raise InputError(
             "bundled graphs need networkx: pip install 'ffcc[graphs]' (or pip install networkx)"

@@ -1,8 +1,9 @@
 r"""The whole pipeline on real workers: encode, run, keep the first results, decode, check.
 
-A *plan* is a list of :class:`Group`\ s. Each group is one coded computation: a scheme
-(or a factory ``p -> Scheme`` so that several primes can be used), the integer blocks it
-multiplies, and where its targets go in the result. :func:`run_plan` submits every
+A *plan* is a list of :class:`~ffcc.plan.Group`\ s (the planner's groups, given their
+inputs). Each group is one coded computation: a scheme (a fixed one, a factory ``p ->
+Scheme``, or a planned group's description, so that several primes can be used), the
+integer blocks it multiplies, and where its targets go in the result. :func:`run_plan` submits every
 group's tasks at once to one executor (one pool for the whole run), decodes each group as
 soon as its own results suffice, and returns the exact integer result and a
 :class:`~ffcc.run.RunReport`; the job's latency is its slowest group's.
@@ -35,11 +36,12 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
 from .._progress import Progress
+from ..plan import Group
 from ..scheme import DecodingError, Scheme
 from . import _exact, _fieldcheck
 from ._errors import InputError, TooManyFaults, VerificationFailed
@@ -56,43 +58,74 @@ from ._exact import (
     split_inner,
     target_bound,
 )
-from ._executors import CORRUPTED, KILLED, RAISED, Executor, GroupJob, make_executor
+from ._executors import make_executor
 from ._faults import Faults, StragglerModel, parse_model
+from ._job import CORRUPTED, KILLED, RAISED, Executor, GroupJob
 from ._kernels import lincomb_many
 from ._realvalued import RealMatDot
 from ._report import GroupReport, RunReport
 
-__all__ = ["Group", "run_plan", "run_matmul"]
+__all__ = ["Group", "RunOptions", "check_groups", "run_plan", "run_matmul"]
 
 
-@dataclass
-class Group:
-    """One coded computation of a plan.
+@dataclass(frozen=True)
+class RunOptions:
+    """How a run is carried out and what its report shows, shared by :func:`run_plan`,
+    :func:`run_matmul` and :func:`ffcc.run.run_sketched` (which also take each field as a
+    keyword argument).
 
     Parameters
     ----------
-    scheme:
-        A :class:`~ffcc.scheme.Scheme` over GF(p), or a factory ``p -> Scheme`` building the
-        same code over any prime (needed when the exact range exceeds one prime).
-    inputs:
-        ``inputs[c][l]``: the integer blocks (int64 or Python-int object arrays) of
-        coordinate c, as :meth:`Scheme.encode` takes them (signed; reduced mod p here).
-    place:
-        Where the targets go in the result: None (the group's single target is the whole
-        result), a list of ``(t, (row, col))`` or ``(t, (row, col), coeff)`` adding
-        ``coeff * target_t`` at that offset, or a callable ``place(C, t, value)``.
-    bound:
-        Override of the bound on |target entries| (derived from the inputs for d = 2).
-    primes:
-        Primes to use instead of the automatic choice (checked to suffice).
+    executor:
+        ``"local"`` (default), ``"dask"``, ``"threads"``, ``"inline"``, ``"auto"`` (threads
+        below :data:`SMALL_JOB_WORK` multiply-adds without injected kills, else local) or
+        an :class:`Executor` (kept open).
+    executor_options:
+        Keyword arguments of the executor (e.g. a pool size).
+    straggler_model, faults:
+        Delays injected in the workers (:func:`parse_model` spec or model) and injected
+        faults (:class:`Faults`).
+    freivalds:
+        Trials t of the Freivalds check of every target, over a prime q below
+        :math:`2^{30}` that is not a computing prime; a wrong target passes with
+        probability at most :math:`q^{-t}` (0: no check).
+    seed, progress, timeout:
+        Seed of the injected delays and checks; progress bar (None: when a terminal);
+        seconds to wait for a group before giving up.
+    label, workers_compare, lemma1_bound:
+        Shown in the report: the job's name, worker counts of other schemes (e.g.
+        ``{"MatDot": 15}``) and the planner's Lemma 1 bound.
+
+    Example
+    -------
+    >>> o = RunOptions.of(None, {"executor": "inline", "progress": False}, "example")
+    >>> o.executor, o.freivalds
+    ('inline', 3)
     """
 
-    scheme: Scheme | Callable[[int], Scheme]
-    inputs: Sequence[Sequence[np.ndarray]]
-    place: Sequence | Callable | None = None
-    name: str = ""
-    bound: int | None = None
-    primes: Sequence[int] | None = None
+    executor: str | Executor = "local"
+    executor_options: dict | None = None
+    straggler_model: StragglerModel | str | None = None
+    faults: Faults | None = None
+    freivalds: int = 3
+    seed: int = 0
+    progress: bool | None = None
+    timeout: float | None = None
+    label: str | None = None
+    workers_compare: dict | None = None
+    lemma1_bound: float | None = None
+
+    @classmethod
+    def of(cls, options: RunOptions | None, keywords: dict, who: str) -> RunOptions:
+        """``options`` (default: all defaults) with the fields named in ``keywords``
+        replaced; an unknown keyword raises TypeError naming ``who`` and the fields."""
+        unknown = sorted(set(keywords) - {f.name for f in fields(cls)})
+        if unknown:
+            raise TypeError(
+                f"{who}() got unexpected keyword argument(s) {', '.join(unknown)}; run options "
+                f"are {', '.join(f.name for f in fields(cls))}"
+            )
+        return replace(options or cls(), **keywords)
 
 
 @dataclass
@@ -135,10 +168,14 @@ def _lifted_targets(s: Scheme):
 def _prepare(g: Group, gi: int) -> _Prepared:
     if not isinstance(g, Group):
         raise InputError(f"plan[{gi}] is a {type(g).__name__}, expected ffcc.run.Group")
-    first = g.scheme if isinstance(g.scheme, Scheme) else None
-    if first is None and not callable(g.scheme):
-        raise InputError(f"group {gi}: scheme must be a Scheme or a factory p -> Scheme")
-    probe = first if first is not None else g.scheme(65537)
+    # a planned group (spec) is built in every prime, even when it holds a found scheme
+    first = g.scheme if isinstance(g.scheme, Scheme) and g.spec is None else None
+    if first is None and not g.described:
+        raise InputError(
+            f"group {gi}: scheme must be a Scheme or a factory p -> Scheme (or give a planned "
+            "group: spec= and construction=)"
+        )
+    probe = first if first is not None else g.build(65537)
     if not isinstance(probe, Scheme):
         raise InputError(f"group {gi}: the scheme factory returned {type(probe).__name__}")
     if probe.outputs is not None:
@@ -168,7 +205,7 @@ def _prepare(g: Group, gi: int) -> _Prepared:
             raise InputError(f"group {gi}: a fixed scheme runs over its own prime {first.p} only")
         return _Prepared(g, [first], (first.p,), bound, inputs)
     primes = choose_primes(bound, g.primes)
-    schemes = [probe if q == 65537 else g.scheme(q) for q in primes]
+    schemes = [probe if q == 65537 else g.build(q) for q in primes]
     ref = _lifted_targets(schemes[0])
     for q, s in zip(primes, schemes, strict=True):
         if not isinstance(s, Scheme) or s.p != q:
@@ -280,43 +317,30 @@ def run_plan(
     plan: Sequence[Group],
     *,
     shape: tuple[int, int] | None = None,
-    executor: str | Executor = "local",
-    executor_options: dict | None = None,
-    straggler_model: StragglerModel | str | None = None,
-    faults: Faults | None = None,
-    freivalds: int = 3,
-    seed: int = 0,
-    progress: bool | None = None,
-    timeout: float | None = None,
-    label: str = "plan",
-    workers_compare: dict | None = None,
-    lemma1_bound: float | None = None,
     reference=None,
-    _t0: float | None = None,
+    options: RunOptions | None = None,
+    started: float | None = None,
+    **run_options,
 ) -> tuple[np.ndarray, RunReport]:
     r"""Run every group of a plan on real workers; return (exact integer result, report).
 
     Parameters
     ----------
     plan:
-        A list of :class:`Group`.
+        A list of :class:`~ffcc.plan.Group` (``ffcc.run.Group``).
     shape:
         Shape of the result; needed unless the plan is one group with ``place=None``.
-    executor:
-        ``"local"`` (default), ``"dask"``, ``"threads"``, ``"inline"``, ``"auto"`` (threads
-        below :data:`SMALL_JOB_WORK` multiply-adds without injected kills, else local) or
-        an :class:`Executor` (kept open). Every group is in flight at once on the local,
+    reference:
+        A reference product: the report gives the relative error against it.
+    options, run_options:
+        A :class:`RunOptions` and/or its fields as keywords (executor, executor_options,
+        straggler_model, faults, freivalds, seed, progress, timeout, label,
+        workers_compare, lemma1_bound). Every group is in flight at once on the local,
         dask and threads engines; inline runs them one after the other.
-    straggler_model, faults:
-        Delays injected in the workers (:func:`parse_model` spec or model) and injected
-        faults (:class:`Faults`).
-    freivalds:
-        Trials t of the Freivalds check of every target, over a prime q below
-        :math:`2^{30}` that is not a computing prime; a wrong target passes with
-        probability at most :math:`q^{-t}` (0: no check).
-    workers_compare, lemma1_bound, reference:
-        Shown in the report: worker counts of other schemes (e.g. ``{"MatDot": 15}``), the
-        planner's Lemma 1 bound, and a reference product to measure the relative error.
+    started:
+        ``time.perf_counter()`` when the job started (default: now): the report's group
+        start times and ``total_s`` count from it (a caller that sketched and planned
+        first passes its own start, and may raise ``total_s`` for work done after).
 
     Raises
     ------
@@ -325,7 +349,11 @@ def run_plan(
     VerificationFailed
         A target failed the Freivalds check.
     """
-    t_run = time.perf_counter() if _t0 is None else _t0
+    t_run = time.perf_counter() if started is None else started
+    o = RunOptions.of(options, run_options, "run_plan")
+    executor, straggler_model, faults = o.executor, o.straggler_model, o.faults
+    freivalds, seed, progress, timeout = o.freivalds, o.seed, o.progress, o.timeout
+    label = o.label or "plan"
     plan = list(plan)
     if not plan:
         raise InputError("the plan has no groups")
@@ -335,23 +363,22 @@ def run_plan(
     prepared = [_prepare(g, gi) for gi, g in enumerate(plan)]
     prepare_s = time.perf_counter() - t
     t = time.perf_counter()
-    for gi, pr in enumerate(prepared):  # every scheme in every field it runs in, first
-        pr.field_check = _fieldcheck.check_schemes(pr.schemes, gi, pr.group.name or pr.scheme.name)
+    _check_prepared(prepared)  # every scheme in every field it runs in, first
     field_check_s = time.perf_counter() - t
     if shape is None and not (len(plan) == 1 and plan[0].place is None):
         raise InputError("give shape= for a plan with several groups or explicit placements")
     if any(g.place is None for g in plan) and len(plan) > 1:
         raise InputError("place=None means the whole result: only for a one-group plan")
     own = not isinstance(executor, Executor)
-    executor, why = _resolve_auto(executor, prepared, faults, executor_options)
-    ex = make_executor(executor, **(executor_options or {}))
+    executor, why = _resolve_auto(executor, prepared, faults, o.executor_options)
+    ex = make_executor(executor, **(o.executor_options or {}))
     rep = RunReport(label=label, executor=ex.name, straggler_model=model.describe())
     rep.timings["prepare"] = prepare_s
     rep.timings["field_check"] = field_check_s
     if why:
         rep.notes.append(why)
     rep.faults = faults.to_dict()
-    rep.workers_compare = {"plan": sum(p.scheme.w for p in prepared), **(workers_compare or {})}
+    rep.workers_compare = {"plan": sum(p.scheme.w for p in prepared), **(o.workers_compare or {})}
     rng = np.random.default_rng([seed, 1])  # delays
     rng_check = np.random.default_rng([seed, 2])  # Freivalds vectors
     q_check = freivalds_prime([q for p in prepared for q in p.primes])
@@ -393,13 +420,42 @@ def run_plan(
             f"latency model: every group in flight from 0, the job done at its slowest group's "
             f"last needed result (`ffcc simulate --plan {spec}` samples it)"
         )
-    if lemma1_bound is not None:
-        rep.errors["lemma1_bound"] = float(lemma1_bound)
+    if o.lemma1_bound is not None:
+        rep.errors["lemma1_bound"] = float(o.lemma1_bound)
     if reference is not None:
         rep.errors["rel_error"] = _rel_error(C, reference)
-    if _t0 is None:
-        _finish(rep, t_run)
+    _finish(rep, t_run)
     return C, rep
+
+
+def check_groups(plan: Sequence[Group]) -> list[list[dict]]:
+    """Build every group's scheme in each prime its exact range needs and check it in that
+    field, as :func:`run_plan` does before it dispatches anything: one list of verdicts
+    per group, one dict per prime (``p``, ``how``: "exhaustive", "certificate" or
+    "unverified", ``subsets``, ...; see :mod:`ffcc.run._fieldcheck`).
+
+    Raises
+    ------
+    FieldCheckFailed
+        Some R-subset of a group's workers does not decode in a prime the run would use.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from ffcc.run import matdot_scheme
+    >>> big = [np.full((2, 2), 2**20)] * 2  # 2 * 2 * 2^40: beyond one 31-bit prime
+    >>> g = Group(lambda p: matdot_scheme(p, 2, 1), [big, big])
+    >>> [(c["p"] > 2**30, c["how"]) for c in check_groups([g])[0]]
+    [(True, 'exhaustive'), (True, 'exhaustive')]
+    """
+    prepared = [_prepare(g, gi) for gi, g in enumerate(plan)]
+    _check_prepared(prepared)
+    return [pr.field_check for pr in prepared]
+
+
+def _check_prepared(prepared) -> None:
+    for gi, pr in enumerate(prepared):
+        pr.field_check = _fieldcheck.check_schemes(pr.schemes, gi, pr.group.name or pr.scheme.name)
 
 
 def _finish(rep: RunReport, t0: float) -> None:
@@ -681,20 +737,11 @@ def run_matmul(
     scheme: Scheme | Callable[[int], Scheme] | None = None,
     frac_bits: int | None = None,
     primes: Sequence[int] | None = None,
-    executor: str | Executor = "local",
-    executor_options: dict | None = None,
-    straggler_model: StragglerModel | str | None = None,
-    faults: Faults | None = None,
-    freivalds: int = 3,
     real: bool = False,
     real_basis: str = "chebyshev",
     reference: bool = False,
-    seed: int = 0,
-    progress: bool | None = None,
-    timeout: float | None = None,
-    workers_compare: dict | None = None,
-    lemma1_bound: float | None = None,
-    label: str | None = None,
+    options: RunOptions | None = None,
+    **run_options,
 ) -> tuple[np.ndarray, RunReport]:
     r"""The exact product A @ B with a MatDot-like code on real workers.
 
@@ -716,6 +763,12 @@ def run_matmul(
         ``real_basis="monomial"``) and report its condition number and error.
     reference:
         For integer inputs, also compute the exact product directly and report the error.
+    frac_bits, primes:
+        Fraction bits of quantized floats (default 20); primes to use instead of the
+        automatic choice.
+    options, run_options:
+        How to run: a :class:`RunOptions` and/or its fields as keywords (``executor``,
+        ``straggler_model``, ``faults``, ``freivalds``, ``seed``, ``progress``, ...).
 
     Returns
     -------
@@ -724,6 +777,9 @@ def run_matmul(
         integer inputs, float64 for float inputs.
     """
     t0 = time.perf_counter()
+    o = RunOptions.of(options, run_options, "run_matmul")
+    executor, straggler_model, faults = o.executor, o.straggler_model, o.faults
+    freivalds, seed, timeout = o.freivalds, o.seed, o.timeout
     A0 = _as_matrix(A, "A")
     B0 = _as_matrix(B, "B")
     if A0.shape[1] != B0.shape[0]:
@@ -759,25 +815,17 @@ def run_matmul(
     group = Group(sch, [Ab, Bb], place=None, name=name, primes=primes)
     own = not isinstance(executor, Executor)
     faults = faults if faults is not None else Faults()
-    executor, why = _resolve_auto(executor, [_prepare(group, 0)], faults, executor_options)
-    ex = make_executor(executor, **(executor_options or {}))
+    executor, why = _resolve_auto(executor, [_prepare(group, 0)], faults, o.executor_options)
+    ex = make_executor(executor, **(o.executor_options or {}))
     pool_s = 0.0
     try:
         if own and hasattr(ex, "start"):
             pool_s = ex.start(2 * m - 1 + s + 2 * b)
+        label = o.label or f"{A0.shape[0]}x{A0.shape[1]} @ {B0.shape[0]}x{B0.shape[1]}"
         C_int, rep = run_plan(
             [group],
-            executor=ex,
-            straggler_model=straggler_model,
-            faults=faults,
-            freivalds=0,
-            seed=seed,
-            progress=progress,
-            timeout=timeout,
-            label=label or f"{A0.shape[0]}x{A0.shape[1]} @ {B0.shape[0]}x{B0.shape[1]}",
-            workers_compare=workers_compare,
-            lemma1_bound=lemma1_bound,
-            _t0=t0,
+            options=replace(o, executor=ex, faults=faults, freivalds=0, label=label),
+            started=t0,
         )
         rep.pool_start_s = pool_s  # 0 when the caller's executor was already running
         if why:
@@ -829,10 +877,11 @@ def run_matmul(
                 rep.errors["rel_error"] = _rel_error(C, _exact_product(A0, B0))
         if real:
             _run_real(ex, rep, A0, B0, C, m, s, real_basis, straggler_model, seed, timeout)
+            rep.groups[-1].start_s -= t0  # run_plan made the others run-relative
     finally:
         if own:
             ex.close()
-    _finish(rep, t0)
+    rep.total_s = time.perf_counter() - t0
     return C, rep
 
 

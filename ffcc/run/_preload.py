@@ -6,10 +6,10 @@ seconds per process; done here once, every forked worker inherits it.
 
 import numpy as np
 
-from . import _executors
+from . import _compute
 
 for _p in (65537, 33554393, 2147483647):
-    _F = _executors._field(_p)
+    _F = _compute.cached_field(_p)
     _x = np.ones((2, 2), dtype=np.int64)
     _F.matmul(_x, _x)
     _F.lift(_F.add(_x, _x))

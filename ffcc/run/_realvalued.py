@@ -48,7 +48,11 @@ __all__ = ["RealMatDot", "chebyshev_nodes"]
 
 
 def chebyshev_nodes(w: int) -> np.ndarray:
-    """The w Chebyshev points of the first kind, cos((2j+1) pi / (2w))."""
+    """The w Chebyshev points of the first kind, cos((2j+1) pi / (2w)).
+
+    >>> np.round(chebyshev_nodes(2), 4).tolist()  # cos(pi/4), cos(3 pi/4)
+    [0.7071, -0.7071]
+    """
     j = np.arange(int(w))
     return np.cos((2 * j + 1) * np.pi / (2 * int(w)))
 
@@ -96,7 +100,15 @@ class RealMatDot:
         return f"RealMatDot(m={self.m}, s={self.s}, basis={self.basis!r}, nodes={self.node_kind!r})"
 
     def encoders(self) -> tuple[np.ndarray, np.ndarray]:
-        """(E_A, E_B), each w x m: worker j gets sum_i E_A[j, i] A_i and sum_i E_B[j, i] B_i."""
+        """(E_A, E_B), each w x m: worker j gets sum_i E_A[j, i] A_i and sum_i E_B[j, i] B_i.
+
+        Monomial basis: rows (1, x_j, ..., x_j^(m-1)) and reversed, so that the product
+        polynomial's coefficient of x^(m-1) is AB.
+
+        >>> EA, EB = RealMatDot(2, basis="monomial", nodes="integer").encoders()
+        >>> EA.tolist(), EB.tolist()  # nodes 1, 2, 3
+        ([[1.0, 1.0], [1.0, 2.0], [1.0, 3.0]], [[1.0, 1.0], [2.0, 1.0], [3.0, 1.0]])
+        """
         x, m = self.nodes, self.m
         if self.basis == "chebyshev":
             E = _cheb_matrix(x, m)
@@ -106,6 +118,14 @@ class RealMatDot:
         return V, V[:, ::-1].copy()
 
     def encode(self, A, B) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Worker j's operands ``(sum_i E_A[j, i] A_i, sum_i E_B[j, i] B_i)`` for every j,
+        with A split into m column blocks and B into m row blocks (see :meth:`encoders`).
+
+        >>> import numpy as np
+        >>> ops = RealMatDot(m=2).encode(np.ones((2, 4)), np.ones((4, 3)))
+        >>> len(ops), ops[0][0].shape, ops[0][1].shape
+        (3, (2, 2), (2, 3))
+        """
         A = np.asarray(A, dtype=np.float64)
         B = np.asarray(B, dtype=np.float64)
         Ab, Bb, _ = split_inner(A, B, self.m)
@@ -115,7 +135,14 @@ class RealMatDot:
         return [(XA[j], XB[j]) for j in range(self.w)]
 
     def decoder(self, workers) -> tuple[np.ndarray, float]:
-        """Weights d (AB = sum_r d[r] * result_{workers[r]}) and cond(V_S), for R workers."""
+        """Weights d (AB = sum_r d[r] * result_{workers[r]}) and cond(V_S), for R workers.
+
+        For m = 1 every worker computes A0 B0 scaled by t_0(x)^2 = 1/2, so d = (2):
+
+        >>> d, cond = RealMatDot(1).decoder([0])
+        >>> d.tolist(), cond
+        ([2.0], 1.0)
+        """
         S = list(workers)
         if len(S) != self.R or len(set(S)) != self.R:
             raise TooManyFaults(f"real MatDot decodes from exactly {self.R} distinct workers")
@@ -146,7 +173,15 @@ class RealMatDot:
         return np.tensordot(d, Y, axes=1), cond
 
     def worst_condition(self, limit: int = 20000) -> float | None:
-        """max over all R-subsets of cond(V_S) (None when there are more than ``limit``)."""
+        """max over all R-subsets of cond(V_S) (None when there are more than ``limit``).
+
+        The reason for Chebyshev nodes: at integer nodes the monomial Vandermonde matrices
+        are ill-conditioned by orders of magnitude more.
+
+        >>> cheb = RealMatDot(4, 2).worst_condition()
+        >>> RealMatDot(4, 2, basis="monomial", nodes="integer").worst_condition() > 1e6 * cheb
+        True
+        """
         if math.comb(self.w, self.R) > limit:
             return None
         return max(self.decoder(S)[1] for S in itertools.combinations(range(self.w), self.R))

@@ -17,8 +17,9 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ._executors import ABANDONED, CORRUPTED, KILLED, OK, RAISED, WorkerEvent
+from ._errors import RunError
 from ._fieldcheck import describe
+from ._job import ABANDONED, CORRUPTED, KILLED, OK, RAISED, WorkerEvent
 
 __all__ = ["GroupReport", "RunReport", "plot_latency"]
 
@@ -65,21 +66,6 @@ class GroupReport:
         d["events"] = [e.to_dict() if isinstance(e, WorkerEvent) else e for e in self.events]
         d["field_check_text"] = describe(self.field_check) if self.field_check else None
         return d
-
-
-def process_age() -> float | None:
-    """Seconds since this process started (Linux /proc; None elsewhere): the interpreter's
-    start-up and imports, when called as a command begins its work."""
-    import os
-
-    try:
-        with open("/proc/self/stat", "rb") as fh:
-            started = int(fh.read().rsplit(b")", 1)[1].split()[19])
-        with open("/proc/uptime", "rb") as fh:
-            uptime = float(fh.read().split()[0])
-        return max(uptime - started / os.sysconf("SC_CLK_TCK"), 0.0)
-    except (OSError, ValueError, IndexError):
-        return None
 
 
 def _fmt_s(x) -> str:
@@ -173,6 +159,8 @@ class RunReport:
 
     @property
     def checked_by(self) -> list:
+        """The kinds of check that confirmed the exact groups' targets (``freivalds``,
+        ``error-correcting decode``, ``spare results``), each named once."""
         return sorted({how.split(" (")[0] for g in self.exact_groups for how in g.checked_by})
 
     @property
@@ -350,13 +338,11 @@ def plot_latency(report: RunReport, path=None, *, ax=None):
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['ok (3)', 'raised (1)', 'R-th result: decoding starts']
     """
-    try:
+    try:  # optional dependency (ffcc[plot])
         from matplotlib.figure import Figure
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
     except ImportError:
-        from ._errors import RunError
-
         raise RunError("plot_latency needs matplotlib: pip install 'ffcc[plot]'") from None
     rows = [(g, e) for g in report.groups for e in g.events]
     own = ax is None

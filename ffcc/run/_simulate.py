@@ -37,7 +37,7 @@ import numpy as np
 from .._errors import ResourceError
 from .._progress import Progress
 from .._resources import check_memory
-from ._errors import InputError
+from ._errors import InputError, RunError
 from ._faults import SlowWorkers, StragglerModel, parse_model
 
 __all__ = [
@@ -437,12 +437,10 @@ def plot_cdf(result: SimulationResult, path=None, *, ax=None):
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['uncoded x1 (4 workers)', 'MatDot (9 workers)', 'closed form p50, p95, p99']
     """
-    try:
+    try:  # optional dependency (ffcc[plot])
         from matplotlib.figure import Figure
         from matplotlib.lines import Line2D
     except ImportError:
-        from ._errors import RunError
-
         raise RunError("plot_cdf needs matplotlib: pip install 'ffcc[plot]'") from None
     own = ax is None
     if own:

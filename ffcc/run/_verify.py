@@ -25,8 +25,8 @@ from concurrent.futures import CancelledError
 from .._errors import FfccError
 from .._progress import Progress
 from ..verify import VerifyReport, merge, verify
+from ._dask import DaskExecutor
 from ._errors import RunError, WorkerLost
-from ._executors import DaskExecutor
 
 __all__ = ["verify_dask"]
 
@@ -56,7 +56,7 @@ def verify_dask(
     scheduler, n_workers, client:
         A scheduler address, or the size of a LocalCluster to start, or a Client to use.
     """
-    try:
+    try:  # optional dependency (ffcc[distributed])
         import distributed  # noqa: F401
     except ImportError:
         raise RunError(
@@ -82,7 +82,7 @@ def verify_dask(
 
 def _run_shards(ex, scheme, R, shards, progress):
     """Run the shards, rerunning those lost with their worker; (merged report, n, lost)."""
-    from distributed import as_completed
+    from distributed import as_completed  # optional dependency
 
     c = ex.client
     n = int(shards) if shards else 4 * max(1, ex.processes or 1)
