@@ -253,6 +253,12 @@ def points(source: str) -> list[Point]:
         what = _describe(node, kind)
         key = f"{raw.strip()} @{node.col_offset - indent}:{end} {what}"
         out.append(Point(i, line, what, key, lines, scope))
+    # the same text can occur on several lines: number the repeats in line order
+    seen: dict[str, int] = {}
+    for p in sorted(out, key=lambda p: (p.line, p.index)):
+        seen[p.key] = seen.get(p.key, 0) + 1
+        if seen[p.key] > 1:
+            p.key += f" #{seen[p.key]}"
     return out
 
 
