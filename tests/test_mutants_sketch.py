@@ -73,3 +73,10 @@ def test_lemma1_bound_of_small_blocks():
     B = np.full((4, 4), 0.2)
     g = grid_crmm(A, B, 2, 2, 2, 4, 0)
     assert np.allclose(g.lemma1_bound, 0.08 * 0.32 / 4, rtol=1e-12, atol=0)
+
+
+def test_inner_dimension_message_names_both_shapes():
+    from ffcc._errors import InputError
+
+    with pytest.raises(InputError, match=r"A is 2x3 but B is 4x2 \(A's columns must equal B's"):
+        grid_crmm(np.ones((2, 3)), np.ones((4, 2)), 1, 1, 1, 1, 0)

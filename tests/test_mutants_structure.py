@@ -209,3 +209,9 @@ def test_draw_puts_grouped_blocks_first():
     ax = SampleGraph(samples).draw(groups={"last": [3]})
     xs = [_left_x(ax, i) for i in range(4)]
     assert xs == [1.5, 2.5, 3.5, 0.5]
+
+
+def test_subset_message_names_the_index_range():
+    g = SampleGraph([(0, 0), (0, 1), (1, 1), (1, 0)])
+    with pytest.raises(ValueError, match=r"subset entry 4 is not a sample index in 0\.\.3$"):
+        g.find_cycle([0, 4])

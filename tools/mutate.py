@@ -608,6 +608,10 @@ _eq("ffcc/structure.py", {
     "GtE -> Gt": "at 2 d = bound every closing walk has length >= 2 d = bound, never < bound",
     "if found is not None and (best is None or found[0] < best[0]): @42:60 Lt -> LtE":
         "_bfs_cycle is given limit = best[0] and only returns lengths < limit",
+    "groups.setdefault(find(self._ends[t][0]), []).append(t) @37:38 0 -> 1":
+        "both ends of sample t were joined just before: find gives the same root",
+    "for c, (name, members) in zip(colors, named, strict=True) @52:56 True -> False":
+        "colors is built from named, one per entry: lengths always agree",
     "if best[0] == 4:  # the shortest possible cycle in a simple bipartite graph @14:15 4 -> 5":
         "only an early stop: later roots can only replace best by a strictly shorter cycle",
 })
@@ -625,6 +629,8 @@ _eq("ffcc/structure.py", {k: _STYLE for k in [
     'ax.scatter(list(xr.values()), [0] * nr, s=40, marker="o", color="0.2", zorder=3) @78:79 '
     "3 -> 4",
     "ax.spines[side].set_visible(False) @28:33 False -> True",
+    'Line2D([], [], color="0.75", lw=2, label=f"in no group ({rest} samples)") @32:33 2 -> 3',
+    "ncol=min(3, len(handles)), @9:10 3 -> 4",
     'ax.tick_params(axis="y", length=0) @32:33 0 -> 1',
     "fontsize=10, @9:11 10 -> 11",
     "fontsize=8, @9:10 8 -> 9",
