@@ -80,3 +80,19 @@ def test_inner_dimension_message_names_both_shapes():
 
     with pytest.raises(InputError, match=r"A is 2x3 but B is 4x2 \(A's columns must equal B's"):
         grid_crmm(np.ones((2, 3)), np.ones((4, 2)), 1, 1, 1, 1, 0)
+
+
+def test_crmm_of_a_zero_product_is_the_exact_zero_matrix():
+    # A is 2 x 3 and every column of A is zero: A B = 0 is 2 x 4, no index drawn
+    from ffcc.sketch import crmm
+
+    est, idx = crmm(np.zeros((2, 3)), np.ones((3, 4)), 5, 0)
+    assert est.shape == (2, 4) and not est.any() and idx.shape == (0,)
+
+
+def test_pad_to_grid_pads_each_dimension_by_its_own_size():
+    # L = 5 -> 6 (m = 2), N = 7 -> 9 (q = 3), M = 4 -> 8 (n = 8)
+    from ffcc.sketch import pad_to_grid
+
+    A, B, pad = pad_to_grid(np.ones((5, 7)), np.ones((7, 4)), 2, 8, 3)
+    assert pad == (1, 2, 4) and A.shape == (6, 9) and B.shape == (9, 8)

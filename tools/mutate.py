@@ -579,6 +579,7 @@ def _eq(module: str, entries: dict[str, str]) -> None:
 
 _eq("ffcc/_json.py", {})
 _NONNEG = "x >= 0: where the maximum (total) is 0 every entry is 0, so x / 1 = 0 as well"
+_DTYPE_ONLY = "exact_input looks only at dtypes, and an array's rows share its dtype"
 _SAME_LEN = "the lengths were checked equal just before (len(Ab) == len(Bb) == len(p))"
 _FASTPATH = "only picks the one-pass or the scaled path; both give the Frobenius norms"
 _eq("ffcc/sketch.py", {
@@ -596,6 +597,10 @@ _eq("ffcc/sketch.py", {
         "|sum - 1| is a multiple of 2^-53 (or >= 1/2) and float 1e-9 is not: never equal",
     "for t, (a, b) in enumerate(zip(Ab, Bb, strict=True)): @46:50 True -> False": _SAME_LEN,
     "for t, (P, pt) in enumerate(zip(prods, p, strict=True)): @49:53 True -> False": _SAME_LEN,
+    "seq = [X] if isinstance(X, np.ndarray) and X.ndim == 2 else list(X) @43:54 Eq -> NotEq #2":
+        _DTYPE_ONLY,
+    "seq = [X] if isinstance(X, np.ndarray) and X.ndim == 2 else list(X) @53:54 2 -> 3 #2":
+        _DTYPE_ONLY,
     "for Pi, pi in zip(P, p, strict=True): @31:35 True -> False":
         "P has q rows and p q entries (grid_crmm's own arrays): lengths always agree",
 })
