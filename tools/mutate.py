@@ -620,6 +620,12 @@ _eq("ffcc/structure.py", {
     "if best[0] == 4:  # the shortest possible cycle in a simple bipartite graph @14:15 4 -> 5":
         "only an early stop: later roots can only replace best by a strictly shorter cycle",
 })
+_BATCHES = "a batch size (ranks per walk call, rows per chunk): every subset is still checked once"
+_eq("ffcc/verify.py", {
+    "_BATCH = 1 << 18 @14:16 18 -> 19": _BATCHES,
+    "_BATCH = 1 << 18 @9:10 1 -> 2": _BATCHES,
+})
+
 # SampleGraph.draw's style constants (marker sizes, stacking order, fonts, frame, dpi, the
 # number of layout sweeps): the picture's content -- which blocks, pairs, groups, labels and
 # where -- is tested in tests/test_mutants_structure.py; these only restyle it

@@ -1,0 +1,22 @@
+"""Tests that kill mutants of ffcc/verify.py which its own tests let survive
+(tools/mutate.py, docs/mutation.md)."""
+
+import math
+
+from ffcc.codes.matdot import matdot
+from ffcc.verify import _count, estimate_seconds
+
+
+def test_count_is_exact_below_10_to_15_and_scientific_above():
+    assert _count(2_035_800) == "2,035,800"
+    assert _count(10**15 - 1) == "999,999,999,999,999"
+    assert _count(10**15) == "1.00 x 10^15"
+    assert _count(271 * 10**581 + 12345) == "2.71 x 10^583"  # digits, not a float
+
+
+def test_estimate_seconds_measures_a_positive_time():
+    # matdot(2, 1) over GF(7): w = 4 workers, R = 4: C(4, 4) = 1 subset
+    s = matdot(2, 1, p=7)
+    count, seconds = estimate_seconds(s)
+    assert count == math.comb(s.w, s.R)
+    assert 0 < seconds < math.inf
