@@ -143,6 +143,9 @@ def test_find_cycle_is_a_shortest_cycle():
     # an 8-cycle with a chord making a 6-cycle and a 4-cycle elsewhere: the 4-cycle wins
     graphs.append([(0, 0), (0, 1), (1, 1), (1, 2), (2, 2), (2, 3), (3, 3), (3, 0), (0, 2),
                    (7, 7), (7, 8), (8, 8), (8, 7)])  # fmt: skip
+    # a graph where the first root's BFS finds a longer cycle than a later root's
+    graphs.append([(0, 6), (2, 6), (4, 6), (5, 4), (6, 5), (5, 1), (1, 2), (3, 4), (1, 0),
+                   (5, 6), (0, 5), (3, 6)])  # fmt: skip
     for _ in range(30):
         graphs.append(list({(rng.randrange(7), rng.randrange(7)) for _ in range(11)}))
     for samples in graphs:

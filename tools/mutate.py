@@ -626,10 +626,36 @@ _eq("ffcc/verify.py", {
     "_BATCH = 1 << 18 @9:10 1 -> 2": _BATCHES,
 })
 
+_PEEL = "peeling degree-1 vertices is a shortcut: pendant trees are BFS tree edges anyway and "\
+    "end in the leftover either way"  # fmt: skip
+_DEPTH = "depths only ever compare with each other; a shift or doubling keeps every comparison"
+_eq("ffcc/structure.py", {
+    "queue = deque(x for x in adj if len(adj[x]) == 1) @32:48 Eq -> NotEq": _PEEL,
+    "queue = deque(x for x in adj if len(adj[x]) == 1) @47:48 1 -> 2": _PEEL,
+    "if len(adj[x]) != 1: @3:19 NotEq -> Eq": _PEEL,
+    "if len(adj[x]) != 1: @18:19 1 -> 2": _PEEL,
+    "if len(adj[y]) == 1: @3:19 Eq -> NotEq": _PEEL,
+    "if len(adj[y]) == 1: @18:19 1 -> 2": _PEEL,
+    "depth[root] = 0 @14:15 0 -> 1": _DEPTH,
+    "depth[y], parent[y] = depth[x] + 1, x @33:34 1 -> 2": _DEPTH,
+    "if depth[x] < depth[y]: @3:22 Lt -> LtE": "at equal depth either side may climb first; "
+    "both reach the common ancestor and take() sorts the edges",
+    "edge = (x, px) if x < px else (px, x) @18:24 Lt -> LtE": "x != px: a vertex is not its "
+    "own parent",
+    "dist[y] = dist[x] + 1 @20:21 1 -> 2": "closing lengths become 2L - 1, monotone in L, and "
+    "the prune 4d >= 2L - 1 is 2d >= L for integers: the same cycle is chosen",
+    "length = dist[x] + dist[y] + 1 @29:30 1 -> 2": "every length + 1: the same order; the "
+    "prune and the stop at 4 only fire later, never changing the shortest cycle",
+    "if (best is None or length < best[0]) and (limit is None or length < limit): @60:74 "
+    "Lt -> LtE": "find_cycle keeps a root's cycle only if strictly shorter than limit",
+    "deg[x] -= 1 @10:11 1 -> 2": "x's only edge is gone: its degree is never read again",
+})
+
 # SampleGraph.draw's style constants (marker sizes, stacking order, fonts, frame, dpi, the
 # number of layout sweeps): the picture's content -- which blocks, pairs, groups, labels and
 # where -- is tested in tests/test_mutants_structure.py; these only restyle it
-_STYLE = "drawing style only (size, z-order, font, frame, dpi, sweeps); the content is tested"
+_STYLE = "drawing style only (size, z-order, font, frame, dpi, start order and sweeps of the " \
+    "layout); the content is tested"  # fmt: skip
 _eq("ffcc/structure.py", {k: _STYLE for k in [
     'ax.scatter(list(xl.values()), [1] * nl, s=36, marker="s", color="0.2", zorder=3) @42:44 '
     "36 -> 37",
@@ -648,6 +674,13 @@ _eq("ffcc/structure.py", {k: _STYLE for k in [
     "frameon=False, @8:13 False -> True",
     'ax.figure.savefig(path, bbox_inches="tight", dpi=100) @49:52 100 -> 101',
     "for _ in range(4):  # a few sweeps settle the order; more rarely change it @15:16 4 -> 5",
+    "if z not in found and block[z] == block[x]: @22:42 Eq -> NotEq",
+    "zorder=2 if gis else 1, @7:8 2 -> 3",
+    "zorder=2 if gis else 1, @21:22 1 -> 2",
+    'ax.text(0.7 * xl[a] + 0.3 * xr[b], 0.7, f"×{len(ts)}", ha="center", fontsize=7) @78:79 7 -> 8',
+    'ax.text(x, 1.06, lab, ha="center", va="bottom", rotation=rot, fontsize=7) @71:72 7 -> 8',
+    'ax.text(x, -0.06, lab, ha="center", va="top", rotation=rot, fontsize=7) @69:70 7 -> 8',
+    'Line2D([], [], color=c, lw=2, label=f"{name} ({len(members)} samples)") @27:28 2 -> 3',
 ]})
 
 def load(path: str) -> list[dict]:
