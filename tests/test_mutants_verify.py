@@ -20,3 +20,29 @@ def test_estimate_seconds_measures_a_positive_time():
     count, seconds = estimate_seconds(s)
     assert count == math.comb(s.w, s.R)
     assert 0 < seconds < math.inf
+
+
+def test_verify_defaults_and_report_fields():
+    import dataclasses
+
+    import pytest
+
+    from ffcc.verify import prepare, verify
+
+    s = matdot(2, 1, p=7)
+    rep = verify(s)
+    assert rep.holds is True and rep.checked == 4  # C(4, 3) subsets
+    assert rep.recovery_threshold is None  # threshold=False by default
+    assert 0 <= rep.seconds < 3600  # a duration, not a clock reading
+    assert verify(s, threshold=True).recovery_threshold == 3  # matdot: 2m - 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        prepare(s).R = 1
+
+
+def test_verify_resumable_accepts_one_shard(tmp_path):
+    from ffcc.verify import verify_resumable
+
+    rep = verify_resumable(matdot(2, 1, p=7), tmp_path / "ledger.jsonl", shards=1)
+    assert rep.holds is True and rep.checked == 4
+    lines = (tmp_path / "ledger.jsonl").read_text().splitlines()
+    assert len(lines) == 2  # the header and the one shard

@@ -689,7 +689,7 @@ def load(path: str) -> list[dict]:
     for line in Path(path).read_text().splitlines():
         if line.strip():
             r = json.loads(line)
-            recs[(r["module"], r.get("key", str(r["index"])))] = r
+            recs[(r["module"], r["key"] if "key" in r else str(r["index"]))] = r
     return list(recs.values())
 
 
