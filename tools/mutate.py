@@ -651,6 +651,11 @@ _eq("ffcc/structure.py", {
     "deg[x] -= 1 @10:11 1 -> 2": "x's only edge is gone: its degree is never read again",
 })
 
+_eq("ffcc/scheme.py", {
+    "near = difflib.get_close_matches(key, known, n=1) @47:48 1 -> 2": "matches come best "
+    "first and only near[0] is used",
+})
+
 # SampleGraph.draw's style constants (marker sizes, stacking order, fonts, frame, dpi, the
 # number of layout sweeps): the picture's content -- which blocks, pairs, groups, labels and
 # where -- is tested in tests/test_mutants_structure.py; these only restyle it
