@@ -66,7 +66,11 @@ TESTS = {
     "ffcc/_kernels.py": ["tests/test_field.py"],
     "ffcc/scheme.py": ["tests/test_scheme.py", "tests/test_scheme_format2.py"],
     "ffcc/_json.py": ["tests/test_json.py"],
-    "ffcc/verify.py": ["tests/test_verify.py", "tests/test_verify_mds.py", "tests/test_verify_ledger.py"],
+    "ffcc/verify.py": [
+        "tests/test_verify.py",
+        "tests/test_verify_mds.py",
+        "tests/test_verify_ledger.py",
+    ],
     "ffcc/_subsets.py": ["tests/test_verify.py"],
     "ffcc/codes/matdot.py": ["tests/test_codes_mds.py"],
     "ffcc/codes/lagrange.py": ["tests/test_codes_mds.py"],
@@ -219,7 +223,9 @@ def _statement_of(tree) -> dict[int, tuple[tuple[int, ...], str]]:
                 expressions_only(d, lines, scope)
             inner = "njit" if scope == "njit" or _is_njit(stmt) else "function"
             # a default is evaluated once but only seen by calls: the tests covering the body
-            body = stmt.body[1:] if len(stmt.body) > 1 and _is_docstring(stmt.body[0]) else stmt.body
+            body = (
+                stmt.body[1:] if len(stmt.body) > 1 and _is_docstring(stmt.body[0]) else stmt.body
+            )
             expressions_only(stmt.args, header(body[0]), inner)
             if stmt.returns is not None:
                 expressions_only(stmt.returns, lines, scope)
@@ -436,8 +442,8 @@ def run_jobs(jobs: list[dict], slots: list[Slot], target_rel: str, fresh_cache: 
 
 
 def _copy_tree(dst: Path) -> None:
-    shutil.copytree(ROOT, dst, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "*.pyc", "__pycache__", ".hypothesis", "*.egg-info", "mutation-*"))  # fmt: skip
+    skip = (".git", ".venv", "*.pyc", "__pycache__", ".hypothesis", "*.egg-info", "mutation-*")
+    shutil.copytree(ROOT, dst, ignore=shutil.ignore_patterns(*skip))
 
 
 def _has_kernels(source: str) -> bool:
@@ -565,128 +571,21 @@ def prove_cache() -> int:
     return 0 if stale != fresh else 1
 
 
-# Survivors argued equivalent (same observable behaviour), keyed by (module, Point.key): the
-# key holds the line's text, the columns and the change, so it survives edits elsewhere.
-_KEY_AT_0 = "a duplicate key lies inside an object, after its '{', never at offset 0"
-_FOUND = "second > first >= 1 whenever the key is found twice"
-EQUIVALENT: dict[tuple[str, str], str] = {}
+# Survivors argued equivalent (same observable behaviour): docs/mutation-equivalent.jsonl,
+# one {"module", "key", "why"} per line, keyed by Point.key (the line's text, the columns and
+# the change), so an entry survives edits elsewhere in the module.
+EQUIVALENT_FILE = ROOT / "docs" / "mutation-equivalent.jsonl"
 
 
-def _eq(module: str, entries: dict[str, str]) -> None:
-    for key, why in entries.items():
-        EQUIVALENT[(module, key)] = why
+def _equivalent() -> dict[tuple[str, str], str]:
+    if not EQUIVALENT_FILE.exists():
+        return {}
+    rows = [json.loads(line) for line in EQUIVALENT_FILE.read_text().splitlines() if line.strip()]
+    return {(r["module"], r["key"]): r["why"] for r in rows}
 
 
-_eq("ffcc/_json.py", {})
-_NONNEG = "x >= 0: where the maximum (total) is 0 every entry is 0, so x / 1 = 0 as well"
-_DTYPE_ONLY = "exact_input looks only at dtypes, and an array's rows share its dtype"
-_SAME_LEN = "the lengths were checked equal just before (len(Ab) == len(Bb) == len(p))"
-_FASTPATH = "only picks the one-pass or the scaled path; both give the Frobenius norms"
-_eq("ffcc/sketch.py", {
-    "return np.where(mx > 0, x / np.where(mx > 0, mx, 1.0), 0.0) @16:22 Gt -> GtE": _NONNEG,
-    "probs = np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), 0.0) @17:24 Gt -> GtE": _NONNEG,
-    'sq = np.einsum("aibj,aibj->ab", X4, X4) if axes == (1, 3) else None @52:53 1 -> 2':
-        _FASTPATH,
-    'sq = np.einsum("aibj,aibj->ab", X4, X4) if axes == (1, 3) else None @55:56 3 -> 4':
-        _FASTPATH,
-    "if sq is not None and np.isfinite(sq).all() and (sq > 1e-280).all(): @49:60 Gt -> GtE":
-        _FASTPATH,
-    "@dataclass(frozen=True, eq=False, repr=False) @39:44 False -> True":
-        "GridSketch defines __repr__, which dataclass(repr=True) leaves alone",
-    "if (sum(p) != 1) if exact else abs(sum(p) - 1.0) > 1e-9: @31:55 Gt -> GtE":
-        "|sum - 1| is a multiple of 2^-53 (or >= 1/2) and float 1e-9 is not: never equal",
-    "for t, (a, b) in enumerate(zip(Ab, Bb, strict=True)): @46:50 True -> False": _SAME_LEN,
-    "for t, (P, pt) in enumerate(zip(prods, p, strict=True)): @49:53 True -> False": _SAME_LEN,
-    "seq = [X] if isinstance(X, np.ndarray) and X.ndim == 2 else list(X) @43:54 Eq -> NotEq #2":
-        _DTYPE_ONLY,
-    "seq = [X] if isinstance(X, np.ndarray) and X.ndim == 2 else list(X) @53:54 2 -> 3 #2":
-        _DTYPE_ONLY,
-    "for Pi, pi in zip(P, p, strict=True): @31:35 True -> False":
-        "P has q rows and p q entries (grid_crmm's own arrays): lengths always agree",
-})
+EQUIVALENT = _equivalent()
 
-_eq("ffcc/structure.py", {
-    "took += 1 @8:9 1 -> 2": "took is only tested for truth ('if not took')",
-    "dist = {root: 0} @14:15 0 -> 1": "every distance and cycle length shifts (by 1, by 2): "
-    "comparisons and the prune 2d >= L are unchanged; only the early stop at 4 is skipped",
-    "if bound is not None and 2 * dist[x] >= bound:  # no shorter cycle reachable @25:45 "
-    "GtE -> Gt": "at 2 d = bound every closing walk has length >= 2 d = bound, never < bound",
-    "if found is not None and (best is None or found[0] < best[0]): @42:60 Lt -> LtE":
-        "_bfs_cycle is given limit = best[0] and only returns lengths < limit",
-    "groups.setdefault(find(self._ends[t][0]), []).append(t) @37:38 0 -> 1":
-        "both ends of sample t were joined just before: find gives the same root",
-    "for c, (name, members) in zip(colors, named, strict=True) @52:56 True -> False":
-        "colors is built from named, one per entry: lengths always agree",
-    "if best[0] == 4:  # the shortest possible cycle in a simple bipartite graph @14:15 4 -> 5":
-        "only an early stop: later roots can only replace best by a strictly shorter cycle",
-})
-_BATCHES = "a batch size (ranks per walk call, rows per chunk): every subset is still checked once"
-_eq("ffcc/verify.py", {
-    "_BATCH = 1 << 18 @14:16 18 -> 19": _BATCHES,
-    "_BATCH = 1 << 18 @9:10 1 -> 2": _BATCHES,
-})
-
-_PEEL = "peeling degree-1 vertices is a shortcut: pendant trees are BFS tree edges anyway and "\
-    "end in the leftover either way"  # fmt: skip
-_DEPTH = "depths only ever compare with each other; a shift or doubling keeps every comparison"
-_eq("ffcc/structure.py", {
-    "queue = deque(x for x in adj if len(adj[x]) == 1) @32:48 Eq -> NotEq": _PEEL,
-    "queue = deque(x for x in adj if len(adj[x]) == 1) @47:48 1 -> 2": _PEEL,
-    "if len(adj[x]) != 1: @3:19 NotEq -> Eq": _PEEL,
-    "if len(adj[x]) != 1: @18:19 1 -> 2": _PEEL,
-    "if len(adj[y]) == 1: @3:19 Eq -> NotEq": _PEEL,
-    "if len(adj[y]) == 1: @18:19 1 -> 2": _PEEL,
-    "depth[root] = 0 @14:15 0 -> 1": _DEPTH,
-    "depth[y], parent[y] = depth[x] + 1, x @33:34 1 -> 2": _DEPTH,
-    "if depth[x] < depth[y]: @3:22 Lt -> LtE": "at equal depth either side may climb first; "
-    "both reach the common ancestor and take() sorts the edges",
-    "edge = (x, px) if x < px else (px, x) @18:24 Lt -> LtE": "x != px: a vertex is not its "
-    "own parent",
-    "dist[y] = dist[x] + 1 @20:21 1 -> 2": "closing lengths become 2L - 1, monotone in L, and "
-    "the prune 4d >= 2L - 1 is 2d >= L for integers: the same cycle is chosen",
-    "length = dist[x] + dist[y] + 1 @29:30 1 -> 2": "every length + 1: the same order; the "
-    "prune and the stop at 4 only fire later, never changing the shortest cycle",
-    "if (best is None or length < best[0]) and (limit is None or length < limit): @60:74 "
-    "Lt -> LtE": "find_cycle keeps a root's cycle only if strictly shorter than limit",
-    "deg[x] -= 1 @10:11 1 -> 2": "x's only edge is gone: its degree is never read again",
-})
-
-_eq("ffcc/scheme.py", {
-    "near = difflib.get_close_matches(key, known, n=1) @47:48 1 -> 2": "matches come best "
-    "first and only near[0] is used",
-})
-
-# SampleGraph.draw's style constants (marker sizes, stacking order, fonts, frame, dpi, the
-# number of layout sweeps): the picture's content -- which blocks, pairs, groups, labels and
-# where -- is tested in tests/test_mutants_structure.py; these only restyle it
-_STYLE = "drawing style only (size, z-order, font, frame, dpi, start order and sweeps of the " \
-    "layout); the content is tested"  # fmt: skip
-_eq("ffcc/structure.py", {k: _STYLE for k in [
-    'ax.scatter(list(xl.values()), [1] * nl, s=36, marker="s", color="0.2", zorder=3) @42:44 '
-    "36 -> 37",
-    'ax.scatter(list(xl.values()), [1] * nl, s=36, marker="s", color="0.2", zorder=3) @78:79 '
-    "3 -> 4",
-    'ax.scatter(list(xr.values()), [0] * nr, s=40, marker="o", color="0.2", zorder=3) @42:44 '
-    "40 -> 41",
-    'ax.scatter(list(xr.values()), [0] * nr, s=40, marker="o", color="0.2", zorder=3) @78:79 '
-    "3 -> 4",
-    "ax.spines[side].set_visible(False) @28:33 False -> True",
-    'Line2D([], [], color="0.75", lw=2, label=f"in no group ({rest} samples)") @32:33 2 -> 3',
-    "ncol=min(3, len(handles)), @9:10 3 -> 4",
-    'ax.tick_params(axis="y", length=0) @32:33 0 -> 1',
-    "fontsize=10, @9:11 10 -> 11",
-    "fontsize=8, @9:10 8 -> 9",
-    "frameon=False, @8:13 False -> True",
-    'ax.figure.savefig(path, bbox_inches="tight", dpi=100) @49:52 100 -> 101',
-    "for _ in range(4):  # a few sweeps settle the order; more rarely change it @15:16 4 -> 5",
-    "if z not in found and block[z] == block[x]: @22:42 Eq -> NotEq",
-    "zorder=2 if gis else 1, @7:8 2 -> 3",
-    "zorder=2 if gis else 1, @21:22 1 -> 2",
-    'ax.text(0.7 * xl[a] + 0.3 * xr[b], 0.7, f"×{len(ts)}", ha="center", fontsize=7) @78:79 7 -> 8',
-    'ax.text(x, 1.06, lab, ha="center", va="bottom", rotation=rot, fontsize=7) @71:72 7 -> 8',
-    'ax.text(x, -0.06, lab, ha="center", va="top", rotation=rot, fontsize=7) @69:70 7 -> 8',
-    'Line2D([], [], color=c, lw=2, label=f"{name} ({len(members)} samples)") @27:28 2 -> 3',
-]})
 
 def load(path: str) -> list[dict]:
     """The newest record of every mutant in a results file (later runs replace earlier)."""
