@@ -96,3 +96,6 @@ def test_pad_to_grid_pads_each_dimension_by_its_own_size():
 
     A, B, pad = pad_to_grid(np.ones((5, 7)), np.ones((7, 4)), 2, 8, 3)
     assert pad == (1, 2, 4) and A.shape == (6, 9) and B.shape == (9, 8)
+    # L = 5 is odd, N = 6 even: each dimension pads by its own size (1, 0, 4)
+    A, B, pad = pad_to_grid(np.ones((5, 6)), np.ones((6, 4)), 2, 8, 3)
+    assert pad == (1, 0, 4) and A.shape == (6, 6) and B.shape == (6, 8)

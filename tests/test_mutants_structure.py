@@ -218,3 +218,21 @@ def test_subset_message_names_the_index_range():
     g = SampleGraph([(0, 0), (0, 1), (1, 1), (1, 0)])
     with pytest.raises(ValueError, match=r"subset entry 4 is not a sample index in 0\.\.3$"):
         g.find_cycle([0, 4])
+
+
+def test_draw_single_block_rows_and_width():
+    pytest.importorskip("matplotlib")
+    # one A block, two B blocks (N = 2): the A block sits at 1/2 * 2 / 1 = 1.0
+    tops, bottoms = (
+        sorted(map(tuple, c.get_offsets().tolist()))
+        for c in SampleGraph([(0, 0), (0, 1)]).draw().collections
+    )
+    assert tops == [(1.0, 1.0)] and bottoms == [(0.5, 0.0), (1.5, 0.0)]
+    tops, bottoms = (
+        sorted(map(tuple, c.get_offsets().tolist()))
+        for c in SampleGraph([(0, 0), (1, 0)]).draw().collections
+    )
+    assert tops == [(0.5, 1.0), (1.5, 1.0)] and bottoms == [(1.0, 0.0)]
+    # width 0.3 N + 1.5 between 6 and 40 inches: N = 30 gives 10.5
+    ax = SampleGraph([(i, 0) for i in range(30)]).draw()
+    assert ax.figure.get_size_inches()[0] == pytest.approx(10.5)
