@@ -70,3 +70,11 @@ def test_relabel_identity_and_bad_maps():
     for maps, basis in bad:
         with pytest.raises(SchemeError, match="relabel"):
             S.relabel(maps, basis)
+
+
+def test_an_entry_equal_to_p_is_not_a_field_element():
+    S = matdot(1, 1, p=7)
+    assert S.consistent({0: np.array([[6]]), 1: np.array([[6]])}) is True  # p - 1 is
+    assert S.consistent({0: np.array([[7]]), 1: np.array([[7]])}) is False
+    big = np.array([[2**63]], dtype=np.uint64)  # wraps negative as int64: still rejected
+    assert S.consistent({0: big, 1: np.array([[0]])}) is False
