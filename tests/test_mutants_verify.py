@@ -46,3 +46,15 @@ def test_verify_resumable_accepts_one_shard(tmp_path):
     assert rep.holds is True and rep.checked == 4
     lines = (tmp_path / "ledger.jsonl").read_text().splitlines()
     assert len(lines) == 2  # the header and the one shard
+
+
+def test_report_summary_of_a_shard_and_of_a_certificate():
+    from ffcc.verify import VerifyReport
+
+    shard = VerifyReport("x", 7, 4, 3, 0, 0, "shard", 4, 2, 0, True, ranks=[1, 3], seconds=0.5)
+    text = shard.summary()
+    assert "shard of ranks [1, 3) of 4: checked 2 subsets" in text
+    assert text.endswith("0.500 s, 4 subsets/s")  # 2 subsets in 0.5 s
+    cert = VerifyReport("x", 7, 4, 3, 0, 0, "certificate", 4, 0, 0, True, seconds=0.25)
+    assert cert.summary().endswith("\n0.250 s")  # no rate: nothing was enumerated
+    assert "HOLDS (certificate): every 3-subset of the 4 workers decodes" in cert.summary()
