@@ -58,3 +58,10 @@ def test_report_summary_of_a_shard_and_of_a_certificate():
     cert = VerifyReport("x", 7, 4, 3, 0, 0, "certificate", 4, 0, 0, True, seconds=0.25)
     assert cert.summary().endswith("\n0.250 s")  # no rate: nothing was enumerated
     assert "HOLDS (certificate): every 3-subset of the 4 workers decodes" in cert.summary()
+
+
+def test_rate_without_a_measured_time_is_infinite():
+    from ffcc.verify import VerifyReport
+
+    rep = VerifyReport("x", 7, 4, 3, 0, 0, "exhaustive", 4, 4, 0, True, seconds=0.0)
+    assert rep.rate == math.inf
