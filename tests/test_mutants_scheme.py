@@ -78,3 +78,20 @@ def test_an_entry_equal_to_p_is_not_a_field_element():
     assert S.consistent({0: np.array([[7]]), 1: np.array([[7]])}) is False
     big = np.array([[2**63]], dtype=np.uint64)  # wraps negative as int64: still rejected
     assert S.consistent({0: big, 1: np.array([[0]])}) is False
+
+
+def _plain(S):
+    """The same code as a plain Scheme (no subclass decoder)."""
+    workers = [[S.E[c][j] for c in range(S.d)] for j in range(S.products)]
+    return Scheme(S.field, S.basis, workers, S.targets, S.stragglers, S.byzantine, S.name,
+                  dict(S.params), S.product)  # fmt: skip
+
+
+def test_plain_scheme_parity_checks():
+    S = _plain(matdot(1, 1, p=7))  # two workers, both return A B: one parity check
+    assert type(S) is Scheme
+    assert S.consistent({0: np.array([[3]]), 1: np.array([[3]])}) is True
+    assert S.consistent({0: np.array([[3]]), 1: np.array([[4]])}) is False
+    assert S.consistent({0: np.array([[7]]), 1: np.array([[7]])}) is False
+    one = _plain(matdot(1, 0, p=7))  # one worker: no parity check, anything is consistent
+    assert one.consistent({0: np.array([[5]])}) is True
