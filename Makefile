@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test lint bench chaos clean optimize-table strategies-readme sabotage claims-table mutate fuzz
+.PHONY: run demo test lint bench chaos clean optimize-table strategies-readme sabotage claims-table mutate fuzz verify-cluster verify-cluster-big
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,18 @@ bench: $(BIN)/.installed
 optimize-table: $(BIN)/.installed
 	$(BIN)/python scripts/optimize_table.py -s 1 --time-limit 2
 	$(BIN)/python scripts/plan_savings.py --budget 10
+
+# Sharded exhaustive verification on local Dask clusters of 1-4 workers: subsets/s per
+# worker count, the figure docs/verify-cluster.png and the README's table (a few minutes).
+verify-cluster: $(BIN)/.installed
+	$(BIN)/python benchmarks/bench_verify_cluster.py
+	$(BIN)/python benchmarks/report.py
+
+# The same at 1,391,975,640 subsets (w = 34) on 2 Dask workers, one round (tens of minutes).
+verify-cluster-big: $(BIN)/.installed
+	$(BIN)/python benchmarks/bench_verify_cluster.py --w 34 --counts 2 --no-inline --reps 1 \
+		--figure '' --section verify_cluster_big
+	$(BIN)/python benchmarks/report.py
 
 # The README's ffcc.strategies table, from benchmarks/results_strategies.json (written by
 # benchmarks/bench_strategies.py).

@@ -8,8 +8,9 @@ Python loops of python-flint (and galois) over the same subsets, interleaved.
   workers (k <= w - R), i.e. a few nanoseconds per subset.
 * **General walk** -- polynomial code 4 x 5 over GF(2^31 - 1), w = 26, R = 20
   (230,230 subsets), with ``mds=False`` so that the lexicographic walk runs; against the
-  flint and galois loops. Target >= 600k subsets/s. Limit: one row insertion (about
-  R * D / 2 multiply-adds) per subset.
+  flint and galois loops. Target >= 600k subsets/s. Limit: a few short fraction-free row
+  operations per subset (levels of reduced rows, :mod:`ffcc._subsets`); before them, one
+  full row insertion (about R * D / 2 multiply-adds) per subset.
 * **Certificate** -- ``ffcc export matdot --param m=400 --param s=1200`` (w = 1,999) and
   ``ffcc verify`` of the file, wall time of both commands. Target < 10 s.
 
@@ -38,13 +39,14 @@ from ffcc.verify import prepare, verify  # noqa: E402
 P31 = 2**31 - 1
 
 
-def polynomial_4x5() -> Scheme:
+def polynomial_4x5(w: int = 26) -> Scheme:
+    """Polynomial code A (4 blocks) x B (5 blocks) at nodes 1..w: R = 20, s = w - 20."""
     workers = [
         [[pow(x, i, P31) for i in range(4)], [pow(x, 4 * j, P31) for j in range(5)]]
-        for x in range(1, 27)
+        for x in range(1, w + 1)
     ]
     targets = [[((i, j), 1)] for i in range(4) for j in range(5)]
-    return Scheme(P31, [4, 5], workers, targets, stragglers=6, name="polycode-4x5")
+    return Scheme(P31, [4, 5], workers, targets, stragglers=w - 20, name=f"polycode-4x5-w{w}")
 
 
 def flint_loop(S: Scheme, n: int):

@@ -38,6 +38,7 @@ True
 1
 """
 
+import importlib
 import sys
 import types
 
@@ -61,8 +62,6 @@ _LAZY = {
 
 def __getattr__(name):
     if name in _LAZY:
-        import importlib
-
         value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value
         return value

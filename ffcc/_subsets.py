@@ -5,6 +5,22 @@ coordinate vectors (columns ``D - t .. D - 1``). Rows are inserted into a row ec
 basis with the column order as given; a basis row whose pivot lies in the last t
 columns is zero in all earlier columns, so it lies in U. Hence the number of such
 pivots equals dim(span(rows) ∩ U), and a subset decodes every target iff it is t.
+
+**Levels.** :func:`walk` visits the subsets in lexicographic order. Level L holds every
+row of the workers after ``comb[L - 1]`` *reduced* against the basis of the first L
+workers of the subset (zero in its pivot columns). Going one level down adds worker
+``comb[L]``: its reduced row r (pivot c) is the new basis row, and each later row x is
+updated by one fraction-free row operation ``x <- r_c x - x_c r`` (no inverse) on the
+columns that are not pivots yet, instead of a full reduction against L rows. A leaf
+(the last worker) costs a scan for the first non-zero entry of its reduced row. Most
+steps of the walk change only the last one or two workers, so a subset costs a few short
+row operations, not an R x D elimination.
+
+**Reductions.** Entries are kept in [0, p). ``a x + g r`` is reduced without a scalar
+``%``: by two shift-add folds for p = 2^31 - 1 (2^31 = 1 mod p), by a float quotient
+estimate for other p < 2^31 (:func:`ffcc._kernels.reduce_wide`), both exact and
+vectorisable; for 2^31 <= p < 2^63 by the exact double-and-add of
+:func:`ffcc._kernels.mulmod` (slower, never rounded).
 """
 
 from __future__ import annotations
@@ -12,121 +28,227 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from ._kernels import FAST_LIMIT, addmod, invmod, mulmod, reduce_wide, submod
+from ._kernels import FAST_LIMIT, addmod, mulmod, reduce_wide
+
+MERSENNE31 = (1 << 31) - 1
+_MODE_MERSENNE, _MODE_WIDE, _MODE_EXACT = 0, 1, 2
+
+
+def reduction_mode(p: int) -> int:
+    """How :func:`walk` reduces modulo p: shift-add (2^31 - 1), float quotient (p < 2^31)
+    or double-and-add (2^31 <= p < 2^63)."""
+    if p == MERSENNE31:
+        return _MODE_MERSENNE
+    return _MODE_WIDE if p < FAST_LIMIT else _MODE_EXACT
+
+
+@nb.njit(cache=True, inline="always")
+def _mod_mersenne31(x):
+    """x mod 2^31 - 1 for 0 <= x < 2^63: x = h 2^31 + l = h + l, folded twice."""
+    s = (x & 0x7FFFFFFF) + (x >> 31)  # < 2^33
+    s = (s & 0x7FFFFFFF) + (s >> 31)  # <= 2^31 + 2
+    return s - MERSENNE31 if s >= MERSENNE31 else s
+
+
+@nb.njit(cache=True, inline="always")
+def _cross_mod(a, x, g, r, p, pinv, mode):
+    """(a x + g r) mod p for a, x, g, r in [0, p).
+
+    a x + g r < 2 p^2 < 2^63 for p < 2^31; reduce_wide's quotient estimate is then off by
+    at most one for every such p (its error 3 * 2^-53 * x / p stays below 1)."""
+    if mode == 0:
+        return _mod_mersenne31(a * x + g * r)
+    if mode == 1:
+        return reduce_wide(a * x + g * r, p, pinv)
+    return addmod(mulmod(a, x, p), mulmod(g, r, p), p)
 
 
 @nb.njit(cache=True)
-def _insert(basis, rowof, v, p, D):
-    """Reduce v against the basis and insert it; return its pivot or -1 if dependent."""
-    for c in range(D):
-        if v[c] == 0:
+def _eliminate(V, o, end, lo, p, pinv, mode):
+    """Make row o of V a basis row: return its pivot c (first non-zero column, -1 for a
+    zero row) and clear column c from rows o + 1 .. end - 1 by the fraction-free step
+    x <- r_c x - x_c r (no inverse; a non-zero multiple of x modulo the basis is as good
+    as x). Columns before ``lo`` must be zero in every row (they are pivot columns)."""
+    D = V.shape[1]
+    r = V[o]
+    c = -1
+    for j in range(lo, D):
+        if r[j] != 0:
+            c = j
+            break
+    if c < 0:
+        return -1
+    a = r[c]
+    for q in range(o + 1, end):
+        x = V[q]
+        if x[c] == 0:
             continue
-        r = rowof[c]
-        if r < 0:
-            inv = invmod(v[c], p)
-            for j in range(c, D):
-                v[j] = mulmod(v[j], inv, p)
-            return c
-        row = basis[r]
-        if p < FAST_LIMIT and p > 3072:  # v + (p - f) row < 2^63: one division-free reduction
-            g = p - v[c]
-            pinv = 1.0 / p
-            for j in range(c, D):
-                v[j] = reduce_wide(v[j] + g * row[j], p, pinv)
-        else:
-            f = v[c]
-            for j in range(c, D):
-                if row[j] != 0:
-                    v[j] = submod(v[j], mulmod(f, row[j], p), p)
-    return -1
+        g = p - x[c]
+        for j in range(lo, D):
+            x[j] = _cross_mod(a, x[j], g, r[j], p, pinv, mode)
+    return c
 
 
 @nb.njit(cache=True)
-def walk(G, p, R, tstart, start, count, stop_at_first):
-    """Check ``count`` R-subsets in lexicographic order from ``start``.
-
-    Returns (checked, failed, first_failure) where first_failure is the first failing
-    subset (or all -1).
-    """
-    w, D = G.shape
+def _walk(G, starts, p, R, tstart, start, count, stop_at_first, mode):
+    """Check ``count`` R-subsets of workers in lexicographic order from ``start``; worker
+    j owns rows ``starts[j]:starts[j + 1]`` of G. Returns (checked, failed, first)."""
+    nrow, D = G.shape
+    w = starts.size - 1
     need = D - tstart
-    basis = np.zeros((R, D), dtype=np.int64)
-    rowof = -np.ones(D, dtype=np.int64)
-    piv_at = -np.ones(R, dtype=np.int64)  # pivot added at each depth, -1 if dependent
+    pinv = 1.0 / p
+    V = np.empty((R, nrow, D), dtype=np.int64)  # V[L]: rows reduced by comb[:L]'s rows
+    V[0] = G
+    inU = np.zeros(R, dtype=np.int64)  # pivots in U among comb[:L]'s basis rows
+    ispiv = np.zeros((R, D), dtype=np.bool_)  # pivot columns of comb[:L]'s basis
+    free = np.zeros(R, dtype=np.int64)  # first column that is not a pivot
+    kmax = 1
+    for j in range(w):
+        kmax = max(kmax, starts[j + 1] - starts[j])
+    leaf = np.empty((kmax, D), dtype=np.int64)
     comb = start.copy()
     first = -np.ones(R, dtype=np.int64)
-    v = np.empty(D, dtype=np.int64)
-    nrows = 0
-    inU = 0
-    depth = 0  # rows 0..depth-1 of comb are inserted
+    depth = 0  # levels 0..depth are valid for the current comb
     checked = 0
     failed = 0
+    # one row per worker: the last level is not built; a leaf applies the row operation
+    # of worker comb[R - 2] to its own row only, column by column, up to its pivot
+    lazy = kmax == 1 and R >= 2
+    top = R - 2 if lazy else R - 1
+    pending = False  # the pivot of comb[R - 2] (lazy) is known
+    pc, pa, pf = -1, 0, 0
     while checked < count:
-        while depth < R:
-            for j in range(D):
-                v[j] = G[comb[depth], j]
-            c = _insert(basis, rowof, v, p, D)
-            piv_at[depth] = c
-            if c >= 0:
-                basis[nrows] = v
-                rowof[c] = nrows
-                nrows += 1
-                if c >= tstart:
-                    inU += 1
+        while depth < top:  # one level down: worker comb[depth] joins the basis
+            lo, hi = starts[comb[depth]], starts[comb[depth] + 1]
+            nxt = V[depth + 1]
+            nxt[lo:] = V[depth, lo:]
+            piv = ispiv[depth + 1]
+            piv[:] = ispiv[depth]
+            u, f = inU[depth], free[depth]
+            for o in range(lo, hi):
+                c = _eliminate(nxt, o, nrow, f, p, pinv, mode)
+                if c >= 0:
+                    piv[c] = True
+                    while f < D and piv[f]:
+                        f += 1
+                    if c >= tstart:
+                        u += 1
+            inU[depth + 1], free[depth + 1] = u, f
             depth += 1
+        lo, hi = starts[comb[R - 1]], starts[comb[R - 1] + 1]
+        u = inU[R - 1]
+        if lazy:
+            L = R - 2
+            r = V[L, starts[comb[L]]]
+            if not pending:
+                pc, pf = -1, free[L]
+                for j in range(free[L], D):
+                    if r[j] != 0:
+                        pc = j
+                        break
+                if pc >= 0:
+                    pa = r[pc]
+                    while pf < D and (ispiv[L, pf] or pf == pc):
+                        pf += 1
+                pending = True
+            u = inU[L]
+            x = V[L, lo]
+            if pc >= 0:
+                if pc >= tstart:
+                    u += 1
+                g = p - x[pc] if x[pc] != 0 else 0
+                for j in range(pf, D):
+                    y = x[j] if g == 0 else _cross_mod(pa, x[j], g, r[j], p, pinv, mode)
+                    if y != 0:
+                        if j >= tstart:
+                            u += 1
+                        break
+            else:
+                for j in range(free[L], D):
+                    if x[j] != 0:
+                        if j >= tstart:
+                            u += 1
+                        break
+        elif hi - lo == 1:  # one row: its pivot is its first non-zero entry
+            row = V[R - 1, lo]
+            for j in range(free[R - 1], D):
+                if row[j] != 0:
+                    if j >= tstart:
+                        u += 1
+                    break
+        else:
+            leaf[: hi - lo] = V[R - 1, lo:hi]
+            for o in range(hi - lo):
+                if _eliminate(leaf, o, hi - lo, 0, p, pinv, mode) >= tstart:
+                    u += 1
         checked += 1
-        if inU < need:
+        if u < need:
             failed += 1
             if failed == 1:
                 first[:] = comb
             if stop_at_first:
                 break
-        # next combination: rightmost position that can still move
-        i = R - 1
+        i = R - 1  # next combination: rightmost position that can still move
         while i >= 0 and comb[i] == w - R + i:
             i -= 1
         if i < 0:
             break
-        while depth > i:  # undo insertions at depths i..R-1
-            depth -= 1
-            c = piv_at[depth]
-            if c >= 0:
-                nrows -= 1
-                rowof[c] = -1
-                if c >= tstart:
-                    inU -= 1
         comb[i] += 1
         for j in range(i + 1, R):
             comb[j] = comb[j - 1] + 1
+        depth = min(depth, i)
+        if i <= R - 2:
+            pending = False
     return checked, failed, first
 
 
 @nb.njit(cache=True)
-def check_list(G, p, tstart, subsets):
-    """Check each row of ``subsets`` independently; returns a boolean 'decodes' per row."""
+def _check_each(G, starts, p, tstart, subsets, mode):
+    """Check each row of ``subsets`` independently; a boolean 'decodes' per row."""
     n, R = subsets.shape
-    w, D = G.shape
+    D = G.shape[1]
     need = D - tstart
-    ok = np.zeros(n, dtype=np.bool_)
-    basis = np.zeros((R, D), dtype=np.int64)
-    rowof = -np.ones(D, dtype=np.int64)
-    v = np.empty(D, dtype=np.int64)
+    pinv = 1.0 / p
+    nmax = 0
     for t in range(n):
-        rowof[:] = -1
-        nrows = 0
-        inU = 0
+        k = 0
         for d in range(R):
-            for j in range(D):
-                v[j] = G[subsets[t, d], j]
-            c = _insert(basis, rowof, v, p, D)
-            if c >= 0:
-                basis[nrows] = v
-                rowof[c] = nrows
-                nrows += 1
-                if c >= tstart:
-                    inU += 1
-        ok[t] = inU >= need
+            k += starts[subsets[t, d] + 1] - starts[subsets[t, d]]
+        nmax = max(nmax, k)
+    M = np.empty((max(nmax, 1), D), dtype=np.int64)
+    ok = np.zeros(n, dtype=np.bool_)
+    for t in range(n):
+        k = 0
+        for d in range(R):
+            j = subsets[t, d]
+            for r in range(starts[j], starts[j + 1]):
+                M[k] = G[r]
+                k += 1
+        u = 0
+        for o in range(k):
+            if _eliminate(M, o, k, 0, p, pinv, mode) >= tstart:
+                u += 1
+        ok[t] = u >= need
     return ok
+
+
+def _one_row_each(G) -> np.ndarray:
+    return np.arange(G.shape[0] + 1, dtype=np.int64)
+
+
+def walk(G, p, R, tstart, start, count, stop_at_first):
+    """Check ``count`` R-subsets of the rows of G in lexicographic order from ``start``.
+
+    Returns (checked, failed, first_failure) where first_failure is the first failing
+    subset (or all -1).
+    """
+    return _walk(G, _one_row_each(G), p, R, tstart, start, count, stop_at_first,
+                 reduction_mode(p))  # fmt: skip
+
+
+def check_list(G, p, tstart, subsets) -> np.ndarray:
+    """Check each row of ``subsets`` independently; returns a boolean 'decodes' per row."""
+    return _check_each(G, _one_row_each(G), p, tstart, subsets, reduction_mode(p))
 
 
 def unrank(rank: int, w: int, R: int) -> np.ndarray:
@@ -161,85 +283,24 @@ def rank_of(subset, w: int) -> int:
 # -- workers with several outputs: a worker contributes all its product rows at once -----------
 
 
-@nb.njit(cache=True)
 def walk_groups(G, starts, p, R, tstart, start, count, stop_at_first):
     """:func:`walk` for workers that return several products: worker j owns the rows
     ``starts[j]:starts[j + 1]`` of G, and a subset of workers inserts all of them.
 
     Returns (checked, failed, first_failure) as :func:`walk`.
     """
-    w = starts.size - 1
-    D = G.shape[1]
-    need = D - tstart
-    basis = np.zeros((D, D), dtype=np.int64)
-    rowof = -np.ones(D, dtype=np.int64)
-    nmax = 0
-    for j in range(w):
-        nmax = max(nmax, starts[j + 1] - starts[j])
-    piv_at = -np.ones((R, nmax), dtype=np.int64)  # pivots added per depth and output
-    comb = start.copy()
-    first = -np.ones(R, dtype=np.int64)
-    v = np.empty(D, dtype=np.int64)
-    nrows = 0
-    inU = 0
-    depth = 0
-    checked = 0
-    failed = 0
-    while checked < count:
-        while depth < R:
-            j = comb[depth]
-            for o in range(starts[j + 1] - starts[j]):
-                piv_at[depth, o] = -1
-                if nrows == D:
-                    continue  # the basis is complete: every further row is dependent
-                for k in range(D):
-                    v[k] = G[starts[j] + o, k]
-                c = _insert(basis, rowof, v, p, D)
-                piv_at[depth, o] = c
-                if c >= 0:
-                    basis[nrows] = v
-                    rowof[c] = nrows
-                    nrows += 1
-                    if c >= tstart:
-                        inU += 1
-            depth += 1
-        checked += 1
-        if inU < need:
-            failed += 1
-            if failed == 1:
-                first[:] = comb
-            if stop_at_first:
-                break
-        i = R - 1
-        while i >= 0 and comb[i] == w - R + i:
-            i -= 1
-        if i < 0:
-            break
-        while depth > i:  # undo the insertions of depths i..R-1, last row first
-            depth -= 1
-            j = comb[depth]
-            for o in range(starts[j + 1] - starts[j] - 1, -1, -1):
-                c = piv_at[depth, o]
-                if c >= 0:
-                    nrows -= 1
-                    rowof[c] = -1
-                    if c >= tstart:
-                        inU -= 1
-        comb[i] += 1
-        for k in range(i + 1, R):
-            comb[k] = comb[k - 1] + 1
-    return checked, failed, first
+    return _walk(G, starts, p, R, tstart, start, count, stop_at_first, reduction_mode(p))
 
 
 def check_list_groups(G, starts, p, tstart, subsets) -> np.ndarray:
     """:func:`check_list` for workers with several outputs (see :func:`walk_groups`)."""
-    ok = np.zeros(len(subsets), dtype=bool)
-    for t, sub in enumerate(subsets):
-        _, failed, _ = walk_groups(
-            G, starts, p, len(sub), tstart, np.asarray(sub, np.int64), 1, True
-        )
-        ok[t] = failed == 0
-    return ok
+    subsets = np.asarray(subsets, dtype=np.int64)
+    return _check_each(G, starts, p, tstart, subsets, reduction_mode(p))
+
+
+def walk_bytes(rows: int, D: int, R: int) -> int:
+    """Bytes :func:`walk` allocates for its levels: R copies of the rows (int64)."""
+    return 8 * R * rows * D
 
 
 # -- the MDS fast path: every D-subset of the rows of a w x D matrix of rank D ------------

@@ -19,6 +19,12 @@ Matrix multiplication (:func:`matmul`) picks one of two exact paths:
 Small dense linear algebra (rank, solve, inverse, row reduction) runs in compiled
 (numba) loops, batched over many small matrices at once.
 
+A numba kernel compiles on its first call (0.3-2 s, then cached on disk). A call of at most
+``_SMALL_WORK`` = 2^22 multiply-adds whose kernel is neither compiled in this process nor in
+numba's cache takes an exact numpy path instead (16-bit halves in int64 for p < 2^31,
+Python integers above), so a small job compiles nothing; after 1,000 such calls of one
+kernel (or 4 x 2^22 multiply-adds in total) the kernel is compiled once after all.
+
 Reference: the limb-splitting idea follows the float-based modular GEMM of
 Dumas, Giorgi and Pernet, "FFPACK: finite field linear algebra package" (ISSAC 2004).
 
@@ -63,7 +69,7 @@ class _LazyKernels:
     and most commands (``ffcc --help``, reading a scheme file) never call a kernel."""
 
     def __getattr__(self, name):
-        from . import _kernels
+        from . import _kernels  # numba: see the class docstring
 
         return getattr(_kernels, name)
 
@@ -258,7 +264,7 @@ class PrimeField:
     @functools.cached_property
     def galois(self):
         """The matching ``galois.GF(p)`` class, built without galois's slow search."""
-        import galois
+        import galois  # measured: about 2 s to import; only this conversion needs it
 
         return galois.GF(self.p, primitive_element=self.primitive_element, verify=False)
 
@@ -363,6 +369,10 @@ class PrimeField:
         [1, 6]
         """
         a, b = np.broadcast_arrays(self.array(a, "a"), self.array(b, "b"))
+        if self.fast:  # a * b < 2^62: numpy is exact and as fast as a kernel
+            return a * b % self.p
+        if not use_kernel("mul_arrays", a.size, self.p):
+            return (a.astype(object) * b.astype(object) % self.p).astype(np.int64)
         out = K.mul_arrays(np.ascontiguousarray(a), np.ascontiguousarray(b), self.p)
         return out.reshape(a.shape)
 
@@ -409,6 +419,9 @@ class PrimeField:
         m = B.shape[1]
         if n == 0 or m == 0 or k == 0:
             return np.zeros((n, m), dtype=np.int64)
+        kernel = "split_limbs" if self.fast else "horner_shift_combine"
+        if not use_kernel(kernel, n * k * m, self.p):
+            return _np_matmul(A, B, self.p)
         if self.fast:
             return _matmul_limb_a(A, B, self.p)
         return _matmul_limb_ab(A, B, self.p)
@@ -427,15 +440,21 @@ class PrimeField:
         M = self.array(M, "matrix").copy()
         if M.size == 0:
             return 0
-        return int(K.rref_inplace(M, self.p, M.shape[1]).size)
+        return int(self._rref_inplace(M, M.shape[1]).size)
 
     def rref(self, M) -> tuple[np.ndarray, np.ndarray]:
         """Reduced row echelon form and pivot columns."""
         R = self.array(M, "matrix").copy()
         if R.size == 0:
             return R, np.zeros(0, dtype=np.int64)
-        piv = K.rref_inplace(R, self.p, R.shape[1])
+        piv = self._rref_inplace(R, R.shape[1])
         return R, piv
+
+    def _rref_inplace(self, M: np.ndarray, ncols: int) -> np.ndarray:
+        n, m = M.shape
+        if use_kernel("rref_inplace", n * m * min(n, ncols), self.p):
+            return K.rref_inplace(M, self.p, ncols)
+        return _np_rref(M, self.p, ncols)
 
     def batched_rank(self, M) -> np.ndarray:
         """Ranks of a stack of matrices, shape (batch, n, m)."""
@@ -444,6 +463,9 @@ class PrimeField:
             raise FieldError(f"batched_rank wants a (batch, n, m) stack, got shape {M.shape}")
         if M.shape[1] == 0 or M.shape[2] == 0:
             return np.zeros(M.shape[0], dtype=np.int64)
+        b, n, m = M.shape
+        if not use_kernel("batched_rank", b * n * m * min(n, m), self.p):
+            return np.array([_np_rref(W.copy(), self.p, m).size for W in M], dtype=np.int64)
         return K.batched_rank(M, self.p)
 
     def batched_solve(self, A, B) -> tuple[np.ndarray, np.ndarray]:
@@ -457,7 +479,16 @@ class PrimeField:
             B = B[:, :, None]
         if B.shape[:2] != A.shape[:2]:
             raise FieldError(f"right-hand sides {B.shape} do not match matrices {A.shape}")
-        X, ok = K.batched_solve(A, np.ascontiguousarray(B), self.p)
+        b, n, _ = A.shape
+        if use_kernel("batched_solve", b * n * n * (n + B.shape[2]), self.p):
+            X, ok = K.batched_solve(A, np.ascontiguousarray(B), self.p)
+        else:
+            X = np.zeros(B.shape, dtype=np.int64)
+            ok = np.zeros(b, dtype=bool)
+            for t in range(b):
+                aug = np.concatenate([A[t], B[t]], axis=1)
+                if _np_rref(aug, self.p, n).size == n:
+                    ok[t], X[t] = True, aug[:, n:]
         return (X[:, :, 0] if vec else X), ok
 
     def batched_inv(self, A) -> tuple[np.ndarray, np.ndarray]:
@@ -476,7 +507,7 @@ class PrimeField:
         b2 = b[:, None] if vec else b
         n, m = A.shape
         aug = np.ascontiguousarray(np.concatenate([A, b2], axis=1))
-        piv = K.rref_inplace(aug, self.p, m) if n else np.zeros(0, dtype=np.int64)
+        piv = self._rref_inplace(aug, m) if n else np.zeros(0, dtype=np.int64)
         r = piv.size
         if np.any(aug[r:, m:]):
             raise FieldError("the linear system has no solution over GF(p)")
@@ -527,17 +558,32 @@ class PrimeField:
 
     def vandermonde(self, nodes, n: int) -> np.ndarray:
         """V[i, j] = nodes[i]^j."""
-        return K.vandermonde(self.array(nodes, "nodes").ravel(), int(n), self.p)
+        x = self.array(nodes, "nodes").ravel()
+        if use_kernel("vandermonde", x.size * int(n), self.p):
+            return K.vandermonde(x, int(n), self.p)
+        V = np.empty((x.size, int(n)), dtype=np.int64 if self.fast else object)
+        xs = x if self.fast else x.astype(object)
+        for j in range(int(n)):
+            V[:, j] = 1 % self.p if j == 0 else V[:, j - 1] * xs % self.p
+        return V.astype(np.int64)
 
     def vandermonde_inverse(self, nodes) -> np.ndarray:
         """Inverse of the square Vandermonde matrix of distinct nodes, in O(n^2)."""
         x = self._distinct(nodes)
-        return K.vandermonde_inverse(x, self.p)
+        if use_kernel("vandermonde_inverse", x.size**3, self.p):
+            return K.vandermonde_inverse(x, self.p)
+        aug = np.concatenate([self.vandermonde(x, x.size), np.eye(x.size, dtype=np.int64)], 1)
+        _np_rref(aug, self.p, x.size)  # distinct nodes: V is invertible, aug = [I | V^-1]
+        return np.ascontiguousarray(aug[:, x.size :])
 
     def lagrange_matrix(self, nodes, points) -> np.ndarray:
         """L[j, i] = l_i(points[j]) for the Lagrange basis l_i of distinct ``nodes``."""
         x = self._distinct(nodes)
-        return K.lagrange_matrix(x, self.array(points, "points").ravel(), self.p)
+        z = self.array(points, "points").ravel()
+        if use_kernel("lagrange_matrix", z.size * x.size + x.size**3, self.p):
+            return K.lagrange_matrix(x, z, self.p)
+        # l_i has the coefficients of column i of V^-1, so L = V(points) V(nodes)^-1
+        return self.matmul(self.vandermonde(z, x.size), self.vandermonde_inverse(x))
 
     def poly_eval(self, coeffs, nodes) -> np.ndarray:
         """Evaluate polynomials (coefficients along axis 0, low degree first) at nodes."""
@@ -607,6 +653,93 @@ def _matmul_limb_ab(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
             r = (acc.astype(np.int64) % p).ravel()
             D[w] = np.where(D[w] >= p - r, D[w] - (p - r), D[w] + r)
     return K.horner_shift_combine(D, _AB_BITS, p).reshape(n, m)
+
+
+# -- small sizes without compiling ---------------------------------------------------------
+# A numba kernel compiles in 0.3-2 s on its first call (then loads from numba's disk cache in
+# milliseconds). Up to _SMALL_WORK multiply-adds (int64 numpy does >= 0.3 G/s; Python
+# integers, for p >= 2^31, ~10 M/s) the exact numpy paths below finish well within that, so
+# a small job compiles nothing unless the kernel is already compiled or cached.
+_SMALL_WORK = 1 << 22
+
+
+def _kernel_ready(kernel) -> bool:
+    """Whether calling a numba kernel (or the one named in ffcc._kernels) costs no
+    compilation: compiled in this process, or in numba's on-disk cache for the current
+    source (its index lists a signature)."""
+    kernel = getattr(K, kernel) if isinstance(kernel, str) else kernel
+    if kernel.overloads:
+        return True
+    key = id(kernel)
+    if key not in _CACHED:  # read numba's index once per process (up to 0.5 ms)
+        try:
+            _CACHED[key] = bool(kernel._cache._cache_file._load_index())  # numba internals
+        except Exception:  # caching off or another numba layout: treat as uncompiled
+            _CACHED[key] = False
+    return _CACHED[key]
+
+
+_CACHED: dict[int, bool] = {}
+
+
+def use_kernel(kernel, work: int, p: int) -> bool:
+    """Compiled kernel (True) or the numpy path (False) for ``work`` multiply-adds.
+
+    Many small calls add up: after _SMALL_CALLS numpy calls of one kernel's work, or 4x
+    the work limit in total, the kernel is compiled once and used from then on. The numpy
+    paths are exact too (tested against python-flint); this only decides compile time.
+
+    >>> use_kernel("rref_inplace", 10**9, 65537)  # big work: always the compiled kernel
+    True
+    """
+    limit = _SMALL_WORK if p < FAST_LIMIT else _SMALL_WORK >> 6
+    if work > limit or _kernel_ready(kernel):
+        return True
+    key = kernel if isinstance(kernel, str) else kernel.__name__
+    calls, total = _SPENT.get(key, (0, 0))
+    _SPENT[key] = (calls + 1, total + work)
+    return calls >= _SMALL_CALLS or total + work > 4 * limit
+
+
+_SMALL_CALLS = 1000  # ~0.1-0.3 s of numpy calls: then a compile (~1 s) pays off
+_SPENT: dict[str, tuple[int, int]] = {}  # numpy calls and work so far, per kernel
+
+
+def _np_matmul(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
+    """Exact A @ B mod p in numpy: for p < 2^31 with A split into 16-bit halves, so every
+    sum of k < 2^15 products stays below k 2^47 < 2^62; Python integers otherwise."""
+    if p < FAST_LIMIT and A.shape[1] < 1 << 15:
+        lo = (A & 0xFFFF) @ B % p
+        hi = (A >> 16) @ B % p
+        return (hi * 65536 + lo) % p
+    return (A.astype(object) @ B.astype(object) % p).astype(np.int64)
+
+
+def _np_rref(M: np.ndarray, p: int, ncols: int) -> np.ndarray:
+    """:func:`ffcc._kernels.rref_inplace` with numpy row operations (products below p^2,
+    int64 for p < 2^31, Python integers otherwise): pivot columns, M reduced in place."""
+    W = M if p < FAST_LIMIT else M.astype(object)
+    n = W.shape[0]
+    piv: list[int] = []
+    for c in range(ncols):
+        r = len(piv)
+        if r == n:
+            break
+        nz = np.flatnonzero(W[r:, c])
+        if not nz.size:
+            continue
+        i = r + int(nz[0])
+        if i != r:
+            W[[r, i]] = W[[i, r]]
+        W[r] = W[r] * pow(int(W[r, c]), -1, p) % p
+        f = W[:, c].copy()
+        f[r] = 0
+        W -= f[:, None] * W[r] % p  # W - (f W_r mod p) lies in (-p, p)
+        W %= p
+        piv.append(c)
+    if W is not M:
+        M[...] = W.astype(np.int64)
+    return np.array(piv, dtype=np.int64)
 
 
 def crt(residues: Sequence[np.ndarray], primes: Sequence[int]) -> np.ndarray:

@@ -451,7 +451,7 @@ def plan(
     optimize: float = 0.0,
     p: int = 65537,
 ) -> Plan:
-    """Plan the coding of a sketch's products.
+    r"""Plan the coding of a sketch's products.
 
     Parameters
     ----------
@@ -477,6 +477,27 @@ def plan(
         products as one code (candidate ``"optimized-shared"``: one budget of s
         stragglers anywhere); the cheaper is chosen if it beats the plan. Needs merged
         repeats and b = 0. The budget is split, not a hard limit (verification is extra).
+
+    Returns
+    -------
+    Plan
+        Every candidate partition with its worker count; ``chosen`` is the cheapest that
+        tolerates s stragglers and b liars, ``baseline_workers`` MatDot's :math:`2k - 1 + t`.
+
+    Example
+    -------
+    Figure 2's 8-cycle with s = 1 and b = 1 (t = s + 2b = 3): every block is used twice
+    (:math:`u_1 = u_2 = 2`), so Theorem 1 needs :math:`2\cdot 8 - 2 - 2 + 1 + 3 = 16`
+    workers against MatDot's :math:`2\cdot 8 - 1 + 3 = 18`; splitting a cycle off would
+    need :math:`u_1 + u_2 > t + 1`, so the plan keeps one group, and checks every
+    13-subset of its 16 workers:
+
+    >>> cycle8 = [(0, 0), (0, 1), (1, 1), (1, 2), (2, 2), (2, 3), (3, 3), (3, 0)]
+    >>> P = plan(cycle8, stragglers=1, byzantine=1)
+    >>> P.chosen.workers, P.baseline_workers
+    (16, 18)
+    >>> [(g.construction, g.u, g.verified) for g in P.chosen.groups]
+    [('theorem1', (2, 2), True)]
     """
     t0 = time.perf_counter()
     s, b = int(stragglers), int(byzantine)

@@ -42,6 +42,7 @@ Example
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 import math
 import re
@@ -214,6 +215,9 @@ class Scheme:
     assembly: Sequence[Sequence[int]] | None = None
     secrecy: int = 0
     extensions: dict = field(default_factory=dict)
+    # True when decoding reads every result it uses through a pass that rejects entries
+    # outside [0, p) (ffcc.codes.polynomial.combine), so decode() skips its own range pass
+    _checks_range = False
 
     def __post_init__(self):
         if not isinstance(self.field, PrimeField):
@@ -630,15 +634,15 @@ class Scheme:
         >>> S.decode_with_errors(res)[1]
         [0]
         """
-        import itertools
-
         F = self.field
         e = self.byzantine if max_errors is None else int(max_errors)
         if e < 0:
             raise SchemeError(f"max_errors must be >= 0, got {e}")
         if not results:
             raise DecodingError("no worker results to decode")
-        ws, arrays, bad = self._sanitize(results)
+        # With no error budget an entry outside [0, p) fails decoding either way; a decoder that
+        # checks entries in its own pass over the results (_checks_range) saves a pass here.
+        ws, arrays, bad = self._sanitize(results, check_range=e > 0 or not self._checks_range)
         n = len(ws)
         if e and n < self.R + 2 * e:
             raise DecodingError(
@@ -706,7 +710,9 @@ class Scheme:
             return False
         return not bad and self._consistent(ws, {j: arrays[j].reshape(-1) for j in ws})
 
-    def _sanitize(self, results) -> tuple[list[int], dict[int, np.ndarray], list[int]]:
+    def _sanitize(
+        self, results, check_range: bool = True
+    ) -> tuple[list[int], dict[int, np.ndarray], list[int]]:
         """Sorted workers, their results as int64 arrays, and the malformed ones (not an
         integer array, an entry outside [0, p), or not of the most common shape)."""
         ws = sorted(int(j) for j in results)
@@ -724,7 +730,7 @@ class Scheme:
             if a.dtype.kind == "u" and a.size and int(a.max()) >= 1 << 63:
                 continue
             a = np.ascontiguousarray(a, dtype=np.int64)
-            if a.size and int(a.view(np.uint64).max()) >= p:  # one pass: negatives wrap high
+            if check_range and a.size and int(a.view(np.uint64).max()) >= p:  # negatives wrap
                 continue
             arrays[j] = a
         shapes = Counter(a.shape for a in arrays.values())
@@ -745,8 +751,6 @@ class Scheme:
 
     def _determined_without(self, workers: Sequence[int], k: int) -> bool:
         """Whether every subset of ``workers`` missing at most k of them decodes."""
-        import itertools
-
         ws = list(workers)
         return all(
             self.decodes([j for j in ws if j not in drop]) for drop in itertools.combinations(ws, k)

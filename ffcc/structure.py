@@ -497,7 +497,7 @@ class SampleGraph:
             >>> len(ax.lines), [t.get_text() for t in ax.get_yticklabels()]
             (5, ['B blocks (3)', 'A blocks (3)'])
         """
-        try:
+        try:  # optional dependency (ffcc[plot])
             from matplotlib.figure import Figure
             from matplotlib.lines import Line2D
         except ImportError as exc:  # pragma: no cover - matplotlib is an optional extra

@@ -21,6 +21,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 from ffcc import PrimeField, Scheme
+from ffcc.codes import polyarith
 
 P = 65537  # the field of every exhaustive check unless stated otherwise
 
@@ -31,57 +32,37 @@ Term = tuple[tuple[Hashable, Hashable], int]
 # ----------------------------------------------------------------------------- polynomials
 
 
+# The generic helpers come from the one shared module (ffcc.codes.polyarith); the codes
+# below are still built here, from the papers' definitions, independently of ffcc.codes'
+# constructions. These names bind the proofs' default field P.
+
+
 def pmul(a: Poly, b: Poly, p: int = P) -> Poly:
-    out = [0] * (len(a) + len(b) - 1)
-    for i, x in enumerate(a):
-        if x:
-            for j, y in enumerate(b):
-                out[i + j] = (out[i + j] + x * y) % p
-    return out
+    return polyarith.poly_mul(a, b, p)
 
 
 def padd(a: Poly, b: Poly, p: int = P) -> Poly:
-    n = max(len(a), len(b))
-    return [((a[i] if i < len(a) else 0) + (b[i] if i < len(b) else 0)) % p for i in range(n)]
+    return polyarith.poly_add(a, b, p)
 
 
 def pscale(a: Poly, c: int, p: int = P) -> Poly:
-    return [x * c % p for x in a]
+    return polyarith.poly_scale(a, c, p)
 
 
 def peval(a: Poly, x: int, p: int = P) -> int:
-    acc = 0
-    for c in reversed(a):
-        acc = (acc * x + c) % p
-    return acc
+    return polyarith.poly_at(a, x, p)
 
 
-def pdeg(a: Poly) -> int:
-    """Degree (-1 for the zero polynomial)."""
-    for i in range(len(a) - 1, -1, -1):
-        if a[i]:
-            return i
-    return -1
+pdeg = polyarith.poly_degree
 
 
 def from_roots(roots: Sequence[int], p: int = P) -> Poly:
-    out = [1]
-    for r in roots:
-        out = pmul(out, [(-r) % p, 1], p)
-    return out
+    return polyarith.from_roots(roots, p)
 
 
 def lagrange_basis(betas: Sequence[int], p: int = P) -> list[Poly]:
     """:math:`\\ell_i(z) = \\prod_{j \\ne i} (z - \\beta_j) / (\\beta_i - \\beta_j)`."""
-    out = []
-    for i, bi in enumerate(betas):
-        others = [b for j, b in enumerate(betas) if j != i]
-        num = from_roots(others, p)
-        den = 1
-        for b in others:
-            den = den * (bi - b) % p
-        out.append(pscale(num, pow(den, -1, p), p))
-    return out
+    return polyarith.lagrange_basis(betas, p)
 
 
 # ----------------------------------------------------------------------------- codes
@@ -281,7 +262,8 @@ def one_dependency_code(coeffs: Sequence[int], betas=None, p: int = P) -> Code:
 def catalog_agrees(name: str, params: dict, own: Scheme) -> str | None:
     """None when the catalog's construction ``name`` verifies like ``own`` (the proof's
     independent code with the same workers and s): same worker count, same verdict, same
-    smallest R (computed exhaustively), and the numeric scheme is its symbolic form
+    smallest R (computed exhaustively), and the numeric scheme was built from its exact form
+    (``scheme.form``) and is, checked independently with sympy, that form
     (``ffcc.codes.symbolic_form``) at its nodes. Otherwise what differs."""
     from ffcc import codes
     from ffcc.verify import recovery_threshold, verify
@@ -299,6 +281,8 @@ def catalog_agrees(name: str, params: dict, own: Scheme) -> str | None:
     rm, rt = recovery_threshold(own), recovery_threshold(S)
     if rm != rt:
         return f"{name} {params}: smallest R {rt}, the independent code {rm}"
+    if getattr(S, "form", None) is None:
+        return f"{name} {params}: the catalog's scheme was not built from its construction's form"
     if not codes.symbolic_form(name, **params).check(S):
         return f"{name} {params}: the numeric scheme is not its symbolic form at its nodes"
     return None

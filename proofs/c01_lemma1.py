@@ -190,7 +190,7 @@ def _grid_instances(seeds, qs, m: int = 2, n: int = 2):
 # ----------------------------------------------------------------------------- the library
 
 
-class _ScriptedDraws(np.random.Generator):
+class ScriptedDraws(np.random.Generator):
     """A ``numpy.random.Generator`` whose ``choice`` returns prescribed draws, one list per
     call in call order, and records the probabilities it was asked to draw with -- so that
     ``ffcc.sketch.grid_crmm`` can be run on every sampling outcome."""
@@ -228,14 +228,14 @@ def library_moments(A, B, m: int, n: int, q: int, k: int, estimator=None):
     mse = np.zeros((m, n))
     asked = {}
     base = [[0] * k for _ in range(m * n)]
-    ref = est_of(sketch.grid_crmm(A, B, m, n, q, k, rng=_ScriptedDraws(base)))
+    ref = est_of(sketch.grid_crmm(A, B, m, n, q, k, rng=ScriptedDraws(base)))
     for b in range(m * n):
         i, j = divmod(b, n)
         rows, cols = slice(i * Lb, (i + 1) * Lb), slice(j * Mb, (j + 1) * Mb)
         for draw in itertools.product(range(q), repeat=k):
             draws = [list(d) for d in base]
             draws[b] = list(draw)
-            gen = _ScriptedDraws(draws)
+            gen = ScriptedDraws(draws)
             est = est_of(sketch.grid_crmm(A, B, m, n, q, k, rng=gen))
             p = gen.asked[b]
             asked[(i, j)] = p

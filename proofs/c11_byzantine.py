@@ -49,7 +49,7 @@ CLAIM = Claim(
 )
 
 
-def _results(S, rng):
+def honest_results(S, rng):
     F = S.field
     A = [F.random((2, 2), rng) for _ in range(S.basis[0])]
     B = [F.random((2, 2), rng) for _ in range(S.basis[1])]
@@ -57,7 +57,7 @@ def _results(S, rng):
     return {j: S.compute(coded[j]) for j in range(S.w)}, S.reference([A, B])
 
 
-def _same(a, b) -> bool:
+def same(a, b) -> bool:
     return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
 
 
@@ -74,7 +74,7 @@ def lied(F, honest, alive, b, rng):
             yield liars, res
 
 
-def _coordinated(S, honest, alive, b, rng):
+def coordinated_liars(S, honest, alive, b, rng):
     """Answers of b + 1 liars that sit within distance b of another codeword."""
     F = S.field
     G = S.reduced.G[alive]
@@ -130,18 +130,18 @@ def run(quick: bool = True) -> Result:
                                 not verify(code.scheme(w - 1, s, b)).holds,
                                 f"{code.name} k={k} s={s} b={b}: w-1 holds",
                             )
-                        honest, truth = _results(S, rng)
+                        honest, truth = honest_results(S, rng)
                         L = None
                         if lib_lagrange is not None and code.name == "lagrange":
                             L = lib_lagrange(k=k, s=s, b=b)
-                            lhonest, ltruth = _results(L, rng)
+                            lhonest, ltruth = honest_results(L, rng)
                         for strag in itertools.combinations(range(w), s):
                             alive = [j for j in range(w) if j not in strag]
                             for liars, res in lied(F, honest, alive, b, rng):
                                 out, named = S.decode_with_errors(res, max_errors=b)
                                 patterns += 1
                                 ck.require(
-                                    _same(out, truth) and sorted(named) == list(liars),
+                                    same(out, truth) and sorted(named) == list(liars),
                                     f"{code.name} k={k} s={s} b={b} liars {liars}",
                                 )
                                 if L is not None:
@@ -151,15 +151,15 @@ def run(quick: bool = True) -> Result:
                                     lout, lnamed = L.decode_with_errors(lres, rng=0)
                                     lib_patterns += 1
                                     ck.require(
-                                        _same(lout, ltruth) and sorted(lnamed) == list(liars),
+                                        same(lout, ltruth) and sorted(lnamed) == list(liars),
                                         f"library lagrange k={k} s={s} b={b} liars {liars}",
                                     )
                             # negative (a): b + 1 coordinated liars, first straggler set only
                             if strag == tuple(range(s)):
-                                adv = _coordinated(S, honest, alive, b, rng)
+                                adv = coordinated_liars(S, honest, alive, b, rng)
                                 try:
                                     out, _ = S.decode_with_errors(adv, max_errors=b)
-                                    wrong = not _same(out, truth)
+                                    wrong = not same(out, truth)
                                 except DecodingError:
                                     wrong = False
                                 neg_adv.require(wrong, f"{code.name} k={k} s={s} b={b}")
@@ -169,7 +169,7 @@ def run(quick: bool = True) -> Result:
                                     res[j] = F.add(res[j], F.random((2, 2), rng))
                                 try:
                                     out, _ = S.decode_with_errors(res, max_errors=b)
-                                    key = "corrected" if _same(out, truth) else "miscorrected"
+                                    key = "corrected" if same(out, truth) else "miscorrected"
                                 except DecodingError:
                                     key = "detected"
                                 random_extra[key] += 1

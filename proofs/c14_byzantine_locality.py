@@ -37,7 +37,7 @@ from ffcc.verify import verify
 
 from ._build import describe, one_dependency_code, vanishing_code
 from ._framework import Check, Claim, Result, timer
-from .c11_byzantine import _coordinated, _results, _same, lied
+from .c11_byzantine import coordinated_liars, honest_results, lied, same
 
 CLAIM = Claim(
     id="C14",
@@ -78,21 +78,19 @@ def _patterns(S, rng, ck: Check, neg_adv: Check, where: str) -> int:
     """Every straggler set and every <= b liar set through decode_with_errors."""
     F = S.field
     s, b, w = S.stragglers, S.byzantine, S.w
-    honest, truth = _results(S, rng)
+    honest, truth = honest_results(S, rng)
     n = 0
     for strag in itertools.combinations(range(w), s):
         alive = [j for j in range(w) if j not in strag]
         for liars, res in lied(F, honest, alive, b, rng):
             out, named = S.decode_with_errors(res, max_errors=b)
             n += 1
-            ck.require(
-                _same(out, truth) and sorted(named) == list(liars), f"{where}: liars {liars}"
-            )
+            ck.require(same(out, truth) and sorted(named) == list(liars), f"{where}: liars {liars}")
         if strag == tuple(range(s)):
-            adv = _coordinated(S, honest, alive, b, rng)
+            adv = coordinated_liars(S, honest, alive, b, rng)
             try:
                 out, _ = S.decode_with_errors(adv, max_errors=b)
-                wrong = not _same(out, truth)
+                wrong = not same(out, truth)
             except DecodingError:
                 wrong = True  # refused: b + 1 liars are not corrected
             neg_adv.require(wrong, f"{where}: b+1 coordinated liars corrected")

@@ -45,7 +45,7 @@ from ffcc.run import Faults, run_sketched
 from ffcc.run._errors import TooManyFaults
 
 from ._framework import Check, Claim, Result, timer
-from .c01_lemma1 import _ScriptedDraws
+from .c01_lemma1 import ScriptedDraws
 
 CLAIM = Claim(
     id="C15",
@@ -85,7 +85,7 @@ def _outcomes(m: int, n: int, q: int, k: int):
 
 
 def _pipeline(A, B, grid, k, draws, faults=None):
-    gen = _ScriptedDraws([list(d) for d in draws])
+    gen = ScriptedDraws([list(d) for d in draws])
     est, rep, P = run_sketched(
         A, B, grid=grid, k=k, stragglers=1, seed=gen, executor="inline", progress=False,
         faults=faults,
@@ -123,7 +123,7 @@ def _expectation(A, B, grid, k, ck: Check, where: str, every_straggler: bool = T
         if prob == 0:
             continue
         sk = sketch.grid_crmm(A.astype(float), B.astype(float), m, n, q, k,
-                              rng=_ScriptedDraws([list(d) for d in draws]))  # fmt: skip
+                              rng=ScriptedDraws([list(d) for d in draws]))  # fmt: skip
         ref = sk.estimate()
         scale = 1e-12 * (1 + float(np.abs(ref).max()))
         ck.require(bool(np.all(np.abs(est - ref) <= scale)), f"{where} {draws}: output != sketch")

@@ -25,6 +25,15 @@ PRIMES = [2, 3, 65537, P25, P31, P31_UP, P32, P61, MAX_PRIME]
 QUICK = settings(deadline=None, max_examples=30)
 
 
+@pytest.fixture(autouse=True)
+def _compiled_kernels(monkeypatch):
+    # small inputs take numpy paths while a kernel is neither compiled nor cached; the
+    # tests here are about the kernels (the numpy paths have their own tests below)
+    import ffcc.field as field
+
+    monkeypatch.setattr(field, "_kernel_ready", lambda kernel: True)
+
+
 # ----------------------------------------------------------------------------- oracles
 
 
@@ -596,3 +605,101 @@ def test_matmul_products_that_are_exact_multiples_of_p(p):
     B2 = np.concatenate([B, ((-AB) % p).astype(np.int64)], axis=0)
     C = F.matmul(A2, B2)
     assert C.max() < p and not C.any()
+
+
+# ------------------------------------------- small sizes: numpy paths, nothing compiled
+# A small job must not compile a numba kernel (about 1 s each): below ffcc.field._SMALL_WORK
+# the field uses numpy paths unless the kernel is compiled or cached already. Here every
+# kernel counts as uncompiled and calling one fails, so the numpy paths run; their values
+# come from flint and Python integers, entries p - 1 included.
+
+
+@pytest.fixture
+def numpy_paths(monkeypatch):
+    import ffcc._kernels as kernels
+    import ffcc.field as field
+
+    monkeypatch.setattr(field, "_kernel_ready", lambda kernel: False)
+    monkeypatch.setattr(field, "_SPENT", {})
+
+    class NoKernels:
+        def __getattr__(self, name):
+            if hasattr(kernels, name) and hasattr(getattr(kernels, name), "py_func"):
+                raise AssertionError(f"compiled kernel {name} called on a small input")
+            return getattr(kernels, name)
+
+    monkeypatch.setattr(field, "K", NoKernels())
+
+
+def _worst(F, shape, seed):
+    A = F.random(shape, seed)
+    A.flat[:: max(1, A.size // 5)] = F.p - 1
+    return A
+
+
+@pytest.mark.parametrize("p", PRIMES)
+def test_small_numpy_paths_are_exact(numpy_paths, p):
+    F = PrimeField(p)
+    A, B = _worst(F, (7, 9), 1), _worst(F, (9, 5), 2)
+    A[:, 0] = p - 1
+    assert np.array_equal(F.matmul(A, B), tonp(fmat(A, p) * fmat(B, p)))
+    assert np.array_equal(F.mul(A, A), (A.astype(object) ** 2 % p).astype(np.int64))
+    S = _worst(F, (6, 6), 3)
+    S[5] = ((S[0].astype(object) + S[1]) % p).astype(np.int64)  # rank 5
+    assert F.rank(S) == fmat(S, p).rank() == 5
+    R, piv = F.rref(S)
+    want, rank = fmat(S, p).rref()
+    assert np.array_equal(R, tonp(want)) and piv.size == rank
+    assert F.batched_rank(np.stack([S, A[:6, :6], np.zeros((6, 6), np.int64)])).tolist() == [
+        5, fmat(A[:6, :6], p).rank(), 0,
+    ]  # fmt: skip
+    for N in (F.nullspace(S),):
+        assert N.shape[0] == 1 and not F.matmul(S, N.T).any()
+    M = _worst(F, (5, 5), 4)
+    if fmat(M, p).rank() == 5:
+        assert np.array_equal(F.inverse(M), tonp(fmat(M, p).inv()))
+        b = _worst(F, (5,), 5)
+        assert np.array_equal(F.matmul(M, F.solve(M, b)[:, None])[:, 0], b)
+    X, ok = F.batched_solve(np.stack([M, S[:5, :5] * 0]), np.stack([M[:, 0], M[:, 1]]))
+    assert ok.tolist() == [fmat(M, p).rank() == 5, False]
+    if ok[0]:
+        assert X[0].tolist() == [1, 0, 0, 0, 0]  # M x = first column of M
+
+
+@pytest.mark.parametrize("p", [5, 65537, P31, P31_UP, MAX_PRIME])
+def test_small_numpy_polynomial_paths_are_exact(numpy_paths, p):
+    F = PrimeField(p)
+    x = [1, 2, p - 1, p - 2, 3] if p > 5 else [0, 1, 2, 3, 4]
+    z = [0, p - 1, 7 % p, 2]
+    V = F.vandermonde(x, 6)
+    assert V.tolist() == [[pow(int(xi), j, p) for j in range(6)] for xi in x]
+    Vi = F.vandermonde_inverse(x)
+    assert tonp(fmat(F.vandermonde(x, 5), p) * fmat(Vi, p)).tolist() == np.eye(5).tolist()
+    L = F.lagrange_matrix(x, z)
+    for j, zj in enumerate(z):
+        for i, xi in enumerate(x):
+            num = den = 1
+            for k, xk in enumerate(x):
+                if k != i:
+                    num, den = num * (zj - xk) % p, den * (xi - xk) % p
+            assert L[j, i] == num * pow(den, -1, p) % p
+
+
+def test_small_paths_give_way_to_kernels_above_the_threshold(monkeypatch):
+    import ffcc.field as field
+
+    monkeypatch.setattr(field, "_kernel_ready", lambda kernel: False)
+    assert not field._use_kernel("split_limbs", field._SMALL_WORK, P31)
+    assert field._use_kernel("split_limbs", field._SMALL_WORK + 1, P31)
+    assert not field._use_kernel("horner_shift_combine", field._SMALL_WORK >> 6, P61)
+    assert field._use_kernel("horner_shift_combine", (field._SMALL_WORK >> 6) + 1, P61)
+    monkeypatch.setattr(field, "_SPENT", {})  # many small calls add up to a compile
+    calls = [field._use_kernel("vandermonde", 10, P31) for _ in range(field._SMALL_CALLS + 1)]
+    assert not any(calls[:-1]) and calls[-1]
+    big = [field._use_kernel("batched_rank", field._SMALL_WORK, P31) for _ in range(5)]
+    assert big == [False] * 4 + [True]  # 5 x the limit in total: more than 4 x
+    monkeypatch.undo()
+    K = field.K.rref_inplace
+    F = PrimeField(7)
+    F.rank(np.eye(3, dtype=np.int64) * 0 + 1)  # numba loads or compiles it here
+    assert field._kernel_ready(K)  # compiled in this process: calls cost nothing more

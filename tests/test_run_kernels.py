@@ -17,7 +17,7 @@ def _ref(M, X, p):
 
 @pytest.mark.parametrize("p", PRIMES)
 @pytest.mark.parametrize("R", [1, 5, 33])
-def test_encode_and_decode_are_exact(p, R):
+def test_encode_and_decode_are_exact(kernels, p, R):
     F = PrimeField(p)
     rng = np.random.default_rng(R * 7 + p % 97)
     n = 300
@@ -32,3 +32,168 @@ def test_encode_and_decode_are_exact(p, R):
     assert out.tolist() == ref
     assert lincomb_many(p, M, X, n).tolist() == ref
     assert [lincomb(p, M[t], X, n).tolist() for t in range(3)] == ref
+
+
+# -- the fused decoder (ffcc.codes.polynomial.combine) on every path of its kernel ------------
+# T = 1 with L <= 2 limbs streams the results (direct); otherwise they are staged per chunk
+# and swept two targets at a time. At p = 2^31 - 1: L = 2, and rows in exact groups of 31
+# (R = 33, 40: two groups, R = 70: three, summed mod p); p = 65537 has L = 1. n > 16384
+# (direct) or 4096 (staged, R = 16) spans several chunks and 512-column blocks, with a
+# ragged tail; n * R >= 2^16 takes the parallel kernel.
+
+
+def _oracle(D, ys, p):
+    return (np.asarray(D, dtype=object) @ np.stack(ys).astype(object)) % p
+
+
+@pytest.fixture
+def kernels(monkeypatch):
+    # these sizes are below ffcc.field._SMALL_WORK: without this, a process whose kernels
+    # are not compiled yet would take the numpy path and leave the kernel untested
+    import ffcc.field as field
+
+    monkeypatch.setattr(field, "_kernel_ready", lambda kernel: True)
+
+
+@pytest.mark.parametrize("p", [2, 3, 65537, 2**31 - 19, 2**31 - 1])
+@pytest.mark.parametrize(
+    "T, R, n",
+    [(1, 31, 16384 * 2 + 3), (1, 7, 513), (3, 16, 4096 + 515), (16, 16, 1500), (2, 33, 777),
+     (1, 40, 300), (5, 2, 9000), (3, 70, 600), (1, 70, 4100)],
+)  # fmt: skip
+def test_fused_decoder_is_exact_on_every_path(kernels, p, T, R, n):
+    from ffcc.codes.polynomial import combine
+
+    F = PrimeField(p)
+    rng = np.random.default_rng(T * 1000 + R + n)
+    ys = [F.random(n, rng) for _ in range(R)]
+    D = F.random((T, R), rng)
+    D[0] = p - 1  # the largest coefficients times the largest entries
+    for y in ys:
+        y[:5] = p - 1
+        y[-3:] = p - 1
+    assert np.array_equal(combine(F, D, ys), _oracle(D, ys, p))
+
+
+@pytest.mark.parametrize(
+    "T, R, n", [(1, 31, 9000), (1, 3, 20000), (2, 3, 20000), (4, 16, 5000), (3, 33, 100)]
+)
+@pytest.mark.parametrize("bad", [2**31 - 1, -1, 2**31, 2**63 - 1, -(2**63)])
+@pytest.mark.parametrize("where", [0, -1])
+def test_fused_decoder_rejects_non_field_entries(kernels, T, R, n, bad, where):
+    # p = 2^31 - 19: 2^31 - 1 is above p but below 2^31, the band an int32 check misses
+    from ffcc.codes.polynomial import combine
+    from ffcc.scheme import DecodingError
+
+    p = 2**31 - 19
+    F = PrimeField(p)
+    rng = np.random.default_rng(1)
+    ys = [F.random(n, rng) for _ in range(R)]
+    D = F.random((T, R), rng) | 1  # every result used
+    ys[-1][where] = bad
+    with pytest.raises(DecodingError, match=f"result {R - 1} has an entry outside"):
+        combine(F, D, ys)
+    with pytest.raises(DecodingError):
+        lincomb_many(p, D, ys, n)
+
+
+def test_fused_decoder_reads_only_used_results_and_checks_copies(kernels):
+    from ffcc.codes.polynomial import combine
+    from ffcc.scheme import DecodingError
+
+    F = PrimeField(2**31 - 1)
+    ys = [F.random(50, 1), F.random(50, 2), np.full(50, -5)]
+    out = combine(F, [[3, 4, 0]], ys)  # the third result is not used: not read, no error
+    assert np.array_equal(out, _oracle([[3, 4, 0]], ys, F.p))
+    with pytest.raises(DecodingError, match="result 2"):
+        combine(F, [[0, 0, 1]], ys)  # a unit row copies result 2: checked all the same
+
+
+@pytest.mark.parametrize("bad", [2**31 - 1, -1])
+@pytest.mark.parametrize("spare", [False, True])
+def test_scheme_decode_relies_on_the_fused_check(kernels, bad, spare):
+    # Scheme.decode (b = 0) skips its own range pass for evaluation codes: the fused decoder's
+    # check (or the spare-result comparison) must still refuse a non-field entry
+    from ffcc.codes.matdot import matdot
+    from ffcc.scheme import DecodingError
+
+    S = matdot(3, 1, p=2**31 - 19)  # R = 5, w = 6
+    F = S.field
+    A, B = F.random((4, 6), 1), F.random((6, 5), 2)
+    coded = S.encode(S.split(A, B))
+    res = {j: S.compute(coded[j]) for j in range(S.w if spare else S.R)}
+    want = S.decode(res)
+    assert np.array_equal(want[0], F.matmul(A, B))
+    res[S.w - 1 if spare else 2] = res[S.w - 1 if spare else 2].copy()
+    res[S.w - 1 if spare else 2].flat[-1] = bad
+    with pytest.raises(DecodingError):
+        S.decode(res)
+
+
+@pytest.mark.parametrize("p", [3, 65537, 2**31 - 1, 2**31 + 11])
+def test_small_jobs_decode_and_encode_without_kernels(monkeypatch, p):
+    # below ffcc.field._SMALL_WORK an uncompiled kernel is not compiled: numpy paths, exact
+    import ffcc.codes.polynomial as poly
+    import ffcc.field as field
+    from ffcc.scheme import DecodingError
+
+    monkeypatch.setattr(field, "_kernel_ready", lambda kernel: False)
+    monkeypatch.setattr(field, "_SPENT", {})
+
+    def forbidden(*args):
+        raise AssertionError("a compiled decoder kernel was called on a small input")
+
+    for name in ("_combine_serial", "_combine_parallel"):
+        monkeypatch.setattr(poly, name, forbidden)
+    F = PrimeField(p)
+    rng = np.random.default_rng(3)
+    X = [F.random(40, rng) for _ in range(6)]
+    for x in X:
+        x[:3] = p - 1
+    M = F.random((4, 6), rng)
+    M[0] = p - 1
+    ref = _ref(M, X, p)
+    assert lincomb_many(p, M, X, 40).tolist() == ref
+    out = np.empty((4, 40), dtype=np.int64)
+    encode_into(p, M, np.stack(X), out)
+    assert out.tolist() == ref
+    X[4][7] = p  # the numpy path checks the range too
+    with pytest.raises(DecodingError, match="result 4"):
+        lincomb_many(p, M, X, 40)
+
+
+_SPY = """
+import contextlib, io, json, sys
+from numba.core import dispatcher
+compiled = []
+orig = dispatcher.Dispatcher._compile_for_args
+def spy(self, *args, **kw):
+    compiled.append(self.py_func.__module__ + "." + self.py_func.__name__)
+    return orig(self, *args, **kw)
+dispatcher.Dispatcher._compile_for_args = spy
+from ffcc import cli
+with contextlib.redirect_stdout(io.StringIO()):
+    cli.main(sys.argv[1:])
+print(json.dumps(sorted(set(compiled))))
+"""
+
+
+def test_the_small_main_job_compiles_no_field_encode_or_decode_kernel(tmp_path):
+    # `make run` with an empty numba cache: field arithmetic, encoding and decoding take the
+    # numpy paths (the cold run's target is 5 s; each kernel compile costs 0.3-2 s). Only
+    # verification's own kernels (ffcc._subsets, another module's business) may compile.
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path), OPENBLAS_NUM_THREADS="1")
+    env["PYTHONPATH"] = str(root) + os.pathsep + env.get("PYTHONPATH", "")
+    job = "run --sketch --graph karate --grid 2,2,17 --k 8 -s 1 --model exp:0.02,50".split()
+    out = subprocess.run(
+        [sys.executable, "-c", _SPY, *job], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    compiled = json.loads(out.strip().splitlines()[-1])
+    assert [f for f in compiled if not f.startswith("ffcc._subsets.")] == []

@@ -234,15 +234,8 @@ def pencil_points_duplicated(mp):
 
 def complex_encoder_shifted(mp):
     """threem's global layout evaluates at one node too few (its last worker repeats one)."""
-    real = threem._complex_encoder
-
-    def enc(F, K, w):
-        E, rows, x, extra = real(F, K, w)
-        E = E.copy()
-        E[-1] = E[0]
-        return E, rows, x, extra
-
-    mp.setattr(threem, "_complex_encoder", enc)
+    real = threem._complex_form
+    mp.setattr(threem, "_complex_form", lambda K, x, p, s: real(K, [*x[:-1], x[0]], p, s))
 
 
 def threem_formula_k2s(mp):

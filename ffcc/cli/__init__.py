@@ -60,7 +60,12 @@ _FILE_ERRNOS = {
 
 
 def command_module(name: str):
-    """The module of command ``name`` (``ffcc.cli.<name>``), imported on first use."""
+    """The module of command ``name`` (``ffcc.cli.<name>``), imported on first use.
+
+    >>> mod = command_module("codes")
+    >>> mod.__name__, callable(mod.cmd_codes), callable(mod.add_arguments)
+    ('ffcc.cli.codes', True, True)
+    """
     return importlib.import_module(f"{__name__}.{name}")
 
 
@@ -107,7 +112,12 @@ class _Version(argparse.Action):
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``ffcc`` parser; ``parser.subparsers[name]`` is each command's parser (its
-    arguments are filled in by ``ffcc.cli.<name>.add_arguments`` when first used)."""
+    arguments are filled in by ``ffcc.cli.<name>.add_arguments`` when first used).
+
+    >>> args = build_parser().parse_args(["compare", "-s", "2"])
+    >>> args.command, args.stragglers, args.samples
+    ('compare', 2, None)
+    """
     ap = _Parser(
         prog="ffcc",
         description="Exact finite-field toolkit for compression-informed coded computing.",
@@ -132,7 +142,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (argparse usage errors raise
-    ``SystemExit(2)``). ``--debug`` anywhere before a ``--`` prints tracebacks."""
+    ``SystemExit(2)``). ``--debug`` anywhere before a ``--`` prints tracebacks.
+
+    >>> main(["verify"])  # no file: the catalog's MatDot, m = 4, s = 1  # doctest: +ELLIPSIS
+    ffcc verify: no scheme file given; verifying the catalog's matdot (m=4, s=1, p=65537), ...
+    scheme matdot: GF(65537), w = 8, s = 1, b = 0, R = 7
+    checked 8 of 8 7-subsets
+    HOLDS: every 7-subset of the 8 workers decodes
+    ...
+    0
+    >>> main(["verify", "/no/such/scheme.json"])  # one line on stderr: what is wrong
+    2
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     head = argv[: argv.index("--")] if "--" in argv else argv
     debug = "--debug" in head

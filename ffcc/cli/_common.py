@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import sys
 from pathlib import Path
 
 from .._argtypes import int_at_least
@@ -35,6 +36,8 @@ __all__ = [
     "UserError",
     "one_line",
     "parse_params",
+    "params_text",
+    "catalog_params",
     "input_boundary",
     "count",
     "duration",
@@ -45,6 +48,8 @@ __all__ = [
     "check_scheduler",
     "load_scheme",
     "process_age",
+    "announce",
+    "DEFAULT_CONSTRUCTION",
 ]
 
 NAT, POS = int_at_least(0), int_at_least(1)  # argparse types: >= 0, >= 1
@@ -53,6 +58,8 @@ MAX_SAMPLES_BYTES = 64 * 2**20
 MAX_SKETCH_SAMPLES = 10**6  # m * n * k: beyond this, sketching and planning take minutes
 # the sketch of the main job (`ffcc run`, `make run`): the default of every sketching command
 SKETCH_GRID, SKETCH_K = (2, 2, 17), 8
+# what a bare `ffcc verify`, `export` and `show` use: the catalog's first teaching example
+DEFAULT_CONSTRUCTION = "matdot"
 MODEL_HELP = (
     "straggler model: none, exp:SHIFT,RATE, pareto:SCALE,SHAPE, slow:J1,J2@DELAY, "
     "trace:FILE (one delay per line) or trace-shuffle:FILE"
@@ -61,6 +68,17 @@ MODEL_HELP = (
 
 class UserError(InputError):
     """A mistake in what the user asked for; printed as one line, exit 2."""
+
+
+def announce(text: str, *, json: bool = False) -> None:
+    """Print the first line of a bare command: which default it used and how to change it.
+    It goes to stdout, or to stderr when stdout carries data (``--json``, a scheme file),
+    so that the output still parses.
+
+    >>> announce("ffcc show: no construction named; showing matdot")
+    ffcc show: no construction named; showing matdot
+    """
+    print(text, file=sys.stderr if json else sys.stdout, flush=True)
 
 
 def one_line(e: BaseException | str) -> str:
@@ -85,6 +103,47 @@ def parse_params(items: list[str] | None) -> dict:
         except ValueError:
             out[key.strip()] = val
     return out
+
+
+def params_text(params: dict) -> str:
+    """Parameters as ``--param`` takes them, the unset (None) left out.
+
+    >>> params_text({"m": 4, "s": 1, "weights": None})
+    'm=4, s=1'
+    """
+    return ", ".join(f"{k}={v}" for k, v in params.items() if v is not None)
+
+
+def catalog_params(name: str, items: list[str] | None) -> dict:
+    """The ``--param KEY=VALUE`` items of catalogued construction ``name``, checked: the
+    name must exist, each key must be one of its parameters, an integer one takes an
+    integer. Returns only the given parameters (the catalog fills in the rest).
+
+    >>> catalog_params("matdot", ["m=3"])
+    {'m': 3}
+    >>> catalog_params("matdot", ["m=x"])
+    Traceback (most recent call last):
+    ...
+    ffcc.cli._common.UserError: --param m=x: m takes an integer (default 4)
+    """
+    from ..codes import CATALOG  # here: 0.6 s (numba), and `ffcc --help` imports this module
+
+    if name not in CATALOG:
+        raise UserError(
+            f"unknown construction {name!r}; see `ffcc codes --names` "
+            f"({', '.join(sorted(CATALOG))})"
+        )
+    defaults = CATALOG[name].defaults
+    params = parse_params(items)
+    unknown = sorted(set(params) - set(defaults))
+    if unknown:
+        known = ", ".join(sorted(defaults))
+        raise UserError(f"{name} takes --param {known}; not {', '.join(unknown)}")
+    for key, val in params.items():
+        default = defaults[key]
+        if isinstance(default, int) and not isinstance(default, bool) and isinstance(val, str):
+            raise UserError(f"--param {key}={val}: {key} takes an integer (default {default})")
+    return params
 
 
 class input_boundary:

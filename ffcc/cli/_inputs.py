@@ -2,9 +2,10 @@
 (``--A A.npy [--B B.npy]``, ``--graph NAME``, ``--random N``) and one reader of them.
 
 ``--B`` defaults to ``--A`` (A·A) everywhere; a file holding integers beyond int64 is refused
-(the commands multiply int64 or float64 matrices); A's columns must equal B's rows. What
-``--random N`` generates is the command's own: integer matrices for an exact run, Gaussian
-ones for a sketch (whose error Lemma 1 bounds).
+(the commands multiply int64 or float64 matrices); A's columns must equal B's rows.
+``--random N`` draws from the one generator :func:`ffcc.run.random_matrix`, in the command's
+own distribution: integer matrices for an exact run, Gaussian ones for a sketch (whose error
+Lemma 1 bounds).
 """
 
 from __future__ import annotations

@@ -8,7 +8,14 @@ __all__ = ["add_arguments", "cmd_claims"]
 
 
 def add_arguments(p) -> None:
-    """The arguments of ``ffcc claims`` (handler :func:`cmd_claims`)."""
+    """The arguments of ``ffcc claims`` (handler :func:`cmd_claims`).
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(prog="ffcc claims")
+    >>> add_arguments(p)
+    >>> p.parse_args(["--only", "C04,C05"]).only, p.parse_args([]).full
+    ('C04,C05', False)
+    """
     p.add_argument("--full", action="store_true", help="full parameter ranges (minutes)")
     p.add_argument("--only", help="comma-separated claim ids, e.g. C04,C05")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -16,7 +23,15 @@ def add_arguments(p) -> None:
 
 def cmd_claims(args) -> int:
     """``ffcc claims``: calls :func:`proofs.run_all`; exit 1 when a verdict moved from the
-    recorded one or a negative control was not rejected."""
+    recorded one or a negative control was not rejected.
+
+    >>> from ffcc.cli import main
+    >>> main(["claims", "--only", "C09"])  # doctest: +ELLIPSIS
+    | claim | where in the paper | ...
+    | C09 Entangled polynomial: mnq+q-1+s | ... | holds | rejected | ... |
+    ...
+    0
+    """
     try:  # proofs ships with the source tree, not with the installed package
         import proofs
     except ImportError:

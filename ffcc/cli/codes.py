@@ -11,13 +11,30 @@ __all__ = ["add_arguments", "cmd_codes"]
 
 
 def add_arguments(p) -> None:
-    """The arguments of ``ffcc codes`` (handler :func:`cmd_codes`)."""
+    """The arguments of ``ffcc codes`` (handler :func:`cmd_codes`).
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(prog="ffcc codes")
+    >>> add_arguments(p)
+    >>> p.parse_args(["--names"]).names
+    True
+    """
     p.add_argument("--names", action="store_true", help="one construction name per line")
     p.add_argument("--json", action="store_true", help="print the catalog as JSON")
 
 
 def cmd_codes(args) -> int:
-    """``ffcc codes``: prints :data:`ffcc.codes.CATALOG` (names, thresholds, references)."""
+    """``ffcc codes``: prints :data:`ffcc.codes.CATALOG` (names, thresholds, references).
+
+    >>> from ffcc.cli import main
+    >>> main(["codes"])  # doctest: +ELLIPSIS
+    batch-mds: ...
+    matdot: AB = sum_i A_i B_i ...
+        threshold: 2m - 1
+        defaults:  m=4, s=1, p=65537, weights=None  (w = 8)
+    ...
+    0
+    """
     if args.names:
         print("\n".join(sorted(CATALOG)))
         return EXIT_OK

@@ -7,7 +7,15 @@ import sys
 
 from .. import codes
 from .._resources import check_memory
-from ._common import EXIT_OK, UserError, input_boundary, parse_params
+from ._common import (
+    DEFAULT_CONSTRUCTION,
+    EXIT_OK,
+    UserError,
+    announce,
+    catalog_params,
+    input_boundary,
+    params_text,
+)
 
 __all__ = ["add_arguments", "cmd_export"]
 
@@ -18,9 +26,17 @@ DESCRIPTION = (
 
 
 def add_arguments(p) -> None:
-    """The arguments of ``ffcc export`` (handler :func:`cmd_export`)."""
+    """The arguments of ``ffcc export`` (handler :func:`cmd_export`).
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(prog="ffcc export")
+    >>> add_arguments(p)
+    >>> a = p.parse_args(["lagrange", "--param", "k=3", "-o", "s.json"])
+    >>> a.name, a.param, a.output
+    ('lagrange', ['k=3'], 's.json')
+    """
     p.description = DESCRIPTION
-    p.add_argument("name", help="construction name")
+    p.add_argument("name", nargs="?", help=f"construction name (default {DEFAULT_CONSTRUCTION})")
     p.add_argument(
         "--param", action="append", metavar="KEY=VALUE", help="a parameter, key=value (repeatable)"
     )
@@ -30,22 +46,25 @@ def add_arguments(p) -> None:
 
 
 def cmd_export(args) -> int:
-    """``ffcc export NAME``: calls :func:`ffcc.codes.build` and writes the scheme file."""
-    if args.name not in codes.CATALOG:
-        raise UserError(
-            f"unknown construction {args.name!r}; see `ffcc codes --names` "
-            f"({', '.join(sorted(codes.CATALOG))})"
-        )
+    """``ffcc export NAME``: calls :func:`ffcc.codes.build` and writes the scheme file.
+
+    >>> from ffcc.cli import main
+    >>> main(["export", "matdot", "--param", "m=2", "--compact"])  # doctest: +ELLIPSIS
+    {"format": "ffcc-scheme/2", "name": "matdot", "field": 65537, "stragglers": 1, ...}
+    0
+    """
+    bare = args.name is None
+    args.name = DEFAULT_CONSTRUCTION if bare else args.name
+    params = catalog_params(args.name, args.param)
     entry = codes.CATALOG[args.name]
-    params = parse_params(args.param)
-    unknown = sorted(set(params) - set(entry.defaults))
-    if unknown:
-        known = ", ".join(sorted(entry.defaults))
-        raise UserError(f"{args.name} takes --param {known}; not {', '.join(unknown)}")
-    for key, val in params.items():
-        default = entry.defaults[key]
-        if isinstance(default, int) and not isinstance(default, bool) and isinstance(val, str):
-            raise UserError(f"--param {key}={val}: {key} takes an integer (default {default})")
+    if bare:
+        where = "to standard output" if args.output in (None, "-") else f"to {args.output}"
+        announce(
+            f"ffcc export: no construction named; writing the catalog's {args.name} "
+            f"({params_text({**entry.defaults, **params})}) {where}; choose with "
+            "`ffcc export NAME --param KEY=VALUE -o FILE` (names: `ffcc codes --names`)",
+            json=True,  # stdout carries the scheme file
+        )
     with input_boundary(f"export {args.name}"):
         w = int(entry.workers(**{**entry.defaults, **params}))
     # every construction has basis sizes below ~2w: coefficients and tensors are O(w^2)

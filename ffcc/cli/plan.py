@@ -19,7 +19,15 @@ DESCRIPTION = (
 
 
 def add_arguments(p) -> None:
-    """The arguments of ``ffcc plan`` (handler :func:`cmd_plan`)."""
+    """The arguments of ``ffcc plan`` (handler :func:`cmd_plan`).
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(prog="ffcc plan")
+    >>> add_arguments(p)
+    >>> a = p.parse_args(["--graph", "florentine", "--grid", "3,3,5", "-s", "2"])
+    >>> a.graph, a.grid, a.stragglers, a.byzantine
+    ('florentine', '3,3,5', 2, 0)
+    """
     p.description = DESCRIPTION
     add_sketch_arguments(p)
     p.add_argument("--samples", help="read the sample pairs from a file instead of sketching")
@@ -45,7 +53,22 @@ def add_arguments(p) -> None:
 
 def cmd_plan(args) -> int:
     """``ffcc plan``: calls :func:`ffcc.plan.plan` on the sketch's samples; prints the plan,
-    writes its scheme files (``--out-dir``) and draws it (``--draw``)."""
+    writes its scheme files (``--out-dir``) and draws it (``--draw``).
+
+    Bare, it plans the main job's sketch of the karate club graph:
+
+    >>> from ffcc.cli import main
+    >>> main(["plan", "--no-verify"])  # doctest: +ELLIPSIS
+    ffcc plan: no input given; sketching the main job's input: ffcc plan --graph karate ...
+    32 samples -> 20 products (repeats merged), s = 1, b = 0
+    candidate                    workers  groups
+      uncoded                         20       1  (tolerates no faults)
+      replication                     40       1
+      matdot                          40       1  separate compression and coding
+    ...
+    chosen: ..., ... workers against MatDot's 40: saves ...
+    0
+    """
     opts = {"merge": not args.keep_repeats, "verify": not args.no_verify,
             "measure": args.measure, "optimize": args.optimize, "p": args.p}  # fmt: skip
     if args.samples:
@@ -59,7 +82,7 @@ def cmd_plan(args) -> int:
             )
         P = plan(read_samples(args.samples), args.stragglers, args.byzantine, **opts)
     else:  # the one wiring: inputs -> sketch -> plan, stopped before the run
-        A, B = sketch_inputs(args)
+        A, B = sketch_inputs(args, "plan")
         with input_boundary("plan"):
             P = pipeline(A, B, grid=(args.m, args.n, args.q), k=args.k, seed=args.seed,
                          stragglers=args.stragglers, byzantine=args.byzantine,

@@ -32,6 +32,7 @@ from ._common import (
     POS,
     SKETCH_GRID,
     SKETCH_K,
+    announce,
     check_picture,
     check_samples,
     check_scheduler,
@@ -67,7 +68,15 @@ SKETCH_IGNORES = {
 
 
 def add_arguments(p) -> None:
-    """The arguments of ``ffcc run`` (handler :func:`cmd_run`)."""
+    """The arguments of ``ffcc run`` (handler :func:`cmd_run`).
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(prog="ffcc run")
+    >>> add_arguments(p)
+    >>> a = p.parse_args(["--random", "8", "-s", "2"])
+    >>> a.random, a.stragglers, a.sketch
+    (8, 2, False)
+    """
     p.description = DESCRIPTION
     src = p.add_argument_group(
         "inputs (one of --A, --graph, --random; none: the main job, " + MAIN_JOB_TEXT + ")"
@@ -134,7 +143,7 @@ def add_arguments(p) -> None:
 def _resolve_defaults(args) -> str | None:
     """Fill the flags left unset: with no input at all, the main job's values (flags given
     still override); returns the line announcing the main job, or None."""
-    announce = None
+    line = None
     if args.a_path is None and args.graph is None and args.random is None and not args.b_path:
         exact_only = [flag for dest, (flag, _) in SKETCH_IGNORES.items() if getattr(args, dest)]
         if exact_only and not args.sketch:
@@ -145,7 +154,7 @@ def _resolve_defaults(args) -> str | None:
         for key, val in MAIN_JOB.items():
             if getattr(args, key) in (None, False):
                 setattr(args, key, val)
-        announce = (
+        line = (
             "ffcc run: no inputs given; running the main job: ffcc run --sketch --graph "
             f"{args.graph} --grid {args.grid} --k {args.k} -s {args.stragglers} --model "
             f"{args.model}"
@@ -168,7 +177,7 @@ def _resolve_defaults(args) -> str | None:
     for key, val in RUN_DEFAULTS.items():
         if getattr(args, key) is None:
             setattr(args, key, val)
-    return announce
+    return line
 
 
 def _compare(items) -> dict:
@@ -189,8 +198,8 @@ def _inputs(args):
     if given is not None:
         return given[:2]
     kind = "float" if args.float else "int"
-    A = random_matrix(args.random, seed=args.seed, dtype=kind)
-    B = random_matrix(args.random, seed=args.seed + 1, dtype=kind)
+    A = random_matrix(args.random, seed=args.seed, kind=kind)
+    B = random_matrix(args.random, seed=args.seed + 1, kind=kind)
     return A, B
 
 
@@ -249,11 +258,23 @@ def _executor_options(args):
 
 def cmd_run(args) -> int:
     """``ffcc run``: calls :func:`ffcc.run.run_matmul` (or :func:`ffcc.run.run_sketched`
-    with ``--sketch``); prints the report. Exit 1 when the run failed its guarantees."""
+    with ``--sketch``); prints the report. Exit 1 when the run failed its guarantees.
+
+    >>> from ffcc.cli import main
+    >>> main(["run", "--random", "8", "--executor", "inline"])  # doctest: +ELLIPSIS
+    run 8x8 @ 8x8 on inline: 1 groups, total ...
+    workers: plan 8
+    ...
+      group 0 matdot-m4 [exact]: w = 8, R = 7, s = 1, b = 0, waited for 7, primes [65537] ...
+        scheme verified exhaustively in GF(65537) (8 7-subsets)
+    ...
+    checked: yes, by freivalds
+    0
+    """
     startup = process_age()  # interpreter start-up and imports
-    announce = _resolve_defaults(args)
-    if announce:
-        print(announce, file=sys.stderr if args.json else sys.stdout, flush=True)
+    main_job = _resolve_defaults(args)
+    if main_job:
+        announce(main_job, json=args.json)
     _check_output(args)
     model = parse_model(args.model)
     faults = Faults.parse(args.kill, args.raises, args.corrupt)

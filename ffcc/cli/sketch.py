@@ -14,14 +14,31 @@ __all__ = ["add_arguments", "cmd_sketch"]
 
 
 def add_arguments(p) -> None:
-    """The arguments of ``ffcc sketch`` (handler :func:`cmd_sketch`)."""
+    """The arguments of ``ffcc sketch`` (handler :func:`cmd_sketch`).
+
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(prog="ffcc sketch")
+    >>> add_arguments(p)
+    >>> a = p.parse_args(["--random", "64", "--grid", "2,2,4", "--k", "2"])
+    >>> a.random, a.grid, a.k
+    (64, '2,2,4', 2)
+    """
     add_sketch_arguments(p)
 
 
 def cmd_sketch(args) -> int:
     """``ffcc sketch``: calls :func:`ffcc.sketch.grid_crmm`; prints the sample graph, the
-    error of this draw, its exact expectation and Lemma 1's bound."""
-    sk = sketch_from_args(args)
+    error of this draw, its exact expectation and Lemma 1's bound.
+
+    >>> from ffcc.cli import main
+    >>> main(["sketch", "--random", "64", "--grid", "2,2,4", "--k", "2"])  # doctest: +ELLIPSIS
+    input: Gaussian 64 x 64 matrices (seed 0)
+    Grid CR-MM: A cut 2 x 4, B cut 4 x 2, k = 2 samples per output block, 8 samples
+    sample graph: 5 distinct pairs (3 repeats) on 5 A-blocks and 5 B-blocks, ...
+    relative error ||C - C^||/||C|| = ... for this draw; ... which Lemma 1 bounds by ...
+    0
+    """
+    sk = sketch_from_args(args, "sketch")
     summ = graph_summary(sk)
     C = sk.A @ sk.B
     est = sk.estimate()

@@ -1,4 +1,4 @@
-r"""Symbolic forms of the catalog's constructions (sympy), written from the papers' formulas.
+r"""Symbolic forms of the catalog's constructions (sympy), rendered from their one definition.
 
 Every catalogued construction is an *evaluation code*: basis input l of coordinate c gets a
 polynomial :math:`a_{c,l}(z)`, the worker at node :math:`x` multiplies the encoders
@@ -16,11 +16,18 @@ they reach, disjoint from the ones the targets read. A worker returning several 
 polynomial, the targets as functionals of h, the worker nodes, and
 :meth:`SymbolicForm.decoder`, the decoding map from any D + 1 answers as expressions in node
 symbols :math:`\alpha_1, \dots, \alpha_{D+1}` (Lagrange interpolation). Coefficients are
-exact rationals (with :math:`i = \sqrt{-1}` for 3M); :meth:`SymbolicForm.check` confirms
-that the numeric :class:`~ffcc.scheme.Scheme` the catalog builds is this form evaluated at
-its nodes, and that h's functionals are the scheme's targets. The numeric builders (numpy,
-in the construction modules) are a separate implementation, not generated from this form;
-``check`` and ``tests/test_symbolic.py`` tie the two together over a grid of parameters.
+exact rationals (with :math:`i = \sqrt{-1}` for 3M).
+
+There is one definition per construction: the exact :class:`~ffcc.codes._form.CodeForm`
+written in the construction's module (``block_form`` for the exponent codes,
+``lagrange_form``, ``dependency_form``, ``coordinates_form``, the 3M forms, the masked
+forms of :mod:`ffcc.codes.secure`, ``batch_mds``). The catalog's numeric
+:class:`~ffcc.scheme.Scheme` is that form evaluated over GF(p)
+(:func:`ffcc.codes._form.numeric`, numpy, no sympy) and keeps it as ``scheme.form``;
+:func:`symbolic_form` renders the same form with sympy (:func:`from_form`).
+:meth:`SymbolicForm.check` still confirms, by an independent route (sympy expansion and
+homogeneous evaluation instead of the numeric evaluator), that the scheme is the form at its
+nodes and that h's functionals are its targets; it rejects any scheme changed afterwards.
 
 >>> from ffcc.codes import symbolic_form
 >>> f = symbolic_form("matdot", m=2, s=1)
@@ -39,12 +46,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import sympy as sp
 
 from ..scheme import Scheme, SchemeError
+from ._form import CodeForm, Gaussian, outputs_per_worker, to_field
 
-__all__ = ["SymbolicForm", "Part", "symbolic_form"]
+__all__ = ["Part", "SymbolicForm", "from_form", "symbolic_form"]
 
 Z = sp.Symbol("z")
 
@@ -115,16 +124,12 @@ class SymbolicForm:
 
     @property
     def w(self) -> int:
-        return len({j for pt in self.parts for j in pt.workers})
+        return len(self.outputs)
 
     @property
     def outputs(self) -> tuple[int, ...]:
         """Products per worker (one part per output)."""
-        count = dict.fromkeys(sorted({j for pt in self.parts for j in pt.workers}), 0)
-        for pt in self.parts:
-            for j in pt.workers:
-                count[j] += 1
-        return tuple(count.values())
+        return outputs_per_worker([pt.workers for pt in self.parts])
 
     @property
     def masks(self) -> list:
@@ -314,27 +319,11 @@ class SymbolicForm:
 
 
 def _mod(q, p: int) -> int:
-    """A rational (possibly with sympy's I, mapped to a root of -1 mod p) mod p."""
-    q = sp.expand(q)
-    if q.is_Rational:
-        return _ratmod(q, p)
-    re, im = q.as_real_imag()
-    out = _ratmod(sp.Rational(re), p)
-    if im != 0:
-        out = (out + _ratmod(sp.Rational(im), p) * _sqrt_minus_one(p)) % p
-    return out
-
-
-def _ratmod(r: sp.Rational, p: int) -> int:
-    return int(r.p) % p * pow(int(r.q) % p, -1, p) % p
-
-
-def _sqrt_minus_one(p: int) -> int:
-    from ..field import PrimeField
-
-    if p % 4 != 1:
-        raise SchemeError(f"GF({p}) has no square root of -1")
-    return pow(int(PrimeField(p).primitive_element), (p - 1) // 4, p)
+    """A sympy rational (possibly with I, mapped to :func:`~ffcc.codes._form.sqrt_minus_one`)
+    mod p, through the form's own reduction :func:`~ffcc.codes._form.to_field`."""
+    re, im = sp.expand(q).as_real_imag()
+    re, im = sp.Rational(re), sp.Rational(im)
+    return to_field(Gaussian(Fraction(int(re.p), int(re.q)), Fraction(int(im.p), int(im.q))), p)
 
 
 def _coeffs_mod(poly, p: int) -> list[int]:
@@ -361,328 +350,59 @@ def _proportional(u: Sequence[int], v: Sequence[int], p: int) -> bool:
     return all(x * c % p == y % p for x, y in zip(u, v, strict=True))
 
 
-def _inputs(basis: Sequence[int]):
-    return tuple(tuple(sp.symbols(f"X{c}_0:{n}")) for c, n in enumerate(basis))
+def _inputs(basis: Sequence[int], random: Sequence[Sequence[int]] = ()):
+    """Symbols X0_0.. (coordinate 0), X1_0.. (coordinate 1), ...; the mask inputs of a secure
+    code (its last X per coordinate) are R_1.. (of A) and S_1.. (of B)."""
+    out = []
+    for c, n in enumerate(basis):
+        masks = list(random[c]) if random else []
+        data = [l for l in range(n) if l not in masks]
+        sym = dict(zip(data, sp.symbols(f"X{c}_0:{len(data)}"), strict=True)) if data else {}
+        if masks:
+            letter = "RS"[c] if c < 2 else f"M{c}_"
+            sym |= dict(zip(masks, sp.symbols(f"{letter}_1:{len(masks) + 1}"), strict=True))
+        out.append(tuple(sym[l] for l in range(n)))
+    return tuple(out)
 
 
-def _lagrange(betas: Sequence, i: int):
-    return sp.Mul(*[(Z - b) / (betas[i] - b) for j, b in enumerate(betas) if j != i])
-
-
-def _roots(roots: Sequence) -> sp.Expr:
-    return sp.Mul(*[Z - r for r in roots])
-
-
-# ----------------------------------------------------------------------------- families
-
-
-def _exponent_code(name, params, basis, a_exp, b_exp, targets, w, s, a_scale=None, notes=()):
-    X = _inputs(basis)
-    sc = a_scale or [1] * basis[0]
-    polys = ({l: sc[l] * Z**e for l, e in enumerate(a_exp)}, {l: Z**e for l, e in enumerate(b_exp)})
-    nodes = tuple((1, x) for x in range(1, w + 1))
-    part = Part(polys, tuple(range(w)), nodes, X)
-    tg = tuple((0, ((1, "coeff", e),)) for e in targets)
-    return SymbolicForm(name, params, tuple(basis), (part,), tg, s, tuple(notes))
-
-
-def _matdot(m, s, p, weights):
-    c = None
-    if weights is not None:
-        if isinstance(weights, str):
-            weights = [int(v) for v in weights.replace(" ", "").split(",") if v]
-        c = [int(v) for v in weights]
-    params = {"m": m, "s": s, "p": p, "weights": weights}
-    note = "A_i -> c_i z^i, B_i -> z^(m-1-i); target: [z^(m-1)] h = sum_i c_i A_i B_i"
-    return _exponent_code("matdot", params, [m, m], range(m), [m - 1 - i for i in range(m)],
-                          [m - 1], 2 * m - 1 + s, s, c, (note,))  # fmt: skip
-
-
-def _polynomial(m, n, s, p):
-    params = {"m": m, "n": n, "s": s, "p": p}
-    tg = [i + m * j for i in range(m) for j in range(n)]
-    note = "A_i -> z^i, B_j -> z^(m j); target C_ij = [z^(i + m j)] h"
-    return _exponent_code("polynomial", params, [m, n], range(m), [m * j for j in range(n)], tg,
-                          m * n + s, s, None, (note,))  # fmt: skip
-
-
-def _entangled(m, n, q, s, p):
-    params = {"m": m, "n": n, "q": q, "s": s, "p": p}
-    a = [t + q * i for i in range(m) for t in range(q)]
-    b = [q - 1 - t + q * m * j for t in range(q) for j in range(n)]
-    tg = [q - 1 + q * i + q * m * j for i in range(m) for j in range(n)]
-    note = "A_(i,t) -> z^(t + q i), B_(t,j) -> z^(q-1-t + q m j); C_ij = [z^(q-1 + q i + q m j)] h"
-    return _exponent_code("entangled-polynomial", params, [m * q, q * n], a, b, tg,
-                          m * n * q + q - 1 + s, s, None, (note,))  # fmt: skip
-
-
-def _polydot(m, n, q, s, p):
-    params = {"m": m, "n": n, "q": q, "s": s, "p": p}
-    a = [i + m * t for i in range(m) for t in range(q)]
-    b = [m * (q - 1 - t) + m * (2 * q - 1) * j for t in range(q) for j in range(n)]
-    tg = [i + m * (q - 1) + m * (2 * q - 1) * j for i in range(m) for j in range(n)]
-    note = "A_(i,t) -> z^(i + m t), B_(t,j) -> z^(m(q-1-t) + m(2q-1) j)"
-    deg = max(a) + max(b)
-    R = deg + 1
-    return _exponent_code("polydot", params, [m * q, q * n], a, b, tg, R + s, s, None, (note,))
-
-
-def _lagrange_code(k, s, b, d, p, systematic):
-    from .lagrange import lagrange_threshold
-
-    params = {"k": k, "s": s, "b": b, "d": d, "p": p, "systematic": systematic}
-    systematic = str(systematic).strip().lower() in ("1", "true", "yes", "on")
-    w = lagrange_threshold(k, d) + s + 2 * b
-    betas = list(range(1, k + 1))
-    xs = list(range(1, w + 1)) if systematic else list(range(k + 1, k + w + 1))
-    X = _inputs([k] * d)
-    polys = tuple({i: _lagrange(betas, i) for i in range(k)} for _ in range(d))
-    part = Part(polys, tuple(range(w)), tuple((1, x) for x in xs), X)
-    tg = tuple((0, ((1, "value", betas[i]),)) for i in range(k))
-    note = "X_i -> l_i(z), the Lagrange basis on beta_i = i; target i = h(beta_i)"
-    return SymbolicForm("lagrange", params, (k,) * d, (part,), tg, s, (note,))
-
-
-def _dependency(k, s, alphas, p):
-    params = {"k": k, "s": s, "alphas": alphas, "p": p}
-    blank = alphas is None or (isinstance(alphas, str) and not alphas.strip())
-    if blank:
-        a = [1] * (k - 1)
-    elif isinstance(alphas, str):
-        a = [int(v) for v in alphas.replace(" ", "").split(",") if v]
-    else:
-        a = [int(v) for v in alphas]
-    w = 2 * k - 3 + s
-    beta = list(range(1, k + 1))
-    ell = [_lagrange(beta[:-1], i) for i in range(k - 1)]
-    c = [sp.Rational(a[i]) / ell[i].subs(Z, beta[-1]) for i in range(k - 1)]
-    X = _inputs([k - 1, k - 1])
-    poly = {i: c[i] * ell[i] for i in range(k - 1)}
-    part = Part(
-        (poly, dict(poly)), tuple(range(w)), tuple((1, x) for x in range(k + 1, k + w + 1)), X
-    )
-    tg = [(0, ((1 / c[i] ** 2, "value", beta[i]),)) for i in range(k - 1)]
-    tg.append((0, ((1, "value", beta[-1]),)))
-    note = (
-        "X_k = sum_i alpha_i X_i; X_i -> c_i l_i(z) (Lagrange basis on beta_1..beta_(k-1)), "
-        "c_i = alpha_i / l_i(beta_k), so u(beta_k) = X_k; target i = h(beta_i)/c_i^2"
-    )
-    return SymbolicForm(
-        "locality-dependency", params, (k - 1, k - 1), (part,), tuple(tg), s, (note,)
-    )
-
-
-def _coordinates(samples, s, merge, span_aware, p):
-    from .locality import _flag, parse_samples
-
-    params = {"samples": samples, "s": s, "merge": merge, "span_aware": span_aware, "p": p}
-    if _flag(span_aware):
-        raise SchemeError("the symbolic form covers span_aware=0 (the degree-bound code)")
-    raw = parse_samples(samples)
-    smp = list(dict.fromkeys(raw)) if _flag(merge) else raw
-    left = sorted({l for l, _ in smp})
-    right = sorted({r for _, r in smp})
-    idx = [(left.index(l), right.index(r)) for l, r in smp]
-    k = len(idx)
-    S1 = [[i for i, (l, _) in enumerate(idx) if l == a] for a in range(len(left))]
-    S2 = [[i for i, (_, r) in enumerate(idx) if r == b] for b in range(len(right))]
-    u1, u2 = min(map(len, S1)), min(map(len, S2))
-    npad = max(max(map(len, S1)) - u1, max(map(len, S2)) - u2)
-    w = 2 * k - u1 - u2 + 1 + s
-    beta = list(range(1, k + 1))
-    gamma = list(range(k + 1, k + npad + 1))
-
-    def locator(S, u):
-        return _roots([beta[i] for i in range(k) if i not in set(S)] + gamma[: len(S) - u])
-
-    X = _inputs([len(left), len(right)])
-    polys = (
-        {a: locator(S, u1) for a, S in enumerate(S1)},
-        {b: locator(S, u2) for b, S in enumerate(S2)},
-    )
-    xs = range(k + npad + 1, k + npad + w + 1)
-    part = Part(polys, tuple(range(w)), tuple((1, x) for x in xs), X)
-    tg = []
-    for pr in dict.fromkeys(idx):
-        i = idx.index(pr)
-        scale = polys[0][pr[0]].subs(Z, beta[i]) * polys[1][pr[1]].subs(Z, beta[i])
-        tg.append((0, ((1 / scale, "value", beta[i]),)))
-    note = (
-        "sample r at beta_r = r; a_l(z) = prod_(r: l_r != l) (z - beta_r) (padded with "
-        "gamma roots to a common degree); target (l, l') = h(beta_r)/(a_l(beta_r) b_l'(beta_r))"
-    )
-    return SymbolicForm("locality-coordinates", params, (len(left), len(right)), (part,),
-                        tuple(tg), s, (note,))  # fmt: skip
-
-
-def _threem(K, s, targets, layout, p):
-    from .threem import _layout
-
-    params = {"K": K, "s": s, "targets": targets, "layout": layout, "p": p}
-    lay = _layout(K, s, targets, layout)
-    X = _inputs([2 * K, 2 * K])
-    if lay == "blocks":
-        q = 3 + s
-        pts = [(1, 0), (0, 1), (1, 1)] + [(1, t) for t in range(2, max(q - 1, 2))]
-        parts = []
-        for m in range(K):
-            poly = {2 * m: sp.Integer(1), 2 * m + 1: Z}
-            parts.append(Part((poly, dict(poly)), tuple(range(m * q, (m + 1) * q)),
-                              tuple(pts[:q]), X))  # fmt: skip
-        tg = []
-        for m in range(K):
-            if targets == "complex":
-                tg += [(m, ((1, "coeff", 0), (-1, "coeff", 2))), (m, ((1, "coeff", 1),))]
-            else:
-                tg += [(m, ((1, "coeff", 0),)), (m, ((1, "coeff", 2),)), (m, ((1, "value", 1),))]
-        note = "block m: u(z) = A_r + z A_i at pencil points (a, b) -> a A_r + b A_i"
-        return SymbolicForm("threem", params, (2 * K, 2 * K), tuple(parts), tuple(tg), s, (note,))
-    if targets == "complex":
-        w = 4 * K - 1 + s
-        if p % 4 == 1:
-            nb = [(b, b + 1) for b in range(1, 2 * K + 1, 2)]
-        else:
-            nb = [(m + 1 + sp.I, m + 1 - sp.I) for m in range(K)]
-        betas = [x for pr in nb for x in pr]
-        ell = [_lagrange(betas, i) for i in range(2 * K)]
-        poly = {}
-        for m in range(K):
-            poly[2 * m] = sp.expand(ell[2 * m] + ell[2 * m + 1])
-            poly[2 * m + 1] = sp.expand(sp.I * (ell[2 * m] - ell[2 * m + 1]))
-        xs = range(2 * K + 1, 2 * K + w + 1) if p % 4 == 1 else range(1, w + 1)
-        part = Part((poly, dict(poly)), tuple(range(w)), tuple((1, x) for x in xs), X)
-        tg = []
-        for b1, b2 in nb:
-            half = sp.Rational(1, 2)
-            tg.append((0, ((half, "value", b1), (half, "value", b2))))
-            tg.append((0, ((-sp.I * half, "value", b1), (sp.I * half, "value", b2))))
-        note = (
-            "A' = A_r + i A_i at beta_2m, A'' = A_r - i A_i at beta_2m+1; "
-            "Re = (U + V)/2, Im = (U - V)/2i"
+def _number(v):
+    """An exact number of a form (int, Fraction, Gaussian) as a sympy number."""
+    if isinstance(v, Gaussian):
+        return sp.Rational(v.re.numerator, v.re.denominator) + sp.I * sp.Rational(
+            v.im.numerator, v.im.denominator
         )
-        return SymbolicForm("threem", params, (2 * K, 2 * K), (part,), tuple(tg), s, (note,))
-    w = 6 * K - 3 + s
-    beta = [[3 * m + j + 1 for j in range(3)] for m in range(K)]
-    poly, tg = {}, []
-    for m, (b1, b2, b3) in enumerate(beta):
-        P = _roots([v for mm in range(K) if mm != m for v in beta[mm]])
-        kappa = sp.Rational(b3 - b1, b3 - b2)
-        a, b = P * kappa * (Z - b2), P * (Z - b1)
-        poly[2 * m], poly[2 * m + 1] = sp.expand(a), sp.expand(b)
-        for node, c in ((b1, a.subs(Z, b1)), (b2, b.subs(Z, b2)), (b3, a.subs(Z, b3))):
-            tg.append((0, ((1 / c**2, "value", node),)))
-    xs = range(3 * K + 1, 3 * K + w + 1)
-    part = Part((poly, dict(poly)), tuple(range(w)), tuple((1, x) for x in xs), X)
-    note = "block-local curve through X_1, X_2, X_1 + X_2 of every block (nodes beta_m,1..3)"
-    return SymbolicForm("threem", params, (2 * K, 2 * K), (part,), tuple(tg), s, (note,))
+    if isinstance(v, Fraction):
+        return sp.Rational(v.numerator, v.denominator)
+    return sp.Integer(int(v))
 
 
-def _masked(name, params, alpha, beta, X, targets, s, p, nodes, note):
-    """A secure code: A's data blocks X0_i then masks R_1..R_X at exponents ``alpha``, B's
-    data X1_j then masks S_1..S_X at ``beta``; ``targets`` are exponents of h (or lists
-    of them, summed); w = N + s workers at nodes 1..w, or at the given ``nodes``."""
-    kA, kB = len(alpha) - X, len(beta) - X
-    ins = (
-        tuple(sp.symbols(f"X0_0:{kA}")) + tuple(sp.symbols(f"R_1:{X + 1}")),
-        tuple(sp.symbols(f"X1_0:{kB}")) + tuple(sp.symbols(f"S_1:{X + 1}")),
-    )
-    polys = ({l: Z**e for l, e in enumerate(alpha)}, {l: Z**e for l, e in enumerate(beta)})
-    N = len(Part(polys, (), (), ins).support)
-    if nodes is None:
-        xs = list(range(1, N + (s or 0) + 1))
-    else:
-        if isinstance(nodes, str):
-            nodes = [v for v in nodes.replace(" ", "").split(",") if v]
-        xs = [int(v) % p for v in nodes]
-        if len(set(xs)) != len(xs) or 0 in xs or len(xs) < N:
-            raise SchemeError(f"{name}: needs >= N = {N} distinct non-zero nodes, got {xs}")
-        if s is not None and s != len(xs) - N:
-            raise SchemeError(f"{name}: {len(xs)} nodes for N = {N} workers give s = "
-                              f"{len(xs) - N}, not {s}")  # fmt: skip
-    part = Part(polys, tuple(range(len(xs))), tuple((1, x) for x in xs), ins)
-    tg = tuple((0, ((1, "coeff", e),)) for e in targets)
-    random = (tuple(range(kA, kA + X)), tuple(range(kB, kB + X)))
-    return SymbolicForm(name, params, (kA + X, kB + X), (part,), tg, len(xs) - N, (note,),
-                        random, X)  # fmt: skip
+def _poly(poly) -> sp.Expr:
+    """A form's polynomial (a tuple of Terms) as a sympy expression in z."""
+    return sp.Add(*[_number(t.coef) * Z**t.shift * sp.Mul(*[Z - _number(r) for r in t.roots])
+                    for t in poly])  # fmt: skip
 
 
-def _secure_matdot(m, X, s, p, nodes):
-    params = {"m": m, "X": X, "s": s, "p": p, "nodes": nodes}
-    note = ("A_i -> z^i, R_t -> z^(m+t-1); B_i -> z^(m-1-i), S_t -> z^(m+t-1) (t = 1..X); "
-            "AB = sum_i A_i B_i = [z^(m-1)] h, masks reach only z^m and above")  # fmt: skip
-    alpha = [*range(m), *(m + t for t in range(X))]
-    beta = [*(m - 1 - i for i in range(m)), *(m + t for t in range(X))]
-    return _masked("secure-matdot", params, alpha, beta, X, [m - 1], s, p, nodes, note)
-
-
-def _gasp(K, L, T, s, p, nodes, r=None):
-    params = {"K": K, "L": L, "T": T, "s": s, "p": p, "nodes": nodes}
-    if r is None:
-        name, masks_a, where = "gasp-big", [K * L + t for t in range(T)], "KL + t - 1"
-    else:
-        if not 1 <= r <= min(K, T):
-            raise SchemeError(f"gasp-r: r must lie in [1, min(K, T) = {min(K, T)}], got {r}")
-        params = {"K": K, "L": L, "T": T, "s": s, "r": r, "p": p, "nodes": nodes}
-        name, where = "gasp-r", "KL + rK floor((t-1)/r) + (t-1) mod r"
-        masks_a = [K * L + (t // r) * r * K + t % r for t in range(T)]
-    alpha = [*range(K), *masks_a]
-    beta = [*(K * l for l in range(L)), *(K * L + t for t in range(T))]
-    note = (f"A_k -> z^k, R_t -> z^({where}); B_l -> z^(K l), S_t -> z^(KL + t - 1); "
-            "A_k B_l = [z^(k + K l)] h, an exponent below KL that no mask reaches")  # fmt: skip
-    tg = [k + K * l for k in range(K) for l in range(L)]
-    return _masked(name, params, alpha, beta, T, tg, s, p, nodes, note)
-
-
-def _gasp_r(K, L, T, s, r, p, nodes):
-    return _gasp(K, L, T, s, p, nodes, r=r)
-
-
-def _polynomial_sharing(m, n, X, s, p, nodes):
-    params = {"m": m, "n": n, "X": X, "s": s, "p": p, "nodes": nodes}
-    q = m + X
-    alpha = [*range(m), *(m + t for t in range(X))]
-    beta = [*(q * j for j in range(n)), *(n * q + t for t in range(X))]
-    note = (f"q = m + X = {q}: A_i -> z^i, R_t -> z^(m+t-1); B_j -> z^(q j), "
-            "S_t -> z^(nq+t-1); A_i B_j = [z^(i + q j)] h (residue i < m mod q), R_t B_j at "
-            "residues >= m, S_t terms at nq and above")  # fmt: skip
-    tg = [i + q * j for i in range(m) for j in range(n)]
-    return _masked("polynomial-sharing", params, alpha, beta, X, tg, s, p, nodes, note)
-
-
-def _batch_mds(m, n, s, p):
-    params = {"m": m, "n": n, "s": s, "p": p}
-    X = _inputs([m, n])
-    w = m + s
-    nodes = tuple((1, x) for x in range(1, w + 1))
-    coded = {i: Z**i for i in range(m)}
-    parts = tuple(Part((coded, {j: sp.Integer(1)}), tuple(range(w)), nodes, X, j) for j in range(n))
-    tg = tuple((j, ((1, "coeff", i),)) for i in range(m) for j in range(n))
-    note = ("A_i -> z^i (MDS code of A); output j of every worker multiplies by B_j: "
-            "h_j = u1 B_j, A_i B_j = [z^i] h_j; any m workers interpolate every h_j")  # fmt: skip
-    return SymbolicForm("batch-mds", params, (m, n), parts, tg, s, (note,))
-
-
-_FORMS = {
-    "matdot": _matdot,
-    "polynomial": _polynomial,
-    "entangled-polynomial": _entangled,
-    "polydot": _polydot,
-    "lagrange": _lagrange_code,
-    "locality-dependency": _dependency,
-    "locality-coordinates": _coordinates,
-    "threem": _threem,
-    "secure-matdot": _secure_matdot,
-    "gasp-big": _gasp,
-    "gasp-r": _gasp_r,
-    "polynomial-sharing": _polynomial_sharing,
-    "batch-mds": _batch_mds,
-}
+def from_form(form: CodeForm, params: dict) -> SymbolicForm:
+    """Render a construction's exact :class:`~ffcc.codes._form.CodeForm` with sympy."""
+    X = _inputs(form.basis, form.random)
+    parts = tuple(
+        Part(tuple({l: _poly(q) for l, q in sorted(pc.items())} for pc in pt.polys),
+             pt.worker_ids, tuple(pt.nodes), X, pt.output)
+        for pt in form.parts
+    )  # fmt: skip
+    targets = tuple((part, tuple((_number(w), kind, _number(at)) for w, kind, at in terms))
+                    for part, terms in form.targets)  # fmt: skip
+    return SymbolicForm(
+        form.name, dict(params), tuple(form.basis), parts, targets, form.stragglers,
+        tuple(form.notes), tuple(form.random), form.secrecy,
+    )  # fmt: skip
 
 
 def symbolic_form(name: str, **params) -> SymbolicForm:
     """The symbolic form of catalog construction ``name`` with the catalog's parameters
-    (defaults filled in, unknown ones refused as by :func:`ffcc.codes.build`)."""
-    from ._catalog import CATALOG
+    (defaults filled in, unknown ones refused as by :func:`ffcc.codes.build`): the exact
+    form the catalog builds its numeric scheme from (``build(name, ...).form``), in sympy."""
+    from ._catalog import CATALOG, build
 
     if name not in CATALOG:
         raise KeyError(f"unknown construction {name!r}; known: {', '.join(sorted(CATALOG))}")
@@ -692,7 +412,8 @@ def symbolic_form(name: str, **params) -> SymbolicForm:
         raise SchemeError(
             f"{name} takes parameters {sorted(entry.defaults)}, not {sorted(unknown)}"
         )
-    if name not in _FORMS:
+    scheme = build(name, **params)
+    form = getattr(scheme, "form", None)
+    if form is None:
         raise SchemeError(f"no symbolic form for {name!r}")
-    full = {**entry.defaults, **params}
-    return _FORMS[name](**full)
+    return from_form(form, {**entry.defaults, **params})

@@ -30,6 +30,7 @@ import numpy as np
 from ..field import PrimeField
 from ..scheme import Scheme, SchemeError
 from ._catalog import Construction, register
+from ._form import CodeForm, FormPart, Term, build_scheme
 
 __all__ = ["batch_mds", "separate_outputs"]
 
@@ -42,16 +43,18 @@ def batch_mds(m: int = 2, n: int = 2, s: int = 1, *, p: int = 65537) -> Scheme:
     F = PrimeField(p)
     w = m + s
     x = F.nodes(w, what=f"evaluation points for batch-mds (w = {w} workers)")
-    V = F.vandermonde(x, m)
-    eye = np.eye(n, dtype=np.int64)
-    encoders = [[V[k], eye[j]] for k in range(w) for j in range(n)]
-    targets = [[((i, j), 1)] for i in range(m) for j in range(n)]
-    return Scheme(
-        F, [m, n], encoders, targets, stragglers=s, name="batch-mds",
+    note = ("A_i -> z^i (MDS code of A); output j of every worker multiplies by B_j: "
+            "h_j = u1 B_j, A_i B_j = [z^i] h_j; any m workers interpolate every h_j")  # fmt: skip
+    nodes = tuple((1, int(v)) for v in x.tolist())
+    coded = {i: (Term(1, i),) for i in range(m)}
+    parts = tuple(FormPart((coded, {j: (Term(1),)}), nodes, output=j) for j in range(n))
+    targets = tuple((j, ((1, "coeff", i),)) for i in range(m) for j in range(n))
+    form = CodeForm("batch-mds", (m, n), parts, targets, s, (note,))
+    return build_scheme(
+        form, F, Scheme, name="batch-mds",
         params={"construction": "batch-mds", "m": int(m), "n": int(n), "s": int(s),
                 "threshold": int(m)},
-        outputs=[n] * w, nodes=x.tolist(),
-        assembly=[[i * n + j for j in range(n)] for i in range(m)],
+        nodes=x.tolist(), assembly=[[i * n + j for j in range(n)] for i in range(m)],
     )  # fmt: skip
 
 

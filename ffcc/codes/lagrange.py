@@ -61,16 +61,24 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
 from ..field import FieldError, PrimeField
 from ..scheme import DecodingError, SchemeError
 from ._catalog import Construction, register
+from ._form import CodeForm, FormPart, build_scheme, lagrange_term
+from .parsing import parse_flag
 from .polynomial import EvaluationCode, combine
 
-__all__ = ["LagrangeScheme", "berlekamp_welch", "lagrange", "lagrange_threshold"]
+__all__ = [
+    "LagrangeScheme",
+    "berlekamp_welch",
+    "lagrange",
+    "lagrange_form",
+    "lagrange_threshold",
+]
 
 
 def lagrange_threshold(k: int, d: int = 2) -> int:
@@ -226,18 +234,6 @@ class LagrangeScheme(EvaluationCode):
         return [out[t].reshape(shape) for t in range(out.shape[0])], liars
 
 
-def _as_bool(v) -> bool:
-    """A flag from Python or from the command line (``--param systematic=true``)."""
-    if isinstance(v, str):
-        low = v.strip().lower()
-        if low in ("1", "true", "yes", "on"):
-            return True
-        if low in ("0", "false", "no", "off", ""):
-            return False
-        raise SchemeError(f"lagrange: systematic must be true or false, got {v!r}")
-    return bool(v)
-
-
 def lagrange(
     k: int = 3,
     s: int = 0,
@@ -267,7 +263,7 @@ def lagrange(
     for label, v, lo in (("k", k, 1), ("d", d, 1), ("s", s, 0), ("b", b, 0)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
             raise SchemeError(f"lagrange: {label} must be an integer >= {lo}, got {v!r}")
-    systematic = _as_bool(systematic)
+    systematic = parse_flag(systematic, "lagrange: systematic")
     F = PrimeField(p)
     K = lagrange_threshold(k, d)
     w = K + s + 2 * b
@@ -277,9 +273,7 @@ def lagrange(
     else:
         pts = F.nodes(k + w, what=f"Lagrange nodes (k = {k} betas + w = {w} alphas)")
         betas, alphas = pts[:k], pts[k:]
-    Lm = F.lagrange_matrix(betas, alphas)  # Lm[j, i] = l_i(alpha_j)
-    encoders = [[Lm[j]] * d for j in range(w)]
-    targets = [[((i,) * d, 1)] for i in range(k)]
+    form = lagrange_form(betas.tolist(), alphas.tolist(), d, s)
     params = {
         "construction": "lagrange",
         "k": int(k),
@@ -293,17 +287,27 @@ def lagrange(
     }
     if product is not None:
         params["product"] = getattr(product, "__qualname__", repr(product))
-    return LagrangeScheme(
-        F,
-        [k] * d,
-        encoders,
-        targets,
-        stragglers=s,
-        byzantine=b,
-        name="lagrange",
-        params=params,
-        product=product,
+    return build_scheme(
+        form, F, LagrangeScheme, byzantine=b, name="lagrange", params=params, product=product
     )
+
+
+def lagrange_form(betas: Sequence[int], alphas: Sequence[int], d: int, s: int) -> CodeForm:
+    r"""The exact form of Lagrange coding: every coordinate's input i gets the Lagrange
+    basis polynomial :math:`\ell_i` of ``betas``, the workers sit at ``alphas``, target i is
+    :math:`h(\beta_i)`.
+
+    >>> f = lagrange_form([1, 2], [3, 4, 5], 2, 0)
+    >>> (t,) = f.parts[0].polys[0][0]  # l_0(z) = (z - 2)/(1 - 2)
+    >>> t.coef, t.roots, f.targets[1]
+    (Fraction(-1, 1), (2,), (0, ((1, 'value', 2),)))
+    """
+    k = len(betas)
+    polys = tuple({i: (lagrange_term(betas, i),) for i in range(k)} for _ in range(d))
+    part = FormPart(polys, tuple((1, int(x)) for x in alphas))
+    targets = tuple((0, ((1, "value", int(betas[i])),)) for i in range(k))
+    note = "X_i -> l_i(z), the Lagrange basis on the betas; target i = h(beta_i)"
+    return CodeForm("lagrange", (k,) * d, (part,), targets, int(s), (note,))
 
 
 register(

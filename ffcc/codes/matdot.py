@@ -55,7 +55,8 @@ import numpy as np
 from ..field import PrimeField
 from ..scheme import SchemeError
 from ._catalog import Construction, register
-from .polynomial import BlockProductScheme, _block_code
+from .parsing import parse_ints
+from .polynomial import BlockProductScheme, block_code
 
 __all__ = ["matdot", "matdot_threshold", "matdot_workers"]
 
@@ -101,10 +102,7 @@ def matdot(
     extra = {}
     scale = None
     if isinstance(weights, str):  # from the command line: --param weights=1,-2,3
-        try:
-            weights = [int(v) for v in weights.replace(" ", "").split(",") if v]
-        except ValueError:
-            raise SchemeError(f"matdot: weights must be integers, got {weights!r}") from None
+        weights = parse_ints(weights, "matdot: weights")
     if weights is not None:
         F = PrimeField(p)
         c = [int(v) % F.p for v in weights]
@@ -115,11 +113,12 @@ def matdot(
             raise SchemeError(
                 f"matdot: weight {zero[0]} is 0 mod {F.p}; drop that pair instead (m = {m - 1})"
             )
-        scale = c
+        scale = [int(v) for v in weights]  # exact; the form reduces them mod p
         extra["weights"] = c
     a_exp = list(range(m))
     b_exp = [m - 1 - i for i in range(m)]
-    return _block_code("matdot", 1, 1, m, a_exp, b_exp, [m - 1], K, s, p, extra, scale)
+    note = "A_i -> c_i z^i, B_i -> z^(m-1-i); target: [z^(m-1)] h = sum_i c_i A_i B_i"
+    return block_code("matdot", 1, 1, m, a_exp, b_exp, [m - 1], K, s, p, extra, scale, (note,))
 
 
 register(

@@ -41,7 +41,8 @@ import numpy as np
 from .. import _ntt
 from ..field import PrimeField
 from ..scheme import DecodingError, SchemeError
-from .polynomial import BlockProductScheme
+from ._form import build_scheme
+from .polynomial import BlockProductScheme, block_form
 
 __all__ = ["at_roots_of_unity", "ntt_decode", "root_of_unity"]
 
@@ -59,24 +60,23 @@ def _order(w: int) -> int:
 
 def at_roots_of_unity(scheme: BlockProductScheme) -> BlockProductScheme:
     """The same block-product code with worker j at :math:`\\omega^j`, ω of order
-    N = the power of two at or above w."""
+    N = the power of two at or above w: its exponent form
+    (:func:`~ffcc.codes.polynomial.block_form`) evaluated at those nodes."""
     if not isinstance(scheme, BlockProductScheme):
         raise SchemeError("at_roots_of_unity needs a block-product evaluation code")
     F = scheme.field
     w = scheme.w
     omega = root_of_unity(F, _order(w))
-    x = np.array([pow(omega, j, F.p) for j in range(w)], dtype=np.int64)
-    V = F.vandermonde(x, scheme.threshold)
+    x = [pow(omega, j, F.p) for j in range(w)]
     pr = scheme.params
-    EA = V[:, pr["a_exponents"]]
-    if "weights" in pr:
-        EA = F.mul(EA, np.asarray(pr["weights"], dtype=np.int64)[None, :])
-    encoders = [[EA[k], V[k, pr["b_exponents"]]] for k in range(w)]
-    params = {**pr, "nodes": x.tolist(), "root_of_unity": int(omega)}
-    return BlockProductScheme(
-        F, scheme.basis, encoders, scheme.targets, stragglers=scheme.stragglers,
-        byzantine=scheme.byzantine, name=scheme.name, params=params,
-    )  # fmt: skip
+    form = block_form(scheme.name, scheme.basis, pr["a_exponents"], pr["b_exponents"],
+                      pr["target_exponents"], x, scheme.stragglers, pr.get("weights"))  # fmt: skip
+    params = {**pr, "nodes": x, "root_of_unity": int(omega)}
+    S = build_scheme(form, F, BlockProductScheme, byzantine=scheme.byzantine, name=scheme.name,
+                     params=params)  # fmt: skip
+    if S.targets != scheme.targets:  # the same form at other nodes
+        raise SchemeError(f"{scheme.name}: its targets are not its exponent form's")
+    return S
 
 
 def _positions(scheme) -> tuple[int, int, np.ndarray]:

@@ -58,12 +58,16 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from ..field import PrimeField
 from ..scheme import Scheme, SchemeError
 from ._catalog import Construction, register
+from ._form import build_scheme
+from .parsing import parse_ints
+from .polynomial import block_form
 
 __all__ = [
     "SecureScheme",
@@ -146,7 +150,6 @@ def _masked_code(
     alpha: list[int],
     beta: list[int],
     X: int,
-    targets: list,
     t_exp: list[int],
     N: int,
     s: int,
@@ -155,17 +158,19 @@ def _masked_code(
     split: str,
     grid: list[list[int]],
     extra: dict,
+    note: str,
 ) -> SecureScheme:
-    """Workers at ``nodes`` (default 1..N + s) get f, g with the exponents alpha, beta
-    (data first, the last X of each are masks); target t sits at exponent t_exp[t] of h."""
+    r"""Workers at ``nodes`` (default 1..N + s) get f, g with the exponents alpha, beta
+    (data first, the last X of each are masks); target t sits at exponent t_exp[t] of h.
+    The scheme is the numeric form of :func:`~ffcc.codes.polynomial.block_form` with the
+    masks declared; the targets are the form's coefficient functionals (e.g.
+    :math:`\sum_i A_i B_i` for secure MatDot)."""
     F = PrimeField(p)
     if nodes is None:
         s = s or 0
         x = F.nodes(N + s, what=f"evaluation points for {name} (w = {N + s} workers)")
     else:
-        if isinstance(nodes, str):  # --param nodes=1,2,3
-            nodes = [int(v) for v in nodes.replace(" ", "").split(",") if v]
-        x = np.asarray([int(v) % F.p for v in nodes], dtype=np.int64)
+        x = np.asarray([v % F.p for v in parse_ints(nodes, f"{name}: nodes")], dtype=np.int64)
         if len(set(x.tolist())) != x.size or (x == 0).any():
             raise SchemeError(f"{name}: nodes must be distinct and non-zero in GF({F.p})")
         if x.size < N:
@@ -177,9 +182,12 @@ def _masked_code(
             )
     w = int(x.size)
     kA, kB = len(alpha) - X, len(beta) - X
-    top = max(max(alpha), max(beta)) + 1
-    V = F.vandermonde(x, top)
-    encoders = [[V[k, alpha], V[k, beta]] for k in range(w)]
+    form = replace(
+        block_form(name, [len(alpha), len(beta)], alpha, beta, t_exp, x.tolist(), w - N,
+                   notes=(note,)),
+        random=(tuple(range(kA, kA + X)), tuple(range(kB, kB + X))),
+        secrecy=X,
+    )  # fmt: skip
     params = {
         "construction": name,
         "X": int(X),
@@ -190,18 +198,8 @@ def _masked_code(
         "target_exponents": [int(e) for e in t_exp],
         **extra,
     }
-    return SecureScheme(
-        F,
-        [len(alpha), len(beta)],
-        encoders,
-        targets,
-        stragglers=w - N,
-        name=name,
-        params=params,
-        random=[list(range(kA, kA + X)), list(range(kB, kB + X))],
-        nodes=x.tolist(),
-        assembly=grid,
-        secrecy=X,
+    return build_scheme(
+        form, F, SecureScheme, name=name, params=params, nodes=x.tolist(), assembly=grid
     )
 
 
@@ -233,10 +231,11 @@ def secure_matdot(m: int = 2, X: int = 1, s: int | None = None, *, p: int = 6553
     alpha = list(range(m)) + [m + t for t in range(X)]
     beta = [m - 1 - i for i in range(m)] + [m + t for t in range(X)]
     N = secure_matdot_threshold(m, X)
-    target = [[((i, i), 1) for i in range(m)]]  # AB = sum_i A_i B_i, all at x^(m-1)
+    note = ("A_i -> z^i, R_t -> z^(m+t-1); B_i -> z^(m-1-i), S_t -> z^(m+t-1) (t = 1..X); "
+            "AB = sum_i A_i B_i = [z^(m-1)] h, masks reach only z^m and above")  # fmt: skip
     return _masked_code(
-        "secure-matdot", alpha, beta, X, target, [m - 1], N, s, p, nodes, "inner", [[0]],
-        {"m": int(m)},
+        "secure-matdot", alpha, beta, X, [m - 1], N, s, p, nodes, "inner", [[0]],
+        {"m": int(m)}, note,
     )  # fmt: skip
 
 
@@ -300,12 +299,15 @@ def gasp(
     _positive("gasp", K=K, L=L, T=T, s=s)
     alpha, beta = gasp_exponents(K, L, T, r)
     N = gasp_threshold(K, L, T, r)
-    targets = [[((k, l), 1)] for k in range(K) for l in range(L)]
     t_exp = [alpha[k] + beta[l] for k in range(K) for l in range(L)]
     grid = [[k * L + l for l in range(L)] for k in range(K)]
     name = "gasp-big" if r is None else "gasp-r"
     extra = {"K": int(K), "L": int(L), "r": None if r is None else int(r)}
-    return _masked_code(name, alpha, beta, T, targets, t_exp, N, s, p, nodes, "outer", grid, extra)
+    where = "KL + t - 1" if r is None else "KL + rK floor((t-1)/r) + (t-1) mod r"
+    note = (f"A_k -> z^k, R_t -> z^({where}); B_l -> z^(K l), S_t -> z^(KL + t - 1); "
+            "A_k B_l = [z^(k + K l)] h, an exponent below KL that no mask reaches")  # fmt: skip
+    return _masked_code(name, alpha, beta, T, t_exp, N, s, p, nodes, "outer", grid, extra,
+                        note)  # fmt: skip
 
 
 def gasp_r(
@@ -351,13 +353,16 @@ def polynomial_sharing(
     beta = [j * q for j in range(n)] + [n * q + t for t in range(X)]
     N = polynomial_sharing_threshold(m, n, X)
     assert len(degree_table(alpha, beta)) == N == max(alpha) + max(beta) + 1
-    targets = [[((i, j), 1)] for i in range(m) for j in range(n)]
     t_exp = [i + j * q for i in range(m) for j in range(n)]
     grid = [[i * n + j for j in range(n)] for i in range(m)]
     extra = {"m": int(m), "n": int(n)}
+    note = (f"q = m + X = {q}: A_i -> z^i, R_t -> z^(m+t-1); B_j -> z^(q j), "
+            "S_t -> z^(nq+t-1); A_i B_j = [z^(i + q j)] h (residue i < m mod q), R_t B_j at "
+            "residues >= m, S_t terms at nq and above")  # fmt: skip
     return _masked_code(
-        "polynomial-sharing", alpha, beta, X, targets, t_exp, N, s, p, nodes, "outer", grid, extra
-    )
+        "polynomial-sharing", alpha, beta, X, t_exp, N, s, p, nodes, "outer", grid, extra,
+        note,
+    )  # fmt: skip
 
 
 # -- catalog ------------------------------------------------------------------------------------

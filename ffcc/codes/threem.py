@@ -145,7 +145,20 @@ import numpy as np
 from ..field import PrimeField
 from ..scheme import Scheme, SchemeError
 from ._catalog import Construction, register
-from .locality import NodeCode, _poly_at, _poly_from_roots, _poly_mul
+from ._form import (
+    CodeForm,
+    FormPart,
+    Gaussian,
+    I,
+    Term,
+    build_scheme,
+    functional_rows,
+    lagrange_term,
+    poly_value,
+    sqrt_minus_one,
+    to_field,
+)
+from .nodecode import NodeCode
 
 __all__ = [
     "BlockPencilScheme",
@@ -224,89 +237,64 @@ class ThreeMScheme(NodeCode):
     """
 
 
-# -- GF(p^2) = GF(p)[i], i^2 = -1, for p = 3 mod 4 (pairs of ints) -----------------------------
-def _cmul(a, b, p):
-    return ((a[0] * b[0] - a[1] * b[1]) % p, (a[0] * b[1] + a[1] * b[0]) % p)
-
-
-def _cinv(a, p):
-    n = pow((a[0] * a[0] + a[1] * a[1]) % p, -1, p)  # a a-bar != 0 since -1 is a non-square
-    return (a[0] * n % p, -a[1] * n % p)
-
-
-def _complex_encoder(F: PrimeField, K: int, w: int):
-    """(coefficient rows (w, 2K), target rows (2K, 4K - 1), worker nodes, params extra)."""
-    p = F.p
-    n = 4 * K - 1
+# -- the exact forms ---------------------------------------------------------------------------
+def _complex_form(K: int, x: Sequence[int], p: int, s: int) -> CodeForm:
+    """Conjugate-node Lagrange: A'_m at beta_2m, A''_m at beta_2m+1 (1..2K for p = 1 mod 4,
+    m + 1 +- i for p = 3 mod 4); workers at x."""
     if p % 4 == 1:
-        i = pow(int(F.primitive_element), (p - 1) // 4, p)  # a square root of -1
-        allnodes = F.nodes(2 * K + w, what="product and worker nodes")
-        beta, x = allnodes[: 2 * K], allnodes[2 * K :]
-        L = F.lagrange_matrix(beta, x)  # L[j, n] = l_n(x_j)
-        E = np.zeros((w, 2 * K), dtype=np.int64)
-        E[:, 0::2] = F.add(L[:, 0::2], L[:, 1::2])
-        E[:, 1::2] = F.mul(F.sub(L[:, 0::2], L[:, 1::2]), i)
-        Vb = F.vandermonde(beta, n)
-        half = F.inv(2)
-        rows = np.zeros((2 * K, n), dtype=np.int64)
-        rows[0::2] = F.mul(F.add(Vb[0::2], Vb[1::2]), half)  # Re = (U + V) / 2
-        rows[1::2] = F.mul(F.sub(Vb[0::2], Vb[1::2]), F.inv(2 * i))  # Im = (U - V) / 2i
-        extra = {"i": i, "beta": beta.tolist()}
-        return E, rows, x, extra
-    # p = 3 mod 4: conjugate node pairs beta_m = m + 1 + i, beta-bar_m, in GF(p^2)
-    if K >= p:
-        raise SchemeError(f"threem: GF({p}^2) has too few nodes m + 1 + i for K = {K}")
-    beta = [(m + 1, 1) for m in range(K)]
-    nodes = [v for b in beta for v in (b, (b[0], p - 1))]
-    x = F.nodes(w, what="worker nodes")
-    E = np.zeros((w, 2 * K), dtype=np.int64)
-    for m, b in enumerate(beta):
-        others = [v for v in nodes if v != b]
-        den = (1, 0)
-        for v in others:
-            den = _cmul(den, ((b[0] - v[0]) % p, (b[1] - v[1]) % p), p)
-        den = _cinv(den, p)
-        for j, xj in enumerate(x.tolist()):
-            num = den
-            for v in others:
-                num = _cmul(num, ((xj - v[0]) % p, -v[1] % p), p)
-            E[j, 2 * m] = 2 * num[0] % p  # 2 Re l(x)
-            E[j, 2 * m + 1] = -2 * num[1] % p  # -2 Im l(x)
-    rows = np.zeros((2 * K, n), dtype=np.int64)
-    for m, b in enumerate(beta):
-        pw = (1, 0)
-        for d in range(n):
-            rows[2 * m, d], rows[2 * m + 1, d] = pw  # beta^d = x_d + i y_d
-            pw = _cmul(pw, b, p)
-    extra = {"i": None, "beta": [list(b) for b in beta]}
-    return E, rows, x, extra
+        pairs = [(2 * m + 1, 2 * m + 2) for m in range(K)]
+    else:
+        pairs = [(Gaussian(m + 1, 1), Gaussian(m + 1, -1)) for m in range(K)]
+    betas = [b for pr in pairs for b in pr]
+    poly = {}
+    for m in range(K):
+        l1, l2 = lagrange_term(betas, 2 * m), lagrange_term(betas, 2 * m + 1)
+        poly[2 * m] = (l1, l2)  # A_r -> l' + l''
+        poly[2 * m + 1] = (lagrange_term(betas, 2 * m, I), lagrange_term(betas, 2 * m + 1, -I))
+    half = Fraction(1, 2)
+    targets = []
+    for b1, b2 in pairs:  # Re = (U + V)/2, Im = (U - V)/2i
+        targets.append((0, ((half, "value", b1), (half, "value", b2))))
+        targets.append((0, ((-I * half, "value", b1), (I * half, "value", b2))))
+    part = FormPart((poly, dict(poly)), tuple((1, int(v)) for v in x))
+    note = ("A' = A_r + i A_i at beta_2m, A'' = A_r - i A_i at beta_2m+1; "
+            "Re = (U + V)/2, Im = (U - V)/2i")  # fmt: skip
+    return CodeForm("threem", (2 * K, 2 * K), (part,), tuple(targets), s, (note,),
+                    params={"betas": betas})  # fmt: skip
 
 
-def _products_encoder(F: PrimeField, K: int, w: int):
-    """(coefficient rows (w, 2K), target nodes (3K,), scales (3K,), worker nodes)."""
-    p = F.p
-    allnodes = F.nodes(3 * K + w, what="product and worker nodes")
-    beta = [[int(v) for v in allnodes[3 * m : 3 * m + 3]] for m in range(K)]
-    x = allnodes[3 * K :]
-    polys = []
-    tnodes, scales = [], []
+def _products_form(K: int, beta: Sequence[Sequence[int]], x: Sequence[int], s: int) -> CodeForm:
+    """Block-local curve through X_1, X_2, X_1 + X_2 of every block (nodes beta[m])."""
+    poly, targets = {}, []
     for m, (b1, b2, b3) in enumerate(beta):
-        P = _poly_from_roots([v for mm in range(K) if mm != m for v in beta[mm]], p)
-        kappa = (b3 - b1) * pow(b3 - b2, -1, p) % p  # a(b3) = b(b3)
-        a = _poly_mul(P, [(-kappa * b2) % p, kappa], p)
-        b = _poly_mul(P, [(-b1) % p, 1], p)
-        polys += [a, b]
+        others = tuple(v for mm in range(K) if mm != m for v in beta[mm])
+        kappa = Fraction(b3 - b1, b3 - b2)  # a(b3) = b(b3)
+        a = (Term(kappa, 0, others + (b2,)),)
+        b = (Term(1, 0, others + (b1,)),)
+        poly[2 * m], poly[2 * m + 1] = a, b
         # u(b1) = a(b1) A_r, u(b2) = b(b2) A_i, u(b3) = a(b3)(A_r + A_i); h = u_A u_B
-        for node, c in ((b1, _poly_at(a, b1, p)), (b2, _poly_at(b, b2, p))):
-            tnodes.append(node)
-            scales.append(c * c % p)
-        tnodes.append(b3)
-        scales.append(_poly_at(a, b3, p) ** 2 % p)
-    C = np.zeros((3 * K - 1, 2 * K), dtype=np.int64)
-    for j, c in enumerate(polys):
-        C[: len(c), j] = c
-    E = F.poly_eval(C, x)
-    return E, tnodes, scales, x, beta
+        for node, q in ((b1, a), (b2, b), (b3, a)):
+            targets.append((0, ((1 / Fraction(poly_value(q, node)) ** 2, "value", node),)))
+    part = FormPart((poly, dict(poly)), tuple((1, int(v)) for v in x))
+    note = "block-local curve through X_1, X_2, X_1 + X_2 of every block (nodes beta_m,1..3)"
+    return CodeForm("threem", (2 * K, 2 * K), (part,), tuple(targets), s, (note,))
+
+
+def _blocks_form(K: int, pts: Sequence[tuple[int, int]], kind: str, s: int) -> CodeForm:
+    """Block m: u(z) = A_r + z A_i at the pencil points (a, b) -> a A_r + b A_i."""
+    q = len(pts)
+    parts = []
+    for m in range(K):
+        poly = {2 * m: (Term(1),), 2 * m + 1: (Term(1, 1),)}
+        parts.append(FormPart((poly, dict(poly)), tuple(pts), tuple(range(m * q, (m + 1) * q))))
+    targets = []
+    for m in range(K):
+        if kind == "complex":  # Re = P1 - P2 = [z^0] h - [z^2] h, Im = [z^1] h
+            targets += [(m, ((1, "coeff", 0), (-1, "coeff", 2))), (m, ((1, "coeff", 1),))]
+        else:  # P1, P2 and P3 = h(1)
+            targets += [(m, ((1, "coeff", 0),)), (m, ((1, "coeff", 2),)), (m, ((1, "value", 1),))]
+    note = "block m: u(z) = A_r + z A_i at pencil points (a, b) -> a A_r + b A_i"
+    return CodeForm("threem", (2 * K, 2 * K), tuple(parts), tuple(targets), s, (note,))
 
 
 def _pencil_points(n: int, p: int) -> list[tuple[int, int]]:
@@ -365,18 +353,6 @@ class BlockPencilScheme(Scheme):
         return out
 
 
-def _targets(K: int, kind: str, p: int) -> list:
-    tg = []
-    for m in range(K):
-        r, i = 2 * m, 2 * m + 1
-        if kind == "complex":
-            tg.append([((r, r), 1), ((i, i), p - 1)])  # Re = A_r B_r - A_i B_i
-            tg.append([((r, i), 1), ((i, r), 1)])  # Im = A_r B_i + A_i B_r
-        else:
-            tg += [[((r, r), 1)], [((i, i), 1)], [((a, b), 1) for a in (r, i) for b in (r, i)]]
-    return tg
-
-
 def threem(
     K: int = 2, s: int = 0, *, targets: str = "complex", layout: str = "auto", p: int = 65537
 ) -> Scheme:
@@ -419,7 +395,6 @@ def threem(
     if F.p == 2:
         raise SchemeError("threem: needs an odd prime (2 is not invertible in GF(2))")
     lay = _layout(K, s, targets, layout)
-    tg = _targets(K, targets, F.p)
     common = {
         "K": K,
         "targets": targets,
@@ -431,30 +406,40 @@ def threem(
     if lay == "blocks":
         q = 3 + s
         pts = _pencil_points(q, F.p)
-        E = np.zeros((K * q, 2 * K), dtype=np.int64)
-        for m in range(K):
-            for j, (a, b) in enumerate(pts):
-                E[m * q + j, 2 * m], E[m * q + j, 2 * m + 1] = a, b
+        form = _blocks_form(K, pts, targets, s)
         params = common | {
             "per_block": q,
             "points": [list(pt) for pt in pts],
             "formula": "K (3 + s) workers, threshold 3K + (K - 1) s",
         }
-        enc = [[row, row] for row in E.tolist()]
-        return BlockPencilScheme(F, [2 * K, 2 * K], enc, tg, stragglers=s, name=name, params=params)
+        return build_scheme(form, F, BlockPencilScheme, name=name, params=params)
     R = threem_threshold(K, targets)
     w = R + s
     params = common | {"degree": R - 1, "threshold": R}
     if targets == "complex":
-        E, rows, x, extra = _complex_encoder(F, K, w)
+        if F.p % 4 == 1:
+            allnodes = F.nodes(2 * K + w, what="product and worker nodes")
+            x = allnodes[2 * K :]
+            extra = {"i": sqrt_minus_one(F.p), "beta": allnodes[: 2 * K].tolist()}
+        else:  # conjugate node pairs beta_m = m + 1 + i, beta-bar_m, in GF(p^2)
+            if K >= F.p:
+                raise SchemeError(f"threem: GF({F.p}^2) has too few nodes m + 1 + i for K = {K}")
+            x = F.nodes(w, what="worker nodes")
+            extra = {"i": None, "beta": [[m + 1, 1] for m in range(K)]}
+        form = _complex_form(K, x.tolist(), F.p, s)
+        rows = functional_rows(form, 0, R, F.p)  # Re, Im as rows on h's coefficients
         params |= extra | {"target_rows": rows.tolist(), "formula": "4K - 1 (+ s)"}
     else:
-        E, tnodes, scales, x, beta = _products_encoder(F, K, w)
+        allnodes = F.nodes(3 * K + w, what="product and worker nodes")
+        beta = [[int(v) for v in allnodes[3 * m : 3 * m + 3]] for m in range(K)]
+        x = allnodes[3 * K :]
+        form = _products_form(K, beta, x.tolist(), s)
+        tnodes = [at for _, ((_, _, at),) in form.targets]
+        scales = [to_field(1 / weight, F.p) for _, ((weight, _, _),) in form.targets]
         params |= {"beta": beta, "target_nodes": tnodes, "target_scales": scales}
         params["formula"] = "6K - 3 (+ s) = w_{3K,s} - 2"
     params["nodes"] = x.tolist()
-    enc = [[row, row] for row in E.tolist()]
-    return ThreeMScheme(F, [2 * K, 2 * K], enc, tg, stragglers=s, name=name, params=params)
+    return build_scheme(form, F, ThreeMScheme, name=name, params=params)
 
 
 register(

@@ -48,6 +48,21 @@ class DaskExecutor(Executor):
     s tasks in flight on one process (when s >= 1): one process loss costs at most the
     budget. The cap is reported in the group's events when it limits a multi-threaded
     worker.
+
+    Example
+    -------
+    Making one starts (or connects to) a cluster, so it is not run here::
+
+        ex = DaskExecutor(n_workers=4)                  # a LocalCluster on 127.0.0.1
+        ex = DaskExecutor("tcp://10.0.0.5:8786")        # or a running scheduler
+        C, rep = run_matmul(A, B, m=2, executor=ex)
+        ex.close()
+
+    ``run_matmul(..., executor="dask")`` makes and closes one itself. What every engine
+    declares:
+
+    >>> DaskExecutor.name, DaskExecutor.concurrent  # groups may share the cluster at once
+    ('dask', True)
     """
 
     name = "dask"
@@ -116,7 +131,7 @@ class DaskExecutor(Executor):
             # import ffcc and load the kernels in every worker now, not in the first task
             # (a worker dying meanwhile only misses its warm-up)
             self.client.run(_dask_warmup, on_error="return")
-            self.processes = sum(self._workers().values())
+            self.processes = sum(self.worker_threads().values())
         except BaseException:
             self.close()
             raise
@@ -140,7 +155,7 @@ class DaskExecutor(Executor):
             self._cfg.__exit__(None, None, None)
         self._log.setLevel(self._log_level)
 
-    def _workers(self) -> dict:
+    def worker_threads(self) -> dict:
         """{address: threads} of the workers the scheduler has now; a RunError if the
         scheduler itself is gone."""
         if self.client.status not in ("running", "connecting", "newly-created"):
@@ -178,7 +193,7 @@ class DaskExecutor(Executor):
         n_sub = 0
         # one process loss may cost at most the s missing results the group tolerates
         cap = job.tolerates if job.tolerates and job.tolerates >= 1 else None
-        nthreads = self._workers()
+        nthreads = self.worker_threads()
         if cap is not None and any(n > cap for n in nthreads.values()):
             for ev in tr.events.values():
                 ev.detail = f"at most {cap} task(s) in flight per worker process (s = {cap})"
@@ -186,7 +201,7 @@ class DaskExecutor(Executor):
         try:
             while not tr.finished():
                 if time.perf_counter() - last_check > 0.1:
-                    nthreads = self._workers()
+                    nthreads = self.worker_threads()
                     last_check = time.perf_counter()
                     for fut, (j, addr) in list(running.items()):
                         if addr not in nthreads:  # its process is gone, and the task with it

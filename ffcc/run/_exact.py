@@ -49,6 +49,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..codes.matdot import matdot
 from ..field import PrimeField, crt, is_prime, prev_prime
 from ..scheme import Scheme
 from ._errors import InputError
@@ -320,10 +321,6 @@ def matdot_scheme(p: int, m: int, stragglers: int = 0, byzantine: int = 0) -> Sc
     >>> matdot_scheme(65537, 2, byzantine=1).w  # 3 + 2 * 1
     5
     """
-    # on first use: importing ffcc.codes takes about 1.2 s (measured), which `import
-    # ffcc.run` would otherwise pay for every command that never builds a MatDot scheme
-    from ..codes.matdot import matdot
-
     m, s, b = int(m), int(stragglers), int(byzantine)
     if m < 1:
         raise InputError(f"MatDot needs m >= 1 blocks, got {m}")

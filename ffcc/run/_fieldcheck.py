@@ -50,6 +50,9 @@ import math
 import threading
 import time
 
+from .. import plan as planner
+from .._certificate import certify, scheme_digest
+from ..verify import verify, verify_secrecy
 from ._errors import FieldCheckFailed
 
 __all__ = ["check_schemes", "describe", "clear_cache"]
@@ -66,16 +69,11 @@ def clear_cache() -> None:
 
 
 def _limit() -> int:
-    from ..plan import VERIFY_LIMIT  # the planner's own bound on enumeration
-
-    return VERIFY_LIMIT
+    return planner.VERIFY_LIMIT  # the planner's own bound, read when a check runs
 
 
 def _verdict(scheme) -> dict:
     """How ``scheme`` holds in its own field: exhaustive, certificate, fails or unverified."""
-    from .._certificate import certify
-    from ..verify import verify
-
     R, w = scheme.R, scheme.w
     total = math.comb(w, R)
     t = time.perf_counter()
@@ -95,8 +93,6 @@ def _verdict(scheme) -> dict:
 
 def _secrecy_verdict(scheme) -> dict:
     """Whether every X-subset of workers learns nothing in ``scheme``'s own field."""
-    from ..verify import verify_secrecy
-
     X, w = scheme.secrecy, scheme.w
     total = math.comb(w, X)
     t = time.perf_counter()
@@ -133,8 +129,6 @@ def check_schemes(schemes, gi: int, name: str) -> list[dict]:
     ``seconds`` and ``cached``; for a scheme claiming X-security also ``secrecy``: a dict
     with ``X``, ``how`` ("exhaustive" or "unverified"), ``subsets`` (C(w, X)), ``seconds``
     and ``cached``. Raises :class:`FieldCheckFailed` on the first failure or leak."""
-    from .._certificate import scheme_digest
-
     out = []
     for s in schemes:
         digest = scheme_digest(s)

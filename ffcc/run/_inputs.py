@@ -199,10 +199,27 @@ def _load_bigint(p: Path) -> np.ndarray:
 
 
 def random_matrix(
-    n: int, m: int | None = None, *, low: int = -8, high: int = 8, seed=0, dtype: str = "int"
+    n: int,
+    m: int | None = None,
+    *,
+    kind: str = "int",
+    low: int | None = None,
+    high: int | None = None,
+    seed=0,
 ) -> np.ndarray:
-    """A seeded n x m matrix: integers in [low, high] (``dtype="int"``), or floats
-    uniform in [low, high) (``dtype="float"``). ``m`` defaults to ``n``.
+    """A seeded n x m matrix, the one generator of ffcc's random inputs (``ffcc run
+    --random N`` and ``ffcc sketch --random N``). ``m`` defaults to ``n``.
+
+    ``kind`` is the distribution of the entries:
+
+    - ``"int"``: integers uniform in [low, high] (default [-8, 8]), int64; exact runs;
+    - ``"float"``: floats uniform in [low, high) (default [-8, 8)); ``run --float``;
+    - ``"gaussian"``: standard normal floats (mean 0, variance 1), whose sketch error
+      Lemma 1 bounds; ``sketch --random``.
+
+    ``seed`` is anything :func:`numpy.random.default_rng` takes; a
+    :class:`numpy.random.Generator` is drawn from in place, so that two calls continue
+    one stream.
 
     >>> import numpy as np
     >>> from ffcc.run import random_matrix
@@ -211,24 +228,37 @@ def random_matrix(
     ((3, 3), dtype('int64'), True)
     >>> bool((random_matrix(3, seed=1) == A).all())  # the seed fixes it
     True
-    >>> random_matrix(2, 4, low=0, high=1, dtype="float").dtype
+    >>> random_matrix(2, 4, kind="float", low=0, high=1).dtype
     dtype('float64')
+    >>> rng = np.random.default_rng(0)  # one stream: B continues where A stopped
+    >>> A = random_matrix(2, kind="gaussian", seed=rng)
+    >>> B = random_matrix(2, kind="gaussian", seed=rng)
+    >>> both = np.random.default_rng(0).standard_normal((4, 2))
+    >>> bool((A == both[:2]).all() and (B == both[2:]).all())
+    True
     """
     m = n if m is None else m
     for v, what in ((n, "n"), (m, "m")):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
             raise InputError(f"random_matrix: {what} must be a positive integer, got {v!r}")
+    if kind not in ("int", "float", "gaussian"):
+        raise InputError(f"random_matrix: kind must be 'int', 'float' or 'gaussian', got {kind!r}")
+    if kind == "gaussian" and (low, high) != (None, None):
+        raise InputError("random_matrix: low and high bound 'int' and 'float' entries; "
+                         "'gaussian' ones are standard normal")  # fmt: skip
+    low, high = -8 if low is None else low, 8 if high is None else high
     check_memory(
         int(n) * int(m) * 8 * 3,  # A, B and the product, int64 or float64
         f"random {n:,} x {m:,} matrices",
         fix="choose a smaller N",
     )
     rng = np.random.default_rng(seed)
-    if dtype == "int":
-        return rng.integers(low, high + 1, size=(int(n), int(m)), dtype=np.int64)
-    if dtype == "float":
-        return rng.uniform(low, high, size=(int(n), int(m)))
-    raise InputError(f"dtype must be 'int' or 'float', got {dtype!r}")
+    shape = (int(n), int(m))
+    if kind == "int":
+        return rng.integers(low, high + 1, size=shape, dtype=np.int64)
+    if kind == "float":
+        return rng.uniform(low, high, size=shape)
+    return rng.standard_normal(shape)
 
 
 def graph_matrix(name: str = "karate", weighted: bool = False) -> np.ndarray:

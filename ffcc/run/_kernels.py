@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..field import FAST_LIMIT, PrimeField
+from .._kernels import encode_rows
+from ..codes.polynomial import combine
+from ..field import FAST_LIMIT, PrimeField, use_kernel
 
 __all__ = ["encode_into", "lincomb", "lincomb_many"]
 
@@ -22,11 +24,12 @@ def terms_between_reductions(p: int) -> int:
 
 
 def encode_into(p: int, E: np.ndarray, X: np.ndarray, out: np.ndarray) -> None:
-    """``out[j] = sum_l E[j, l] X[l] mod p`` for E (w, lam), X (lam, n), out (w, n) int64."""
-    E = np.ascontiguousarray(E, dtype=np.int64)
-    if p < FAST_LIMIT:
-        from .._kernels import encode_rows  # compiled: imported on first use, not by --help
+    """``out[j] = sum_l E[j, l] X[l] mod p`` for E (w, lam), X (lam, n), out (w, n) int64.
 
+    A small encoding whose kernel is not compiled yet takes :meth:`PrimeField.matmul`'s
+    exact numpy path instead (see :mod:`ffcc.field`): a small job compiles nothing."""
+    E = np.ascontiguousarray(E, dtype=np.int64)
+    if p < FAST_LIMIT and use_kernel("encode_rows", E.size * X.shape[1], p):
         encode_rows(E, X, out, np.int64(p), np.int64(terms_between_reductions(p)))
     else:
         out[...] = PrimeField(p).matmul(E, X)
@@ -43,8 +46,6 @@ def lincomb_many(p: int, D, ys, n: int) -> np.ndarray:
     """Every target at once: row t of the result is ``sum_r D[t, r] ys[r] mod p``.
 
     One pass over the ys for all T targets, where T calls of :func:`lincomb` make T."""
-    from ..codes.polynomial import combine
-
     if n == 0 or not len(ys):
         return np.zeros((np.shape(D)[0], n), dtype=np.int64)
     return combine(PrimeField(p), D, ys)

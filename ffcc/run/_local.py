@@ -297,6 +297,21 @@ class LocalExecutor(Executor):
 
     ``submissions`` lists every task sent as ``(group, worker, attempt)``; ``rebuilds``
     counts pools rebuilt after a crash.
+
+    Example
+    -------
+    The pool starts on first use (or :meth:`start`), so making one costs nothing; a run
+    given an executor leaves it open for the next run, to be closed by its owner::
+
+        ex = LocalExecutor(processes=4)
+        C, rep = run_matmul(A, B, m=2, executor=ex)   # starts the pool
+        C, rep = run_matmul(A, B, m=3, executor=ex)   # reuses it
+        ex.close()
+
+    >>> ex = LocalExecutor(processes=4)
+    >>> ex.name, ex.processes, ex.start_s, ex.submissions  # nothing started yet
+    ('local', 4, 0.0, [])
+    >>> ex.close()
     """
 
     name = "local"

@@ -34,8 +34,10 @@ Example
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
@@ -348,6 +350,22 @@ def run_plan(
         More missing or corrupted results than the group's s and b.
     VerificationFailed
         A target failed the Freivalds check.
+
+    Example
+    -------
+    Two groups, the top and the bottom rows of A @ B, each a MatDot code with m = 2 inner
+    blocks and s = 1 (w = 2m - 1 + s = 4 workers, any R = 3 decode); worker 1 of every
+    group is killed:
+
+    >>> from ffcc.run import Faults, matdot_scheme
+    >>> A, B = np.arange(24).reshape(6, 4), np.arange(8).reshape(4, 2)
+    >>> def rows(r):  # target 0 = A[r] @ B, placed at row r.start
+    ...     blocks = [[A[r, :2], A[r, 2:]], [B[:2], B[2:]]]
+    ...     return Group(lambda p: matdot_scheme(p, 2, 1), blocks, place=[(0, (r.start, 0))])
+    >>> C, rep = run_plan([rows(slice(0, 3)), rows(slice(3, 6))], shape=(6, 2),
+    ...                   executor="inline", faults=Faults(kill=[1]), progress=False)
+    >>> bool((C == A @ B).all()), [(g.w, g.R) for g in rep.groups]
+    (True, [(4, 3), (4, 3)])
     """
     t_run = time.perf_counter() if started is None else started
     o = RunOptions.of(options, run_options, "run_plan")
@@ -570,8 +588,6 @@ class _LockedBar:
     """A progress bar several group threads update."""
 
     def __init__(self, bar):
-        import threading
-
         self.bar, self.lock = bar, threading.Lock()
 
     def update(self, n):
@@ -594,9 +610,6 @@ def _run_groups(ex, prepared, delays, faults, seed, bar, timeout) -> list:
             _run_group(ex, pr, gi, delays[gi], faults, seed, bar, timeout)
             for gi, pr in enumerate(prepared)
         ]
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
     stop = threading.Event()
     errors: list = []
     lock = threading.Lock()
@@ -775,6 +788,25 @@ def run_matmul(
     (C, report):
         C is int64 (or a Python-int object array when entries may exceed int64) for
         integer inputs, float64 for float inputs.
+
+    Example
+    -------
+    Entries :math:`2^{40}`: each entry of the product is :math:`2\cdot 2^{80} = 2^{81}`,
+    beyond int64 and beyond one 31-bit prime, so three primes are used and combined by CRT:
+
+    >>> big = np.full((2, 2), 2**40)
+    >>> C, rep = run_matmul(big, big, m=2, executor="inline", progress=False)
+    >>> C[0, 0] == 2**81, len(rep.groups[0].primes)
+    (True, 3)
+
+    Floats with f = 4 fraction bits: the error stays within the quantization bound
+    :math:`3\cdot 2^{-5}(3 + 4 + 2^{-5}) = 0.6591796875`:
+
+    >>> A = np.array([[0.5, -1.25, 3.0], [2.0, 0.1, -0.7]])
+    >>> B = np.array([[1.0, 2.0], [0.3, -4.0], [1.5, 0.25]])
+    >>> C, rep = run_matmul(A, B, m=3, frac_bits=4, executor="inline", progress=False)
+    >>> rep.errors["quant_bound"], bool(np.abs(C - A @ B).max() <= rep.errors["quant_bound"])
+    (0.6591796875, True)
     """
     t0 = time.perf_counter()
     o = RunOptions.of(options, run_options, "run_matmul")

@@ -69,7 +69,7 @@ def _cheb_matrix(x: np.ndarray, n: int) -> np.ndarray:
 
 
 class RealMatDot:
-    """MatDot over the reals with w = 2m - 1 + s workers.
+    r"""MatDot over the reals with w = 2m - 1 + s workers.
 
     Parameters
     ----------
@@ -81,6 +81,25 @@ class RealMatDot:
         ``"chebyshev"`` (default, stable) or ``"monomial"``.
     nodes:
         ``"chebyshev"`` (default) or ``"integer"`` (1, 2, ..., w).
+
+    Any R = 2m - 1 of the w results decode; :meth:`decode` returns the product and the
+    condition number of the interpolation it solved, which bounds the relative error by
+    about :math:`\kappa \cdot 2^{-52}`.
+
+    Example
+    -------
+    m = 6, s = 1 (w = 12, R = 11), worker 0 missing: Chebyshev points keep the system
+    well conditioned; the textbook monomial basis at 1, ..., 12 does not (its condition
+    number is about :math:`10^{15}`, and the product loses most of its digits).
+
+    >>> rng = np.random.default_rng(1)
+    >>> A, B = rng.standard_normal((4, 12)), rng.standard_normal((12, 3))
+    >>> for code in (RealMatDot(6, 1), RealMatDot(6, 1, basis="monomial", nodes="integer")):
+    ...     coded = code.encode(A, B)
+    ...     C, cond = code.decode({j: coded[j][0] @ coded[j][1] for j in range(1, code.w)})
+    ...     print(code.w, code.R, cond < 100, bool(np.allclose(C, A @ B, rtol=0, atol=1e-9)))
+    12 11 True True
+    12 11 False False
     """
 
     def __init__(

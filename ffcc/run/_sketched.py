@@ -49,6 +49,20 @@ class Pipeline:
     ``report`` (None when ``run=False``); ``field_checks``: every group's scheme checked in
     each prime the run computes in (:func:`~ffcc.run.check_groups`), after a run or a
     ``check``.
+
+    Example
+    -------
+    A 5 x 6 by 6 x 3 product on a (2, 2, 4) grid is padded to 6 x 8 by 8 x 4 (zero blocks
+    are never sampled, so the estimate is unchanged); ``run=False`` stops after the plan:
+
+    >>> A, B = np.ones((5, 6), dtype=int), np.ones((6, 3), dtype=int)
+    >>> job = pipeline(A, B, grid=(2, 2, 4), k=2, run=False)
+    >>> job.padding  # (rows of A, inner, columns of B)
+    (1, 2, 1)
+    >>> job.estimate is None and job.report is None  # nothing was dispatched
+    True
+    >>> sum(g.workers for g in job.groups) == job.plan.chosen.workers
+    True
     """
 
     sketch: GridSketch

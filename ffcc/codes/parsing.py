@@ -1,0 +1,104 @@
+"""Catalog parameters as Python values or command-line strings (``--param k=v``).
+
+The one home of the small parsers the constructions share: integer lists (``"1,2,-3"``),
+sample lists (``"0-0,0-1,1-1"``) and flags (``"1"``, ``"true"``). Each returns Python
+values or raises :class:`~ffcc.scheme.SchemeError` naming the parameter and the form it
+expects.
+
+>>> parse_ints("1, 2,-3", "alphas"), parse_flag("yes", "merge"), parse_samples("0-1,2-0")
+([1, 2, -3], True, [(0, 1), (2, 0)])
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..scheme import SchemeError
+
+__all__ = ["parse_flag", "parse_ints", "parse_samples"]
+
+
+def parse_ints(value, name: str = "value") -> list[int]:
+    """``"1,2,-3"``, ``"1 2 3"``, ``[1, 2, 3]`` or None (empty) -> list of ints.
+
+    >>> parse_ints(None), parse_ints(7), parse_ints([1, 2])
+    ([], [7], [1, 2])
+    """
+    if value is None:
+        return []
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return [int(value)]
+    if isinstance(value, str):
+        parts = [x for x in re.split(r"[,\s]+", value.strip().strip("[]()")) if x]
+        try:
+            return [int(x) for x in parts]
+        except ValueError:
+            raise SchemeError(
+                f"{name} must be integers separated by commas, e.g. '1,2,3'; got {value!r}"
+            ) from None
+    try:
+        out = []
+        for v in value:
+            if isinstance(v, bool) or int(v) != v:
+                raise TypeError
+            out.append(int(v))
+        return out
+    except (TypeError, ValueError):
+        raise SchemeError(f"{name} must be a list of integers, got {value!r}") from None
+
+
+def parse_samples(value) -> list[tuple[int, int]]:
+    """Samples as ``"0-0,0-1,1-1"`` (l-r pairs, comma separated) or ``[(0, 0), (0, 1)]``.
+
+    Indices are non-negative integers (0-based basis labels); order and repeats are kept.
+
+    >>> parse_samples("0-0, 0-1,1-1")
+    [(0, 0), (0, 1), (1, 1)]
+    """
+    if isinstance(value, str):
+        out = []
+        for item in (x.strip() for x in value.split(",")):
+            if not item:
+                continue
+            m = re.fullmatch(r"(\d+)\s*[-:]\s*(\d+)", item)
+            if not m:
+                raise SchemeError(
+                    f"samples: {item!r} is not an 'l-r' pair of basis indices; write samples "
+                    "like '0-0,0-1,1-1'"
+                )
+            out.append((int(m.group(1)), int(m.group(2))))
+    else:
+        out = []
+        try:
+            for pair in value:
+                l, r = pair
+                if any(isinstance(v, bool) or int(v) != v or v < 0 for v in (l, r)):
+                    raise ValueError
+                out.append((int(l), int(r)))
+        except (TypeError, ValueError):
+            raise SchemeError(
+                f"samples must be pairs (l, r) of non-negative integers, got {value!r}"
+            ) from None
+    if not out:
+        raise SchemeError("samples: need at least one sampled pair")
+    return out
+
+
+def parse_flag(value, name: str | None = None) -> bool:
+    """A flag from Python or from the command line: 1/0, true/false, yes/no, on/off ("" is
+    false).
+
+    >>> parse_flag("0"), parse_flag(True), parse_flag("On")
+    (False, True, True)
+    """
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in ("1", "true", "yes", "on"):
+            return True
+        if low in ("0", "false", "no", "off", ""):
+            return False
+        what = f"{name} must be" if name else "expected"
+        raise SchemeError(f"{what} true or false (1/0, yes/no, on/off), got {value!r}")
+    return bool(value)
