@@ -600,10 +600,18 @@ def load(path: str) -> list[dict]:
 def report(path: str) -> str:
     """docs/mutation.md's table from a results file: killed (incl. timeouts), equivalent,
     survived (incl. uncovered) per module, and every survivor with its argument or 'needs a
-    test'."""
+    test'. Records of lines that no longer exist in the module (stale keys) are left out."""
     mods: dict[str, dict] = {}
     survivors = []
+    current: dict[str, set[str]] = {}
     for r in load(path):
+        if r["module"] not in current:  # keys of the module as it is now; older ones are stale
+            src = ROOT / r["module"]
+            current[r["module"]] = (
+                {p.key for p in points(src.read_text())} if src.exists() else set()
+            )
+        if r.get("key") not in current[r["module"]]:
+            continue
         c = mods.setdefault(r["module"], {"mutants": 0, "killed": 0, "survived": 0, "equiv": 0,
                                           "uncovered": 0, "error": 0, "commit": set()})  # fmt: skip
         c["mutants"] += 1
@@ -623,15 +631,16 @@ def report(path: str) -> str:
             c["survived"] += 1
             c["uncovered"] += r["status"] == "uncovered"
         survivors.append((r, why))
-    lines = ["| module | commit | mutants | killed | equivalent | survived (uncovered) | error "
-             "| killed of non-equivalent | CPU s per run mutant (mean) |",
+    lines = ["| module | commit | mutants run / points | killed | equivalent | survived (uncovered)"
+             " | error | killed of non-equivalent | CPU s per run mutant (mean) |",
              "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for m in sorted(mods, key=lambda m: ORDER.index(m) if m in ORDER else 99):
         c = mods[m]
         live = c["mutants"] - c["equiv"] - c["error"]
         pct = f"{100 * c['killed'] / live:.1f}%" if live else "-"
         cpu = f"{sum(c['cpu']) / len(c['cpu']):.2f}" if c.get("cpu") else "-"
-        lines.append(f"| `{m}` | {', '.join(sorted(c['commit']))} | {c['mutants']} | "
+        lines.append(f"| `{m}` | {', '.join(sorted(c['commit']))} | {c['mutants']} / "
+                     f"{len(current[m])} | "
                      f"{c['killed']} | {c['equiv']} | {c['survived']} ({c['uncovered']}) | "
                      f"{c['error']} | {pct} | {cpu} |")  # fmt: skip
     if survivors:
