@@ -24,7 +24,8 @@ blocks and one worker fewer can suffice; that is recorded, not counted.)
 
 from __future__ import annotations
 
-from ffcc.codes.locality import FIGURE2, coordinate_code, theorem1_report
+from ffcc.codes import locality  # looked up at call time: tests/test_sabotage.py patches it
+from ffcc.codes.locality import FIGURE2, theorem1_report
 from ffcc.plan import plan
 from ffcc.verify import recovery_threshold, verify
 
@@ -69,7 +70,7 @@ def run(quick: bool = True) -> Result:
             ex.require(verify(cyc.scheme(13 + s, s)).holds, f"13+s fails, s={s}")
             neg.require(not verify(cyc.scheme(12 + s, s)).holds, f"12+s holds, s={s}")
         details.append(f"8-cycle, 13+s workers, s=0..{smax}: {ex.summary()}")
-        lib = [verify(coordinate_code(FIGURE2, s=s, merge=False)) for s in range(3)]
+        lib = [verify(locality.coordinate_code(FIGURE2, s=s, merge=False)) for s in range(3)]
         rep = theorem1_report(FIGURE2, s=0)
         ok = all(r.holds for r in lib) and rep.measured_threshold == 13
         ex.require(ok, "library Figure 2 code disagrees")
