@@ -17,19 +17,21 @@ settings.register_profile("thorough", derandomize=False, deadline=None, max_exam
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-@pytest.fixture
-def ffcc_cli(capsys):
-    """``ffcc_cli(*argv)`` runs ``ffcc argv`` in-process through :func:`ffcc.cli.main` and
-    returns ``(exit code, stdout, stderr)``, argparse's SystemExit included."""
+def run_cli(capsys, *argv):
+    """``(exit code, stdout, stderr)`` of ``ffcc argv`` run in-process through
+    :func:`ffcc.cli.main`, argparse's SystemExit included."""
     from ffcc.cli import main
 
-    def run(*argv):
-        capsys.readouterr()
-        try:
-            code = main([str(a) for a in argv])
-        except SystemExit as e:
-            code = e.code
-        out, err = capsys.readouterr()
-        return code, out, err
+    capsys.readouterr()
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as e:
+        code = e.code
+    out, err = capsys.readouterr()
+    return code, out, err
 
-    return run
+
+@pytest.fixture
+def ffcc_cli(capsys):
+    """``ffcc_cli(*argv)`` is :func:`run_cli` with this test's ``capsys``."""
+    return lambda *argv: run_cli(capsys, *argv)

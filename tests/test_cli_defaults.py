@@ -12,20 +12,13 @@ import json
 
 import numpy as np
 import pytest
+from conftest import run_cli
 
 from ffcc.cli import main
 from ffcc.run import graph_matrix
 from ffcc.sketch import grid_crmm, pad_to_grid
 
-
-def cli(capsys, *argv):
-    """(exit code, stdout, stderr) of ``ffcc argv``."""
-    try:
-        code = main([str(a) for a in argv])
-    except SystemExit as e:
-        code = e.code
-    out, err = capsys.readouterr()
-    return code, out, err
+cli = run_cli  # (exit code, stdout, stderr) of ffcc argv
 
 
 @pytest.fixture

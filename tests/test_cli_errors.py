@@ -13,21 +13,15 @@ import pytest
 
 import ffcc.cli
 import ffcc.cli.codes
-from ffcc.cli import main
 from ffcc.codes import build
 from ffcc.run import load_matrix, save_matrix
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def cli(capsys, *argv):
-    """(exit code, stdout, stderr) of ``ffcc argv``, argparse's SystemExit included."""
-    try:
-        code = main([str(a) for a in argv])
-    except SystemExit as e:
-        code = e.code
-    out, err = capsys.readouterr()
-    return code, out, err
+from conftest import run_cli
+
+cli = run_cli  # (exit code, stdout, stderr) of ffcc argv
 
 
 def refused(capsys, *argv, fragment=""):
