@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import run_cli
 
 import ffcc.cli
 import ffcc.cli.codes
@@ -17,10 +18,6 @@ from ffcc.codes import build
 from ffcc.run import load_matrix, save_matrix
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-from conftest import run_cli
-
 cli = run_cli  # (exit code, stdout, stderr) of ffcc argv
 
 
