@@ -130,3 +130,29 @@ def test_cold_small_verify_compiles_nothing(tmp_path):
     assert "HOLDS" in out
     compiled = [f.name for f in (tmp_path / "numba").rglob("*.nbi")]
     assert compiled == []
+
+
+def test_minors_path_rechecks_vanishing_minors_either_way(monkeypatch):
+    """`_run_mds` re-checks subsets whose minor vanishes with check_list when the targets
+    are a proper subspace: the numpy check gives the kernel's report."""
+    seen = []
+    real = _subsets.check_list
+
+    def spy(G, p, tstart, subsets, compiled=True):
+        seen.append((compiled, len(subsets)))
+        return real(G, p, tstart, subsets, compiled)
+
+    monkeypatch.setattr(_subsets, "check_list", spy)
+    key = lambda r: (r.holds, r.checked, r.failed, r.first_failure, r.witness_target)  # noqa: E731
+    for seed in range(12):
+        S = _random_scheme(3, 8, 2, 0, seed, repeat=seed % 2 == 1)
+        D = verify_mod.prepare(S).G.shape[1]
+        S = S.with_faults(S.w - D)
+        for count in (False, True):
+            reps = []
+            for compiled in (True, False):
+                _force(monkeypatch, compiled)
+                reps.append(key(verify(S, mds=True, count_failures=count, progress=False)))
+            reps.append(key(verify(S, mds=False, count_failures=count, progress=False)))
+            assert reps[0] == reps[1] == reps[2]
+    assert {c for c, n in seen if n} == {True, False}, "both paths must have re-checked subsets"
