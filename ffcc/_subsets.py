@@ -346,6 +346,8 @@ def _np_stack(G, starts, subsets) -> np.ndarray:
     """The rows of each subset's workers, zero-padded to one height (zero rows do not
     change a span)."""
     lens = starts[1:] - starts[:-1]
+    if np.all(lens == 1):  # one row per worker: a gather
+        return G[starts[subsets]]
     rows = [np.concatenate([np.arange(starts[j], starts[j + 1]) for j in s]) for s in subsets]
     k = max(1, int(lens[subsets].sum(axis=1).max(initial=0)))
     M = np.zeros((len(subsets), k, G.shape[1]), dtype=G.dtype)
