@@ -239,19 +239,21 @@ def _one_row_each(G) -> np.ndarray:
     return np.arange(G.shape[0] + 1, dtype=np.int64)
 
 
-def walk(G, p, R, tstart, start, count, stop_at_first):
+def walk(G, p, R, tstart, start, count, stop_at_first, compiled=True):
     """Check ``count`` R-subsets of the rows of G in lexicographic order from ``start``.
 
     Returns (checked, failed, first_failure) where first_failure is the first failing
-    subset (or all -1).
+    subset (or all -1). ``compiled`` False: :func:`_np_walk`, the same result without
+    compiling (the caller decides with :func:`ffcc.field.use_kernel` and
+    :func:`walk_work`).
     """
-    return _walk(G, _one_row_each(G), p, R, tstart, start, count, stop_at_first,
-                 reduction_mode(p))  # fmt: skip
+    return walk_groups(G, _one_row_each(G), p, R, tstart, start, count, stop_at_first,
+                       compiled)  # fmt: skip
 
 
-def check_list(G, p, tstart, subsets) -> np.ndarray:
+def check_list(G, p, tstart, subsets, compiled=True) -> np.ndarray:
     """Check each row of ``subsets`` independently; returns a boolean 'decodes' per row."""
-    return _check_each(G, _one_row_each(G), p, tstart, subsets, reduction_mode(p))
+    return check_list_groups(G, _one_row_each(G), p, tstart, subsets, compiled)
 
 
 def unrank(rank: int, w: int, R: int) -> np.ndarray:
@@ -282,19 +284,114 @@ def rank_of(subset, w: int) -> int:
 # -- workers with several outputs: a worker contributes all its product rows at once -----------
 
 
-def walk_groups(G, starts, p, R, tstart, start, count, stop_at_first):
+def walk_groups(G, starts, p, R, tstart, start, count, stop_at_first, compiled=True):
     """:func:`walk` for workers that return several products: worker j owns the rows
     ``starts[j]:starts[j + 1]`` of G, and a subset of workers inserts all of them.
 
     Returns (checked, failed, first_failure) as :func:`walk`.
     """
+    if not compiled:
+        return _np_walk(G, starts, p, R, tstart, start, count, stop_at_first)
     return _walk(G, starts, p, R, tstart, start, count, stop_at_first, reduction_mode(p))
 
 
-def check_list_groups(G, starts, p, tstart, subsets) -> np.ndarray:
+def check_list_groups(G, starts, p, tstart, subsets, compiled=True) -> np.ndarray:
     """:func:`check_list` for workers with several outputs (see :func:`walk_groups`)."""
     subsets = np.asarray(subsets, dtype=np.int64)
+    if not compiled:
+        return _np_check_each(G, starts, p, tstart, subsets)
     return _check_each(G, starts, p, tstart, subsets, reduction_mode(p))
+
+
+# -- the same tests in numpy, exact, for small work: nothing to compile --------------------
+
+
+def walk_work(count: int, rows: int, D: int) -> int:
+    """Multiply-adds of :func:`_np_check_each` on ``count`` subsets of ``rows`` rows each
+    (at most D eliminations of ``rows`` x D): the size :func:`ffcc.field.use_kernel` weighs."""
+    return count * rows * D * D
+
+
+def _np_decodes(M, p, tstart) -> np.ndarray:
+    """For a stack M (n, k, D) of rows with entries in [0, p): whether each stack's rows
+    span the last D - tstart coordinates modulo the first tstart, the test of
+    :func:`_check_each`. Column by column, every matrix at once: a row not yet a pivot with
+    a non-zero in column c becomes the pivot and clears c from the other such rows by the
+    fraction-free step x <- a x + (p - x_c) r (each product < p^2 reduced before the sum,
+    int64 for p < 2^31, Python integers above). The pivots in columns >= tstart count
+    dim(span ∩ U); all need = D - tstart of them must be there."""
+    n, k, D = M.shape
+    M = M.astype(np.int64 if p < FAST_LIMIT else object)
+    free = np.ones((n, k), dtype=bool)  # rows that are not pivots yet
+    inU = np.zeros(n, dtype=np.int64)
+    for c in range(D):
+        cand = free & (M[:, :, c] != 0)
+        has = np.flatnonzero(cand.any(axis=1))
+        if has.size == 0:
+            continue
+        r = cand[has].argmax(axis=1)
+        free[has, r] = False
+        if c >= tstart:
+            inU[has] += 1
+        piv = M[has, r, c:]  # (m, D - c)
+        sub = M[has, :, c:]
+        a = piv[:, :1, None]
+        g = (p - sub[:, :, :1]) % p
+        new = (a * sub % p + g * piv[:, None, :] % p) % p
+        M[has, :, c:] = np.where(free[has][:, :, None], new, sub)
+    return inU >= D - tstart
+
+
+def _np_stack(G, starts, subsets) -> np.ndarray:
+    """The rows of each subset's workers, zero-padded to one height (zero rows do not
+    change a span)."""
+    lens = starts[1:] - starts[:-1]
+    if np.all(lens == 1):  # one row per worker: a gather
+        return G[starts[subsets]]
+    rows = [np.concatenate([np.arange(starts[j], starts[j + 1]) for j in s]) for s in subsets]
+    k = max(1, int(lens[subsets].sum(axis=1).max(initial=0)))
+    M = np.zeros((len(subsets), k, G.shape[1]), dtype=G.dtype)
+    for t, rw in enumerate(rows):
+        M[t, : rw.size] = G[rw]
+    return M
+
+
+def _np_check_each(G, starts, p, tstart, subsets) -> np.ndarray:
+    """:func:`_check_each` in numpy (see :func:`_np_decodes`)."""
+    subsets = np.asarray(subsets, dtype=np.int64).reshape(len(subsets), -1)
+    if subsets.shape[0] == 0:
+        return np.zeros(0, dtype=bool)
+    return _np_decodes(_np_stack(G, np.asarray(starts), subsets), p, tstart)
+
+
+def _np_lex(start, w: int, count: int) -> np.ndarray:
+    """``count`` R-subsets of range(w) in lexicographic order from ``start`` (fewer at the
+    end): each next one moves the rightmost element that can still move."""
+    comb = [int(x) for x in start]
+    R = len(comb)
+    out = []
+    for _ in range(count):
+        out.append(list(comb))
+        i = R - 1
+        while i >= 0 and comb[i] == w - R + i:
+            i -= 1
+        if i < 0:
+            break
+        comb[i] += 1
+        comb[i + 1 :] = range(comb[i] + 1, comb[i] + R - i)
+    return np.array(out, dtype=np.int64).reshape(-1, R)
+
+
+def _np_walk(G, starts, p, R, tstart, start, count, stop_at_first):
+    """:func:`_walk`'s result from :func:`_np_check_each`: (checked, failed, first)."""
+    starts = np.asarray(starts)
+    subsets = _np_lex(start, starts.size - 1, count)
+    ok = _np_check_each(G, starts, p, tstart, subsets)
+    bad = np.flatnonzero(~ok)
+    first = subsets[bad[0]].copy() if bad.size else -np.ones(R, dtype=np.int64)
+    if stop_at_first and bad.size:  # the kernel stops at the first failure
+        return int(bad[0]) + 1, 1, first
+    return subsets.shape[0], int(bad.size), first
 
 
 def walk_bytes(rows: int, D: int, R: int) -> int:

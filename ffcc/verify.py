@@ -294,12 +294,14 @@ def estimate_seconds(scheme: Scheme, R: int | None = None, *, probe: float = 0.0
     R = scheme.R if R is None else int(R)
     prep = prepare(scheme)
     rep = VerifyReport("", scheme.p, scheme.w, R, 0, 0, "shard", count, 0, 0, None)
-    _run_walk(prep, R, scheme.w, 0, min(count, 2), True, False, rep, "")  # compile, warm up
+    # probe the path the whole walk will take: numpy for a small one, else compiled
+    compiled = _walk_compiled(prep, R, 0, count)
+    _run_walk(prep, R, scheme.w, 0, min(count, 2), True, False, rep, "", compiled)  # warm up
     n, elapsed = 16, 0.0
     while True:
         n = min(n, count)
         t = time.perf_counter()
-        _run_walk(prep, R, scheme.w, 0, n, True, False, rep, "")
+        _run_walk(prep, R, scheme.w, 0, n, True, False, rep, "", compiled)
         elapsed = time.perf_counter() - t
         if n >= count or elapsed >= probe:
             break
@@ -476,7 +478,24 @@ def _certify_into(scheme, R, rep, certificate=None) -> bool:
     return True
 
 
-def _run_walk(prep, R, w, start, stop, count_failures, progress, rep, label):
+def _rows_per_subset(prep, R) -> int:
+    """The most rows an R-subset of workers inserts."""
+    if prep.starts is None:
+        return R
+    return int(np.sort(np.diff(prep.starts))[::-1][:R].sum())
+
+
+def _walk_compiled(prep, R, start, stop) -> bool:
+    """Whether the walk over ranks [start, stop) runs compiled or in numpy: a cold small
+    verification compiles nothing (:func:`ffcc.field.use_kernel`)."""
+    from . import _subsets
+
+    work = _subsets.walk_work(stop - start, _rows_per_subset(prep, R), prep.G.shape[1])
+    return use_kernel(_subsets._walk, work, prep.p)
+
+
+def _run_walk(prep, R, w, start, stop, count_failures, progress, rep, label, compiled=None):
+    """Walk ranks [start, stop); ``compiled`` None decides by the work (:func:`_walk_compiled`)."""
     from . import _subsets  # compiled; imported when a walk runs, not with ffcc
 
     need = prep.G.shape[1] - prep.tstart
@@ -491,6 +510,8 @@ def _run_walk(prep, R, w, start, stop, count_failures, progress, rep, label):
     check_memory(_subsets.walk_bytes(rows, D, R),
                  f"the walk's {R} levels of {rows} x {D} reduced rows",
                  fix="use --sample N, or a smaller R")  # fmt: skip
+    if compiled is None:
+        compiled = _walk_compiled(prep, R, start, stop)
     pos = start
     with Progress(stop - start, f"verify {label}", progress) as bar:
         while pos < stop:
@@ -498,12 +519,13 @@ def _run_walk(prep, R, w, start, stop, count_failures, progress, rep, label):
             comb = _subsets.unrank(pos, w, R)
             if prep.starts is None:
                 checked, failed, first = _subsets.walk(
-                    prep.G, prep.p, R, prep.tstart, comb, n, not count_failures
+                    prep.G, prep.p, R, prep.tstart, comb, n, not count_failures, compiled
                 )
             else:
                 checked, failed, first = _subsets.walk_groups(
-                    prep.G, prep.starts, prep.p, R, prep.tstart, comb, n, not count_failures
-                )
+                    prep.G, prep.starts, prep.p, R, prep.tstart, comb, n,
+                    not count_failures, compiled,
+                )  # fmt: skip
             if failed and rep.failed == 0:
                 rep.first_failure = first.tolist()
             rep.checked += int(checked)
@@ -547,7 +569,9 @@ def _run_mds(prep, R, w, start, stop, total, count_failures, rep) -> bool:
     bits = (masks[:, None] >> np.arange(w)) & 1
     subsets = np.nonzero(bits)[1].reshape(-1, R).astype(np.int64)
     if subsets.size and prep.tstart > 0:  # targets a proper subspace: check those subsets
-        subsets = subsets[~_subsets.check_list(G, prep.p, prep.tstart, subsets)]
+        work = _subsets.walk_work(subsets.shape[0], R, D)
+        small = not use_kernel(_subsets._check_each, work, prep.p)
+        subsets = subsets[~_subsets.check_list(G, prep.p, prep.tstart, subsets, not small)]
     nfail = subsets.shape[0]
     rep.checked, rep.failed = total, nfail
     if nfail:
@@ -565,15 +589,19 @@ def _run_sample(prep, R, w, n, seed, rep):
     need = prep.G.shape[1] - prep.tstart
     done = 0
     batch = max(1, min(_BATCH, (1 << 24) // w))  # rng.random((m, w)) stays near 128 MiB
+    work = _subsets.walk_work(n, _rows_per_subset(prep, R), prep.G.shape[1])
+    compiled = use_kernel(_subsets._check_each, work, prep.p)
     while done < n:
         m = min(batch, n - done)
         subsets = np.sort(np.argsort(rng.random((m, w)), axis=1)[:, :R], axis=1)
         if prep.outside or (R < need and prep.starts is None):
             ok = np.zeros(m, dtype=bool)
         elif prep.starts is not None:
-            ok = _subsets.check_list_groups(prep.G, prep.starts, prep.p, prep.tstart, subsets)
+            ok = _subsets.check_list_groups(
+                prep.G, prep.starts, prep.p, prep.tstart, subsets, compiled
+            )
         else:
-            ok = _subsets.check_list(prep.G, prep.p, prep.tstart, subsets)
+            ok = _subsets.check_list(prep.G, prep.p, prep.tstart, subsets, compiled)
         bad = np.flatnonzero(~ok)
         if bad.size and rep.failed == 0:
             rep.first_failure = subsets[bad[0]].tolist()

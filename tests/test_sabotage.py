@@ -39,13 +39,13 @@ _CLAIM = {m.CLAIM.id: m for m in proofs.CLAIMS}
 def rank_test_disabled(mp):
     """`inU < need` never true: every subset of workers 'decodes'."""
 
-    def walk(G, p, R, tstart, start, count, stop_at_first):
+    def walk(G, p, R, tstart, start, count, stop_at_first, compiled=True):
         return count, 0, -np.ones(R, dtype=np.int64)
 
-    def check_list(G, p, tstart, subsets):
+    def check_list(G, p, tstart, subsets, compiled=True):
         return np.ones(subsets.shape[0], dtype=bool)
 
-    def walk_groups(G, starts, p, R, tstart, start, count, stop_at_first):
+    def walk_groups(G, starts, p, R, tstart, start, count, stop_at_first, compiled=True):
         return count, 0, -np.ones(R, dtype=np.int64)
 
     def zero_minors(P, p, info, rest, maxout, compiled=True):  # fast path: no minor vanishes
