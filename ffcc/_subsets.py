@@ -235,6 +235,11 @@ def _check_each(G, starts, p, tstart, subsets, mode):
     return ok
 
 
+# the compiled kernels behind walk() and check_list(), for ffcc.field.use_kernel's choice
+walk_kernel = _walk
+check_kernel = _check_each
+
+
 def _one_row_each(G) -> np.ndarray:
     return np.arange(G.shape[0] + 1, dtype=np.int64)
 

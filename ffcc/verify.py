@@ -488,10 +488,10 @@ def _rows_per_subset(prep, R) -> int:
 def _walk_compiled(prep, R, start, stop) -> bool:
     """Whether the walk over ranks [start, stop) runs compiled or in numpy: a cold small
     verification compiles nothing (:func:`ffcc.field.use_kernel`)."""
-    from . import _subsets
+    from . import _subsets  # compiled (numba): not loaded by `from ffcc import verify`
 
     work = _subsets.walk_work(stop - start, _rows_per_subset(prep, R), prep.G.shape[1])
-    return use_kernel(_subsets._walk, work, prep.p)
+    return use_kernel(_subsets.walk_kernel, work, prep.p)
 
 
 def _run_walk(prep, R, w, start, stop, count_failures, progress, rep, label, compiled=None):
@@ -570,7 +570,7 @@ def _run_mds(prep, R, w, start, stop, total, count_failures, rep) -> bool:
     subsets = np.nonzero(bits)[1].reshape(-1, R).astype(np.int64)
     if subsets.size and prep.tstart > 0:  # targets a proper subspace: check those subsets
         work = _subsets.walk_work(subsets.shape[0], R, D)
-        small = not use_kernel(_subsets._check_each, work, prep.p)
+        small = not use_kernel(_subsets.check_kernel, work, prep.p)
         subsets = subsets[~_subsets.check_list(G, prep.p, prep.tstart, subsets, not small)]
     nfail = subsets.shape[0]
     rep.checked, rep.failed = total, nfail
@@ -590,7 +590,7 @@ def _run_sample(prep, R, w, n, seed, rep):
     done = 0
     batch = max(1, min(_BATCH, (1 << 24) // w))  # rng.random((m, w)) stays near 128 MiB
     work = _subsets.walk_work(n, _rows_per_subset(prep, R), prep.G.shape[1])
-    compiled = use_kernel(_subsets._check_each, work, prep.p)
+    compiled = use_kernel(_subsets.check_kernel, work, prep.p)
     while done < n:
         m = min(batch, n - done)
         subsets = np.sort(np.argsort(rng.random((m, w)), axis=1)[:, :R], axis=1)
