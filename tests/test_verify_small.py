@@ -47,27 +47,7 @@ def test_numpy_walk_matches_flint_at_every_prime(p):
         assert ok.tolist() == good
 
 
-@pytest.mark.parametrize("p", [2, 3, 2147483629, 2**31 - 1, 2147483659, PRIMES[-1]])
-def test_numpy_groups_match_flint(p):
-    w, D, R = 7, 6, 3
-    rows = extreme_matrix(p, 14, D, 7)
-    starts = np.array([0, 1, 3, 5, 6, 9, 11, 14], dtype=np.int64)  # 1 to 3 rows per worker
-    G = as_array(rows)
-    for tstart in (0, 3):
-        combos = list(itertools.combinations(range(w), R))
-        good = [
-            decodes([rows[r] for j in c for r in range(starts[j], starts[j + 1])], p, D, tstart)
-            for c in combos
-        ]
-        assert 0 < good.count(False) < len(good)
-        start = np.arange(R, dtype=np.int64)
-        checked, failed, first = _subsets.walk_groups(
-            G, starts, p, R, tstart, start, len(combos), False, False
-        )
-        assert (checked, failed) == (len(combos), good.count(False))
-        assert tuple(first.tolist()) == combos[good.index(False)]
-        ok = _subsets.check_list_groups(G, starts, p, tstart, combos, False)
-        assert ok.tolist() == good
+# several rows per worker on both paths: test_verify_walk.test_walk_groups_matches_flint
 
 
 @pytest.mark.parametrize("p", [5, 2**31 - 1])

@@ -86,8 +86,9 @@ def test_walk_matches_flint_at_every_prime(p):
         assert ok.tolist() == good
 
 
-@pytest.mark.parametrize("p", [3, P31, 2147483659, MAX_PRIME])
-def test_walk_groups_matches_flint(p):
+@pytest.mark.parametrize("compiled", [True, False], ids=["kernel", "numpy"])
+@pytest.mark.parametrize("p", [2, 3, 2147483629, P31, 2147483659, MAX_PRIME])
+def test_walk_groups_matches_flint(p, compiled):
     w, D, R = 7, 6, 3
     rows = extreme_matrix(p, 14, D, 7)
     starts = np.array([0, 1, 3, 5, 6, 9, 11, 14], dtype=np.int64)  # 1 to 3 rows per worker
@@ -100,11 +101,11 @@ def test_walk_groups_matches_flint(p):
         ]
         assert 0 < good.count(False) < len(good)
         checked, failed, first = _subsets.walk_groups(
-            G, starts, p, R, tstart, np.arange(R, dtype=np.int64), len(combos), False
+            G, starts, p, R, tstart, np.arange(R, dtype=np.int64), len(combos), False, compiled
         )
         assert (checked, failed) == (len(combos), good.count(False))
         assert tuple(first.tolist()) == combos[good.index(False)]
-        ok = _subsets.check_list_groups(G, starts, p, tstart, combos)
+        ok = _subsets.check_list_groups(G, starts, p, tstart, combos, compiled)
         assert ok.tolist() == good
 
 
