@@ -122,3 +122,11 @@ def test_float_inputs_on_workers(ex):
     assert np.abs(C - X @ Y).max() <= rep.errors["quant_bound"]
     assert rep.errors["real_rel_error_vs_float64"] < 1e-12
     assert np.array_equal(X, X0)
+
+
+def test_an_unknown_executor_name_is_an_input_error():
+    from ffcc._errors import InputError as AnyInputError
+    from ffcc.run._executors import make_executor
+
+    with pytest.raises(AnyInputError, match="unknown executor 'gpu'; use local, dask"):
+        make_executor("gpu")

@@ -41,7 +41,7 @@ by name (:func:`make_executor`).
 from __future__ import annotations
 
 from ._dask import DaskExecutor
-from ._errors import RunError
+from ._errors import InputError, RunError
 from ._job import Executor
 from ._local import InlineExecutor, LocalExecutor, ThreadExecutor
 
@@ -87,4 +87,4 @@ def make_executor(name: str | Executor = "local", **kw) -> Executor:
                 "the dask executor needs dask.distributed: pip install 'ffcc[distributed]'"
             ) from None
         return DaskExecutor(**kw)
-    raise RunError(f"unknown executor {name!r}; use local, dask, threads or inline")
+    raise InputError(f"unknown executor {name!r}; use local, dask, threads or inline")
