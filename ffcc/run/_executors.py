@@ -59,8 +59,9 @@ def make_executor(name: str | Executor = "local", **kw) -> Executor:
     """The engine called ``name``: ``local`` (default), ``dask``, ``threads`` or ``inline``;
     keyword arguments go to the engine (``local``, ``dask``).
 
-    An :class:`Executor` instance is returned unchanged; an unknown name, or ``dask``
-    without :mod:`dask.distributed` installed, is a :class:`~ffcc.run.RunError`.
+    An :class:`Executor` instance is returned unchanged; an unknown name is an
+    :class:`~ffcc.InputError` (exit 2), ``dask`` without :mod:`dask.distributed` installed a
+    :class:`~ffcc.run.RunError`.
 
     >>> ex = make_executor("inline")
     >>> ex.name, make_executor(ex) is ex
@@ -68,7 +69,7 @@ def make_executor(name: str | Executor = "local", **kw) -> Executor:
     >>> make_executor("gpu")
     Traceback (most recent call last):
     ...
-    ffcc.run._errors.RunError: unknown executor 'gpu'; use local, dask, threads or inline
+    ffcc._errors.InputError: unknown executor 'gpu'; use local, dask, threads or inline
     """
     if isinstance(name, Executor):
         return name
