@@ -11,16 +11,14 @@ and end to end: a cold ``ffcc verify`` of a small scheme leaves numba's cache em
 """
 
 import importlib
-import itertools
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 from test_verify_mds import _random_scheme
-from test_verify_walk import PRIMES, as_array, decodes, extreme_matrix
+from test_verify_walk import as_array, extreme_matrix
 
 from ffcc import _subsets
 from ffcc.codes.matdot import matdot
@@ -30,23 +28,7 @@ from ffcc.verify import verify
 verify_mod = importlib.import_module("ffcc.verify")  # ffcc.verify is also the function
 
 
-@pytest.mark.parametrize("p", PRIMES)
-def test_numpy_walk_matches_flint_at_every_prime(p):
-    w, D, R = 9, 5, 5
-    for seed, tstart in ((1, 0), (2, 2), (3, 4)):
-        rows = extreme_matrix(p, w, D, seed)
-        G = as_array(rows)
-        combos = list(itertools.combinations(range(w), R))
-        good = [decodes([rows[j] for j in c], p, D, tstart) for c in combos]
-        assert 0 < good.count(False), "the matrix must make some subsets fail"
-        start = np.arange(R, dtype=np.int64)
-        checked, failed, first = _subsets.walk(G, p, R, tstart, start, len(combos), False, False)
-        assert (checked, failed) == (len(combos), good.count(False))
-        assert tuple(first.tolist()) == combos[good.index(False)]
-        ok = _subsets.check_list(G, p, tstart, np.array(combos, dtype=np.int64), False)
-        assert ok.tolist() == good
-
-
+# one row per worker on both paths: test_verify_walk.test_walk_matches_flint_at_every_prime
 # several rows per worker on both paths: test_verify_walk.test_walk_groups_matches_flint
 
 

@@ -68,8 +68,9 @@ def as_array(rows):
     return np.array(rows, dtype=np.uint64).astype(np.int64)  # entries < 2^63
 
 
+@pytest.mark.parametrize("compiled", [True, False], ids=["kernel", "numpy"])
 @pytest.mark.parametrize("p", PRIMES)
-def test_walk_matches_flint_at_every_prime(p):
+def test_walk_matches_flint_at_every_prime(p, compiled):
     w, D, R = 9, 5, 5
     for seed, tstart in ((1, 0), (2, 2), (3, 4)):
         rows = extreme_matrix(p, w, D, seed)
@@ -78,11 +79,11 @@ def test_walk_matches_flint_at_every_prime(p):
         good = [decodes([rows[j] for j in c], p, D, tstart) for c in combos]
         assert 0 < good.count(False), "the matrix must make some subsets fail"
         checked, failed, first = _subsets.walk(
-            G, p, R, tstart, np.arange(R, dtype=np.int64), len(combos), False
+            G, p, R, tstart, np.arange(R, dtype=np.int64), len(combos), False, compiled
         )
         assert (checked, failed) == (len(combos), good.count(False))
         assert tuple(first.tolist()) == combos[good.index(False)]
-        ok = _subsets.check_list(G, p, tstart, np.array(combos, dtype=np.int64))
+        ok = _subsets.check_list(G, p, tstart, np.array(combos, dtype=np.int64), compiled)
         assert ok.tolist() == good
 
 
