@@ -5,7 +5,7 @@ For each prime p and block size b, one worker's job is an exact b x b by b x b p
 b x b. Contenders, alternating round by round (BLAS and numba pinned to one thread):
 
 * ``mult``     -- one worker's multiply (the denominator of every ratio);
-* ``decode``   -- ``Scheme.decode`` (the fused decoder ``ffcc.codes.polynomial.combine``);
+* ``decode``   -- ``Scheme.decode`` (the fused decoder ``ffcc._combine.combine``);
 * ``run path`` -- what ``ffcc run`` does: ``ffcc.run._kernels.lincomb_many``, every
   target in one pass over the results;
 * ``read``     -- summing every result block once: the memory-bandwidth floor of any

@@ -1,6 +1,6 @@
 """NTT erasure decoding (``ffcc.codes.ntt.ntt_decode``) against the structured decoder
 (``Scheme.decode`` of the evaluation codes: a (targets x K) matrix applied by
-``ffcc.codes.polynomial.combine``), on the same code at roots of unity and the same answers.
+``ffcc._combine.combine``), on the same code at roots of unity and the same answers.
 
 For each case: polynomial code m x n (T = K = mn targets) with w workers at the N-th
 roots of unity (N = w, a power of two), of which exactly K answer (the worst case: d = w - K

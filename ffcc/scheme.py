@@ -216,7 +216,7 @@ class Scheme:
     secrecy: int = 0
     extensions: dict = field(default_factory=dict)
     # True when decoding reads every result it uses through a pass that rejects entries
-    # outside [0, p) (ffcc.codes.polynomial.combine), so decode() skips its own range pass
+    # outside [0, p) (ffcc._combine.combine), so decode() skips its own range pass
     _checks_range = False
 
     def __post_init__(self):

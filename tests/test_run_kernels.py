@@ -34,7 +34,7 @@ def test_encode_and_decode_are_exact(kernels, p, R):
     assert [lincomb(p, M[t], X, n).tolist() for t in range(3)] == ref
 
 
-# -- the fused decoder (ffcc.codes.polynomial.combine) on every path of its kernel ------------
+# -- the fused decoder (ffcc._combine.combine) on every path of its kernel ------------
 # T = 1 with L <= 2 limbs streams the results (direct); otherwise they are staged per chunk
 # and swept two targets at a time. At p = 2^31 - 1: L = 2, and rows in exact groups of 31
 # (R = 33, 40: two groups, R = 70: three, summed mod p); p = 65537 has L = 1. n > 16384
@@ -62,7 +62,7 @@ def kernels(monkeypatch):
      (1, 40, 300), (5, 2, 9000), (3, 70, 600), (1, 70, 4100)],
 )  # fmt: skip
 def test_fused_decoder_is_exact_on_every_path(kernels, p, T, R, n):
-    from ffcc.codes.polynomial import combine
+    from ffcc._combine import combine
 
     F = PrimeField(p)
     rng = np.random.default_rng(T * 1000 + R + n)
@@ -82,7 +82,7 @@ def test_fused_decoder_is_exact_on_every_path(kernels, p, T, R, n):
 @pytest.mark.parametrize("where", [0, -1])
 def test_fused_decoder_rejects_non_field_entries(kernels, T, R, n, bad, where):
     # p = 2^31 - 19: 2^31 - 1 is above p but below 2^31, the band an int32 check misses
-    from ffcc.codes.polynomial import combine
+    from ffcc._combine import combine
     from ffcc.scheme import DecodingError
 
     p = 2**31 - 19
@@ -98,7 +98,7 @@ def test_fused_decoder_rejects_non_field_entries(kernels, T, R, n, bad, where):
 
 
 def test_fused_decoder_reads_only_used_results_and_checks_copies(kernels):
-    from ffcc.codes.polynomial import combine
+    from ffcc._combine import combine
     from ffcc.scheme import DecodingError
 
     F = PrimeField(2**31 - 1)
@@ -133,7 +133,7 @@ def test_scheme_decode_relies_on_the_fused_check(kernels, bad, spare):
 @pytest.mark.parametrize("p", [3, 65537, 2**31 - 1, 2**31 + 11])
 def test_small_jobs_decode_and_encode_without_kernels(monkeypatch, p):
     # below ffcc.field._SMALL_WORK an uncompiled kernel is not compiled: numpy paths, exact
-    import ffcc.codes.polynomial as poly
+    import ffcc._combine as poly
     import ffcc.field as field
     from ffcc.scheme import DecodingError
 

@@ -65,12 +65,13 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+from .._combine import combine
 from ..field import FieldError, PrimeField
 from ..scheme import DecodingError, SchemeError
 from ._catalog import Construction, register
 from ._form import CodeForm, FormPart, build_scheme, lagrange_term
 from .parsing import parse_flag
-from .polynomial import EvaluationCode, combine
+from .polynomial import EvaluationCode
 
 __all__ = [
     "LagrangeScheme",

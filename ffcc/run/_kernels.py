@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._combine import combine
 from .._kernels import encode_rows
-from ..codes.polynomial import combine
 from ..field import FAST_LIMIT, PrimeField, use_kernel
 
 __all__ = ["encode_into", "lincomb", "lincomb_many"]
@@ -37,7 +37,7 @@ def encode_into(p: int, E: np.ndarray, X: np.ndarray, out: np.ndarray) -> None:
 
 def lincomb(p: int, coeffs, ys, n: int) -> np.ndarray:
     """``sum_r coeffs[r] * ys[r] mod p`` for flat int64 arrays ys of length n: the fused
-    decoder (:func:`ffcc.codes.polynomial.combine`), which reads every y once, in chunks,
+    decoder (:func:`ffcc._combine.combine`), which reads every y once, in chunks,
     with exact float64 limb arithmetic and no stacked copy of the ys."""
     return lincomb_many(p, np.asarray(coeffs, dtype=np.int64)[None, :], ys, n)[0]
 
