@@ -1,10 +1,31 @@
 """Tests that kill mutants of ffcc/verify.py which its own tests let survive
 (tools/mutate.py, docs/mutation.md)."""
 
+import importlib
 import math
+from types import SimpleNamespace
 
+import numpy as np
+import pytest
+
+from ffcc import _subsets
 from ffcc.codes.matdot import matdot
-from ffcc.verify import _count, estimate_seconds
+from ffcc.field import PrimeField
+from ffcc.scheme import Scheme
+from ffcc.verify import (
+    SecrecyReport,
+    VerifyReport,
+    _count,
+    estimate_seconds,
+    merge,
+    prepare,
+    recovery_threshold,
+    shard_record,
+    subset_count,
+    verify,
+    verify_resumable,
+    verify_secrecy,
+)
 
 
 def test_count_is_exact_below_10_to_15_and_scientific_above():
@@ -70,34 +91,11 @@ def test_rate_without_a_measured_time_is_infinite():
 # --------------------------------------------------------------------------------------------
 # Helpers: small schemes whose verdicts follow from plane geometry, and spies on the paths.
 
-import importlib  # noqa: E402
-import itertools  # noqa: E402
-from types import SimpleNamespace  # noqa: E402
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from ffcc import _subsets  # noqa: E402
-from ffcc.field import PrimeField  # noqa: E402
-from ffcc.scheme import Scheme  # noqa: E402
-from ffcc.verify import (  # noqa: E402
-    SecrecyReport,
-    VerifyReport,
-    merge,
-    prepare,
-    recovery_threshold,
-    shard_record,
-    subset_count,
-    verify,
-    verify_resumable,
-    verify_secrecy,
-)
-
 verify_mod = importlib.import_module("ffcc.verify")  # ffcc.verify is also the function
 P = 65537
 
 
-def lines(vectors, R, targets=(0,), p=P, outputs=None):
+def vector_scheme(vectors, R, targets=(0,), p=P, outputs=None):
     """Workers computing (v . X) Y for X of len(v) blocks and one Y block: worker tensors are
     the vectors v, target i is X_i Y. A subset decodes iff its vectors span every e_i."""
     enc = [[list(v), [1]] for v in vectors]
@@ -108,7 +106,7 @@ def lines(vectors, R, targets=(0,), p=P, outputs=None):
 
 def vandermonde(w, D, R, targets=(0,)):
     """w workers at distinct nodes 1..w, D powers: every D-subset spans everything (MDS)."""
-    return lines([[pow(x, k, P) for k in range(D)] for x in range(1, w + 1)], R, targets)
+    return vector_scheme([[pow(x, k, P) for k in range(D)] for x in range(1, w + 1)], R, targets)
 
 
 class Taken(Exception):
@@ -180,7 +178,7 @@ def fake_clock(monkeypatch, per_subset):
 )
 def test_estimate_probes_from_16_subsets_growing_8x_then_2x(monkeypatch, capsys, per_subset,
                                                              probe, ns):  # fmt: skip
-    S = lines([[1]] * 17, 8)  # C(17, 8) = 24310 subsets
+    S = vector_scheme([[1]] * 17, 8)  # C(17, 8) = 24310 subsets
     calls = fake_clock(monkeypatch, per_subset)
     count, seconds = verify_mod.estimate_seconds(S, probe=probe)
     assert count == math.comb(17, 8)
@@ -193,7 +191,7 @@ def test_estimate_probes_from_16_subsets_growing_8x_then_2x(monkeypatch, capsys,
 
 def test_estimate_of_one_subset_is_the_time_of_that_subset(monkeypatch):
     calls = fake_clock(monkeypatch, 2**-10)
-    count, seconds = verify_mod.estimate_seconds(lines([[1]] * 4, 4))  # C(4, 4) = 1
+    count, seconds = verify_mod.estimate_seconds(vector_scheme([[1]] * 4, 4))  # C(4, 4) = 1
     assert calls == [([0, 1, 2, 3], 1, False), ([0, 1, 2, 3], 1, False)]
     assert (count, seconds) == (1, 2**-10)
 
@@ -203,10 +201,10 @@ def test_estimate_is_infinite_beyond_1000_bits_of_subsets(monkeypatch):
     assert math.comb(1005, 488).bit_length() == 1000
     assert math.comb(1006, 488).bit_length() == 1001
     fake_clock(monkeypatch, 2**-10)
-    count, seconds = verify_mod.estimate_seconds(lines([[1]] * 1005, 1), 488)
+    count, seconds = verify_mod.estimate_seconds(vector_scheme([[1]] * 1005, 1), 488)
     assert count == math.comb(1005, 488) and seconds == count / 1024  # 1024 subsets in 1 s
     assert math.isfinite(seconds)
-    count, seconds = verify_mod.estimate_seconds(lines([[1]] * 1006, 1), 488)
+    count, seconds = verify_mod.estimate_seconds(vector_scheme([[1]] * 1006, 1), 488)
     assert count == math.comb(1006, 488) and seconds == math.inf
 
 
@@ -216,7 +214,7 @@ def test_estimate_is_infinite_beyond_1000_bits_of_subsets(monkeypatch):
 def test_the_path_is_chosen_by_the_work_of_the_whole_range(monkeypatch):
     """use_kernel weighs walk_work(subsets, rows per subset, D) of what is actually walked."""
     seen = spy_use_kernel(monkeypatch)
-    S = lines([[1, x] for x in range(1, 7)], 3, targets=(0, 1))  # D = 2, C(6, 3) = 20
+    S = vector_scheme([[1, x] for x in range(1, 7)], 3, targets=(0, 1))  # D = 2, C(6, 3) = 20
     assert verify_mod.estimate_seconds(S)[0] == 20
     assert seen[0] == (_subsets.walk_kernel, _subsets.walk_work(20, 3, 2))
     seen.clear()
@@ -224,7 +222,7 @@ def test_the_path_is_chosen_by_the_work_of_the_whole_range(monkeypatch):
     assert seen == [(_subsets.walk_kernel, _subsets.walk_work(7, 3, 2))]
     # workers with 1, 3 and 2 products: a 2-subset inserts at most 3 + 2 = 5 rows
     vecs = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [1, 0, 1], [0, 1, 1]]
-    M = lines(vecs, 2, targets=(0, 1, 2), outputs=[1, 3, 2])
+    M = vector_scheme(vecs, 2, targets=(0, 1, 2), outputs=[1, 3, 2])
     seen.clear()
     assert verify(M).holds is True  # any two workers have 4 or 5 of 6 independent rows
     assert seen == [(_subsets.walk_kernel, _subsets.walk_work(3, 5, 3))]
@@ -243,7 +241,7 @@ def test_minors_recheck_follows_use_kernel(monkeypatch):
         return real(G, p, tstart, subsets, c)
 
     monkeypatch.setattr(_subsets, "check_list", check_list)
-    S = lines([[1, 0], [2, 0], [0, 1], [1, 1]], 2)
+    S = vector_scheme([[1, 0], [2, 0], [0, 1], [1, 1]], 2)
     rep = verify(S)
     assert (rep.holds, rep.checked, rep.failed) == (True, 6, 0)
     assert (_subsets.check_kernel, _subsets.walk_work(1, 2, 2)) in seen
@@ -255,7 +253,7 @@ def test_minors_recheck_follows_use_kernel(monkeypatch):
 
 def test_minors_path_is_the_default_when_R_is_the_span_dimension(monkeypatch):
     used = spy_paths(monkeypatch)
-    S = lines([[1, x] for x in range(1, 6)], 2, targets=(0, 1))  # every 2 of 5 nodes span
+    S = vector_scheme([[1, x] for x in range(1, 6)], 2, targets=(0, 1))  # every 2 of 5 nodes span
     rep = verify(S)
     assert (rep.holds, rep.checked) == (True, 10)
     assert used == [("minors", 2**20)]  # keeps at most 2^20 vanishing minors (8 MiB)
@@ -265,7 +263,7 @@ def test_minors_path_is_the_default_when_R_is_the_span_dimension(monkeypatch):
     assert verify(S, ranks=(1, 10)).checked == 9 and used == [("walk",)]  # a range walks
     used.clear()
     # w = R = D: one subset, one minor
-    assert verify(lines([[1, 0], [0, 1]], 2, targets=(0, 1))).checked == 1
+    assert verify(vector_scheme([[1, 0], [0, 1]], 2, targets=(0, 1))).checked == 1
     assert used == [("minors", 2**20)]
 
 
@@ -273,7 +271,7 @@ def test_minors_path_needs_w_at_most_62_for_its_bit_masks(monkeypatch):
     used = spy_paths(monkeypatch)
     for w, path in ((62, "minors"), (63, "walk")):
         used.clear()
-        rep = verify(lines([[1, x] for x in range(1, w + 1)], 2, targets=(0, 1)))
+        rep = verify(vector_scheme([[1, x] for x in range(1, w + 1)], 2, targets=(0, 1)))
         assert (rep.holds, rep.checked) == (True, math.comb(w, 2))
         assert [u[0] for u in used] == [path]
 
@@ -306,7 +304,7 @@ def test_minors_level_budget_is_2_to_the_25_entries(monkeypatch):
 
 def test_too_many_vanishing_minors_hand_over_to_the_walk(monkeypatch):
     """(0,1), (0,2) are parallel and miss e_0: the only failing pair, rank 3 in lex order."""
-    S = lines([[1, 0], [0, 1], [0, 2], [1, 1]], 2)
+    S = vector_scheme([[1, 0], [0, 1], [0, 2], [1, 1]], 2)
     used = spy_paths(monkeypatch)
     for cap, path in ((1, ["minors"]), (0, ["minors", "walk"])):
         used.clear()
@@ -343,7 +341,7 @@ def test_sampling_checks_exactly_n_subsets_across_batches(monkeypatch):
 
 
 def test_sampling_seed_defaults_to_0():
-    S = lines([[1, 0], [0, 1], [0, 2], [0, 3], [1, 1], [2, 1]], 2)  # 3 of 15 pairs fail
+    S = vector_scheme([[1, 0], [0, 1], [0, 2], [0, 3], [1, 1], [2, 1]], 2)  # 3 of 15 pairs fail
     key = lambda r: (r.failed, r.first_failure)  # noqa: E731
     reps = {seed: key(verify(S, sample=6, seed=seed, count_failures=True)) for seed in (0, 1)}
     assert reps[0] != reps[1]  # the seed matters for this sample
@@ -351,7 +349,7 @@ def test_sampling_seed_defaults_to_0():
 
 
 def test_a_range_of_no_subsets_checks_none_even_when_all_would_fail():
-    S = lines([[1, 0], [2, 0], [3, 0]], 2, targets=(1,))  # target e_1 outside the span
+    S = vector_scheme([[1, 0], [2, 0], [3, 0]], 2, targets=(1,))  # target e_1 outside the span
     rep = verify(S, ranks=(1, 1))
     assert (rep.checked, rep.failed, rep.holds, rep.first_failure) == (0, 0, None, None)
 
@@ -371,7 +369,7 @@ def test_prepare_changes_basis_with_the_rref_of_the_targets():
     rref(T) from python-flint: the last t coordinates of a row are its target part."""
     import flint
 
-    S = lines([[1, 2, 3], [0, 1, 4], [5, 0, 1], [2, 2, 2]], 3, targets=(0, 1), p=7)
+    S = vector_scheme([[1, 2, 3], [0, 1, 4], [5, 0, 1], [2, 2, 2]], 3, targets=(0, 1), p=7)
     red, prep = S.reduced, prepare(S)
     T = flint.nmod_mat(red.T.tolist(), 7)
     Tr = [[int(x) for x in row] for row in T.rref()[0].tolist()][: T.rank()]
@@ -513,7 +511,7 @@ def test_a_certificate_enumerates_nothing_and_none_falls_back():
     assert (rep.mode, rep.holds, rep.checked) == ("certificate", True, 0)
     again = verify(S, certificate=rep.certificate)  # issued before: re-checked, then used
     assert (again.mode, again.holds, again.checked) == ("certificate", True, 0)
-    bad = lines([[1, 0], [0, 1], [0, 2], [1, 1]], 2)  # fails; no evaluation-code structure
+    bad = vector_scheme([[1, 0], [0, 1], [0, 2], [1, 1]], 2)  # fails; no evaluation-code structure
     rep = verify(bad, certificate=True)
     assert (rep.mode, rep.holds, rep.first_failure) == ("exhaustive", False, [1, 2])
 
@@ -549,17 +547,17 @@ def test_a_shard_record_shows_no_progress_bar(capsys):
 def test_ledger_shard_count_default_and_cap(tmp_path):
     import json
 
-    S = lines([[1]] * 10, 3)  # C(10, 3) = 120 subsets: room for 64 shards
+    S = vector_scheme([[1]] * 10, 3)  # C(10, 3) = 120 subsets: room for 64 shards
     assert verify_resumable(S, tmp_path / "a").holds is True
     assert json.loads((tmp_path / "a").read_text().splitlines()[0])["shards"] == 64
-    one = lines([[1]] * 3, 3)  # C(3, 3) = 1 subset: one shard, however many are asked
+    one = vector_scheme([[1]] * 3, 3)  # C(3, 3) = 1 subset: one shard, however many are asked
     assert verify_resumable(one, tmp_path / "b", shards=4).holds is True
     assert len((tmp_path / "b").read_text().splitlines()) == 2
     assert json.loads((tmp_path / "b").read_text().splitlines()[0])["shards"] == 1
 
 
 def test_ledger_with_a_failure_schedules_nothing_more(tmp_path):
-    S = lines([[1, 0], [0, 1], [0, 2], [1, 1]], 2)  # pair [1, 2] (rank 3) fails
+    S = vector_scheme([[1, 0], [0, 1], [0, 2], [1, 1]], 2)  # pair [1, 2] (rank 3) fails
     led = tmp_path / "l"
     rep = verify_resumable(S, led, shards=6)  # one rank per shard: shard 3 fails
     assert (rep.holds, rep.first_failure) == (False, [1, 2])
