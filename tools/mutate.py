@@ -622,15 +622,16 @@ def report(path: str) -> str:
     test'. Records of lines that no longer exist in the module (stale keys) are left out."""
     mods: dict[str, dict] = {}
     survivors = []
-    current: dict[str, set[str]] = {}
+    current: dict[str, dict[str, int]] = {}  # module -> key -> its line in the source now
     for r in load(path):
         if r["module"] not in current:  # keys of the module as it is now; older ones are stale
             src = ROOT / r["module"]
             current[r["module"]] = (
-                {p.key for p in points(src.read_text())} if src.exists() else set()
+                {p.key: p.line for p in points(src.read_text())} if src.exists() else {}
             )
         if r.get("key") not in current[r["module"]]:
             continue
+        r = {**r, "line": current[r["module"]][r["key"]]}  # the line it is on now
         c = mods.setdefault(r["module"], {"mutants": 0, "killed": 0, "survived": 0, "equiv": 0,
                                           "uncovered": 0, "error": 0, "commit": set()})  # fmt: skip
         c["mutants"] += 1
@@ -652,7 +653,7 @@ def report(path: str) -> str:
         survivors.append((r, why))
     for m in TESTS:  # a module never run still gets its row: 0 of its points run
         if m not in mods:
-            current[m] = {p.key for p in points((ROOT / m).read_text())}
+            current[m] = {p.key: p.line for p in points((ROOT / m).read_text())}
             mods[m] = {"mutants": 0, "killed": 0, "survived": 0, "equiv": 0, "uncovered": 0,
                        "error": 0, "commit": {"-"}}  # fmt: skip
     lines = ["| module | commit | mutants run / points | killed | equivalent | survived (uncovered)"
