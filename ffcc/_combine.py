@@ -70,19 +70,20 @@ def _outside(v, off):  # pragma: no cover - compiled
 
 @nb.njit(cache=True, inline="always", fastmath=_FMA)
 def _stage(addrs, c0, cw, off, Yf):  # pragma: no cover - compiled
-    # columns [c0, c0 + cw) of the y as float64 (exact: below 2^31 once checked), in blocks
-    # Yf[b] of _BLOCK columns, read row by row (long runs for the prefetcher); nonzero when
+    # columns [c0, c0 + cw) of the y as float64 or uint32 (exact: below 2^31 once checked),
+    # in blocks Yf[b] of its width (_BLOCK or _IBLOCK) columns, read row by row (long runs for the prefetcher); nonzero when
     # an entry is outside [0, p)
     bad = np.uint64(0)
-    for r in range(Yf.shape[1]):
-        for b in range((cw + _BLOCK - 1) // _BLOCK):
-            bw = min(_BLOCK, cw - b * _BLOCK)
-            y = _cols(addrs[r], c0 + b * _BLOCK, bw)
+    width = Yf.shape[2] - _PAD
+    for r in range(addrs.size):
+        for b in range((cw + width - 1) // width):
+            bw = min(width, cw - b * width)
+            y = _cols(addrs[r], c0 + b * width, bw)
             row = Yf[b, r]
             for j in range(bw):
                 v = y[j]
                 bad |= _outside(v, off)
-                row[j] = float(np.int32(v))  # the int32 convert vectorises, the int64 one not
+                row[j] = np.int32(v)  # the int32 convert vectorises, the int64 one not
     return bad
 
 
@@ -258,6 +259,90 @@ def _combine_chunk(Dl, addrs, n, s, G, p, out, c0, cw, Yf, acc):  # pragma: no c
     return bad
 
 
+# -- the integer path for p = 2^31 - 1 ----------------------------------------------------
+# A product of two residues is below 2^62 and 32 x 32 -> 64-bit multiplies are exact (AVX2
+# vpmuludq, four lanes): one multiply-add per coefficient where float64 needs one per limb.
+# Since 2^31 = 1 (mod p), a sum x < 2^64 folds to (x & p) + (x >> 31) < 2^34, and a folded
+# sum plus four products stays below 2^34 + 4 (p - 1)^2 < 2^64: one fold every four rows.
+
+_MERSENNE = (1 << 31) - 1
+_IBLOCK = 256  # columns per sweep: R rows of uint32 (16 KiB at R = 16) stay in L1
+_IROWS = 4  # rows per fold, and the unit R and T are padded to
+
+
+@nb.njit(cache=True, inline="always")
+def _fold(x):  # pragma: no cover - compiled
+    return (x & np.uint64(_MERSENNE)) + (x >> np.uint64(31))
+
+
+@nb.njit(cache=True, inline="always")
+def _sweep_int(Du, t, Y, acc, bw):  # pragma: no cover - compiled
+    # acc[k] = sum_r Du[t + k, r] Y_r, folded (< 2^34), for four targets; the uint32 operands
+    # widened to uint64 let LLVM multiply with vpmuludq
+    a0, a1, a2, a3 = acc[0], acc[1], acc[2], acc[3]
+    for j in range(bw):
+        a0[j] = 0
+        a1[j] = 0
+        a2[j] = 0
+        a3[j] = 0
+    for r in range(0, Du.shape[1], _IROWS):
+        y0, y1, y2, y3 = Y[r], Y[r + 1], Y[r + 2], Y[r + 3]
+        c0, c1, c2, c3 = Du[t, r : r + 4], Du[t + 1, r : r + 4], Du[t + 2, r : r + 4], Du[t + 3, r : r + 4]
+        d00, d01, d02, d03 = np.uint64(c0[0]), np.uint64(c0[1]), np.uint64(c0[2]), np.uint64(c0[3])
+        d10, d11, d12, d13 = np.uint64(c1[0]), np.uint64(c1[1]), np.uint64(c1[2]), np.uint64(c1[3])
+        d20, d21, d22, d23 = np.uint64(c2[0]), np.uint64(c2[1]), np.uint64(c2[2]), np.uint64(c2[3])
+        d30, d31, d32, d33 = np.uint64(c3[0]), np.uint64(c3[1]), np.uint64(c3[2]), np.uint64(c3[3])
+        for j in range(bw):
+            f0, f1 = np.uint64(y0[j]), np.uint64(y1[j])
+            f2, f3 = np.uint64(y2[j]), np.uint64(y3[j])
+            a0[j] = _fold(a0[j] + d00 * f0 + d01 * f1 + d02 * f2 + d03 * f3)
+            a1[j] = _fold(a1[j] + d10 * f0 + d11 * f1 + d12 * f2 + d13 * f3)
+            a2[j] = _fold(a2[j] + d20 * f0 + d21 * f1 + d22 * f2 + d23 * f3)
+            a3[j] = _fold(a3[j] + d30 * f0 + d31 * f1 + d32 * f2 + d33 * f3)
+
+
+@nb.njit(cache=True, nogil=True)
+def _mersenne_chunk(Du, addrs, T, out, c0, cw, Yu, acc):  # pragma: no cover - compiled
+    """Columns [c0, c0 + cw) of out[t] = sum_r Du[t, r] y_r mod 2^31 - 1 for t < T, with Du
+    zero-padded to multiples of four targets and rows; returns nonzero when a y entry read
+    is outside [0, p). The y are staged once per chunk as uint32 (checked on the way)."""
+    bad = _stage(addrs, c0, cw, 1, Yu)
+    p = np.uint64(_MERSENNE)
+    for b in range((cw + _IBLOCK - 1) // _IBLOCK):
+        b0 = c0 + b * _IBLOCK
+        bw = min(_IBLOCK, cw - b * _IBLOCK)
+        for t in range(0, Du.shape[0], _IROWS):
+            _sweep_int(Du, t, Yu[b], acc, bw)
+            for k in range(min(_IROWS, T - t)):
+                a, o = acc[k], out[t + k, b0 : b0 + bw]
+                for j in range(bw):
+                    x = _fold(a[j])  # < 2^31 + 8 < 2p
+                    o[j] = np.int64(x - p if x >= p else x)
+    return bad
+
+
+@nb.njit(cache=True, parallel=True, nogil=True)
+def _mersenne_parallel(Du, addrs, n, T, out, chunk):  # pragma: no cover - compiled
+    nc = (n + chunk - 1) // chunk
+    bad = np.zeros(nc, dtype=np.uint64)
+    for ci in nb.prange(nc):
+        c0 = ci * chunk
+        Yu = np.zeros((chunk // _IBLOCK, Du.shape[1], _IBLOCK + _PAD), dtype=np.uint32)
+        acc = np.empty((_IROWS, _IBLOCK + _PAD), dtype=np.uint64)
+        bad[ci] = _mersenne_chunk(Du, addrs, T, out, c0, min(chunk, n - c0), Yu, acc)
+    return bad.any()
+
+
+@nb.njit(cache=True, nogil=True)
+def _mersenne_serial(Du, addrs, n, T, out, chunk):  # pragma: no cover - compiled
+    Yu = np.zeros((chunk // _IBLOCK, Du.shape[1], _IBLOCK + _PAD), dtype=np.uint32)
+    acc = np.empty((_IROWS, _IBLOCK + _PAD), dtype=np.uint64)
+    bad = np.uint64(0)
+    for c0 in range(0, n, chunk):
+        bad |= _mersenne_chunk(Du, addrs, T, out, c0, min(chunk, n - c0), Yu, acc)
+    return bad != 0
+
+
 @nb.njit(cache=True, inline="always")
 def _zero(acc, rows, cw):  # pragma: no cover - compiled
     for l in range(rows):
@@ -368,21 +453,32 @@ def combine(F: PrimeField, D, results: Sequence[np.ndarray]) -> np.ndarray:
         return out
     Dr = np.ascontiguousarray(D[np.ix_(rest, used)])
     ys = [flat[i] for i in used]
-    if plan is not None and not use_kernel(_combine_serial, len(rest) * len(ys) * n, F.p):
+    R = len(ys)
+    integer = F.p == _MERSENNE and len(rest) > 1  # one target streams: float, memory-bound
+    serial = _mersenne_serial if integer else _combine_serial
+    if plan is not None and not use_kernel(serial, len(rest) * R * n, F.p):
         _outside_range(F, flat, used)
         plan = None  # a small job: numpy (F.matmul's exact small path) instead of a compile
     if plan is None or not ys:
         out[rest] = F.matmul(Dr, np.stack(ys)) if ys else 0
         return out
-    L, s, G = plan
-    Dl = np.stack([((Dr >> (s * l)) & ((1 << s) - 1)).astype(np.float64) for l in range(L)])
     addrs = np.array([y.ctypes.data for y in ys], dtype=np.int64)
-    R = len(ys)
-    direct = len(rest) == 1 and L <= 2  # no float copy of the chunk: stream in big chunks
-    chunk = _CHUNK if direct else max(_BLOCK, min(_CHUNK, _L2_STAGE // (8 * R)) // _BLOCK * _BLOCK)
-    kernel = _combine_parallel if n * R >= _PARALLEL_MIN else _combine_serial
     target = out if len(rest) == T else np.empty((len(rest), n), dtype=np.int64)
-    if kernel(Dl, addrs, n, s, G, F.p, target, chunk):
+    parallel = n * R >= _PARALLEL_MIN
+    if integer:
+        Du = np.zeros((-(-len(rest) // _IROWS) * _IROWS, -(-R // _IROWS) * _IROWS), np.uint32)
+        Du[: len(rest), :R] = Dr
+        chunk = max(_IBLOCK, min(_CHUNK, _L2_STAGE // (4 * Du.shape[1])) // _IBLOCK * _IBLOCK)
+        kernel = _mersenne_parallel if parallel else _mersenne_serial
+        bad = kernel(Du, addrs, n, len(rest), target, chunk)
+    else:
+        L, s, G = plan
+        Dl = np.stack([((Dr >> (s * l)) & ((1 << s) - 1)).astype(np.float64) for l in range(L)])
+        direct = len(rest) == 1 and L <= 2  # no float copy of the chunk: stream in big chunks
+        chunk = _CHUNK if direct else max(_BLOCK, min(_CHUNK, _L2_STAGE // (8 * R)) // _BLOCK * _BLOCK)
+        kernel = _combine_parallel if parallel else _combine_serial
+        bad = kernel(Dl, addrs, n, s, G, F.p, target, chunk)
+    if bad:
         _outside_range(F, flat, used)
     if target is not out:
         out[rest] = target

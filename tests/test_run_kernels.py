@@ -143,7 +143,7 @@ def test_small_jobs_decode_and_encode_without_kernels(monkeypatch, p):
     def forbidden(*args):
         raise AssertionError("a compiled decoder kernel was called on a small input")
 
-    for name in ("_combine_serial", "_combine_parallel"):
+    for name in ("_combine_serial", "_combine_parallel", "_mersenne_serial", "_mersenne_parallel"):
         monkeypatch.setattr(poly, name, forbidden)
     F = PrimeField(p)
     rng = np.random.default_rng(3)
