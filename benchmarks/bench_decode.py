@@ -75,13 +75,14 @@ def main(argv=None) -> dict:
                 results = {j: F.random((b, b), rng) for j in range(R)}
                 D = S.decoder(list(range(R)))
                 ys = [results[j].reshape(-1) for j in range(R)]
+                out_shape = (len(S.targets), b * b)
                 t = _bench.interleave(
                     {
                         "mult": lambda F=F, A=A, B=B: F.matmul(A, B),
                         "decode": lambda S=S, r=results: S.decode(r),
                         "run": lambda D=D, ys=ys, p=p, n=b * b: lincomb_many(p, D, ys, n),
                         "read": lambda r=results: [y.sum() for y in r.values()],
-                        "write": lambda T=len(S.targets), n=b * b: np.full((T, n), 1),
+                        "write": lambda shape=out_shape: np.full(shape, 1),
                     },
                     args.reps,
                 )

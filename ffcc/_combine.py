@@ -71,8 +71,8 @@ def _outside(v, off):  # pragma: no cover - compiled
 @nb.njit(cache=True, inline="always", fastmath=_FMA)
 def _stage(addrs, c0, cw, off, Yf):  # pragma: no cover - compiled
     # columns [c0, c0 + cw) of the y as float64 or uint32 (exact: below 2^31 once checked),
-    # in blocks Yf[b] of its width (_BLOCK or _IBLOCK) columns, read row by row (long runs for the prefetcher); nonzero when
-    # an entry is outside [0, p)
+    # in blocks Yf[b] of its width (_BLOCK or _IBLOCK) columns, read row by row (long runs
+    # for the prefetcher); nonzero when an entry is outside [0, p)
     bad = np.uint64(0)
     width = Yf.shape[2] - _PAD
     for r in range(addrs.size):
@@ -276,6 +276,11 @@ def _fold(x):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, inline="always")
+def _widen(c):  # pragma: no cover - compiled
+    return np.uint64(c[0]), np.uint64(c[1]), np.uint64(c[2]), np.uint64(c[3])
+
+
+@nb.njit(cache=True, inline="always")
 def _sweep_int(Du, t, Y, acc, bw):  # pragma: no cover - compiled
     # acc[k] = sum_r Du[t + k, r] Y_r, folded (< 2^34), for four targets; the uint32 operands
     # widened to uint64 let LLVM multiply with vpmuludq
@@ -287,11 +292,11 @@ def _sweep_int(Du, t, Y, acc, bw):  # pragma: no cover - compiled
         a3[j] = 0
     for r in range(0, Du.shape[1], _IROWS):
         y0, y1, y2, y3 = Y[r], Y[r + 1], Y[r + 2], Y[r + 3]
-        c0, c1, c2, c3 = Du[t, r : r + 4], Du[t + 1, r : r + 4], Du[t + 2, r : r + 4], Du[t + 3, r : r + 4]
-        d00, d01, d02, d03 = np.uint64(c0[0]), np.uint64(c0[1]), np.uint64(c0[2]), np.uint64(c0[3])
-        d10, d11, d12, d13 = np.uint64(c1[0]), np.uint64(c1[1]), np.uint64(c1[2]), np.uint64(c1[3])
-        d20, d21, d22, d23 = np.uint64(c2[0]), np.uint64(c2[1]), np.uint64(c2[2]), np.uint64(c2[3])
-        d30, d31, d32, d33 = np.uint64(c3[0]), np.uint64(c3[1]), np.uint64(c3[2]), np.uint64(c3[3])
+        d = Du[t : t + 4, r : r + 4]
+        d00, d01, d02, d03 = _widen(d[0])
+        d10, d11, d12, d13 = _widen(d[1])
+        d20, d21, d22, d23 = _widen(d[2])
+        d30, d31, d32, d33 = _widen(d[3])
         for j in range(bw):
             f0, f1 = np.uint64(y0[j]), np.uint64(y1[j])
             f2, f3 = np.uint64(y2[j]), np.uint64(y3[j])
@@ -378,6 +383,12 @@ def _combine_serial(Dl, addrs, n, s, G, p, out, chunk):  # pragma: no cover - co
 _PARALLEL_MIN = 1 << 16  # below this many result entries, waking threads costs more
 
 
+def _staged_chunk(column_bytes: int, block: int) -> int:
+    """Columns per staged chunk, a multiple of ``block``: the staged copy of the results
+    (``column_bytes`` per column) fills at most _L2_STAGE."""
+    return max(block, min(_CHUNK, _L2_STAGE // column_bytes) // block * block)
+
+
 def _limb_plan(p: int, R: int) -> tuple[int, int, int] | None:
     """Limbs L of s bits and rows per group G for the decoder: every float64 partial sum
     of G rows stays exact, G (2^s - 1)(p - 1) + 2^s (p - 1) < 2^52. Groups are summed mod p
@@ -415,8 +426,10 @@ def combine(F: PrimeField, D, results: Sequence[np.ndarray]) -> np.ndarray:
     s bits, :math:`D = \sum_l 2^{sl} D_l`, with :math:`R (2^s - 1)(p - 1) < 2^{52}`, so every
     :math:`\sum_r D_l[t, r]\, y_r` is an exact float64 sum (fused multiply-adds, vectorised);
     each is reduced with a rounded float quotient and the limbs are recombined by Horner's
-    rule. L = 2 for p = 2^31 - 1; more than 31 results are summed in groups of 31 (then
-    mod p). Larger p use :meth:`PrimeField.matmul`.
+    rule; more results than one exact group takes are summed in groups (then mod p). At
+    p = 2^31 - 1 with two or more targets the products are taken in integers instead, one
+    exact 32 x 32 -> 64-bit multiply-add per coefficient where floats need two limbs, folded
+    every four rows with :math:`2^{31} \equiv 1`. Larger p use :meth:`PrimeField.matmul`.
 
     >>> from ffcc.field import PrimeField
     >>> F = PrimeField(7)
@@ -468,14 +481,14 @@ def combine(F: PrimeField, D, results: Sequence[np.ndarray]) -> np.ndarray:
     if integer:
         Du = np.zeros((-(-len(rest) // _IROWS) * _IROWS, -(-R // _IROWS) * _IROWS), np.uint32)
         Du[: len(rest), :R] = Dr
-        chunk = max(_IBLOCK, min(_CHUNK, _L2_STAGE // (4 * Du.shape[1])) // _IBLOCK * _IBLOCK)
+        chunk = _staged_chunk(4 * Du.shape[1], _IBLOCK)
         kernel = _mersenne_parallel if parallel else _mersenne_serial
         bad = kernel(Du, addrs, n, len(rest), target, chunk)
     else:
         L, s, G = plan
         Dl = np.stack([((Dr >> (s * l)) & ((1 << s) - 1)).astype(np.float64) for l in range(L)])
         direct = len(rest) == 1 and L <= 2  # no float copy of the chunk: stream in big chunks
-        chunk = _CHUNK if direct else max(_BLOCK, min(_CHUNK, _L2_STAGE // (8 * R)) // _BLOCK * _BLOCK)
+        chunk = _CHUNK if direct else _staged_chunk(8 * R, _BLOCK)
         kernel = _combine_parallel if parallel else _combine_serial
         bad = kernel(Dl, addrs, n, s, G, F.p, target, chunk)
     if bad:
