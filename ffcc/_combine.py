@@ -209,9 +209,10 @@ def _finish(acc, k, L, p, pf, pinv, two_s, o, cw, add):  # pragma: no cover - co
 
 
 @nb.njit(cache=True, nogil=True, fastmath=_FMA)
-def _combine_chunk(Dl, addrs, n, s, G, p, out, c0, cw, Yf, acc):  # pragma: no cover
-    """Columns [c0, c0 + cw) of out[t] = sum_l 2^(s l) sum_r Dl[l, t, r] y_r  (mod p), where
-    y_r lives at addrs[r]; returns nonzero when one of those y entries is outside [0, p).
+def _combine_chunk(Dl, addrs, n, s, G, p, outs, c0, cw, Yf, acc):  # pragma: no cover
+    """Columns [c0, c0 + cw) of the output at outs[t]: sum_l 2^(s l) sum_r Dl[l, t, r] y_r
+    (mod p), where y_r lives at addrs[r]; nonzero when one of those y entries is outside
+    [0, p).
 
     Every limb sum a_l is an integer, and a_l + 2^s (p - 1) < 2^52 (:func:`_limb_plan`), so
     float64 arithmetic is exact, fused multiply-adds included, and so is Horner's rule
@@ -229,7 +230,7 @@ def _combine_chunk(Dl, addrs, n, s, G, p, out, c0, cw, Yf, acc):  # pragma: no c
         for r0 in range(0, R, G):
             _zero(acc, 2, cw)
             bad |= _sweep_direct(Dl, addrs, c0, cw, off, acc[0], acc[1], r0, min(r0 + G, R))
-            _finish(acc, 0, L, p, pf, pinv, two_s, out[0, c0 : c0 + cw], cw, r0 > 0)
+            _finish(acc, 0, L, p, pf, pinv, two_s, _cols(outs[0], c0, cw), cw, r0 > 0)
         return bad
     bad = _stage(addrs, c0, cw, off, Yf)
     for b in range((cw + _BLOCK - 1) // _BLOCK):
@@ -253,7 +254,7 @@ def _combine_chunk(Dl, addrs, n, s, G, p, out, c0, cw, Yf, acc):  # pragma: no c
                         m = l + 1 if pair else l
                         _sweep_staged(Dl, l, t, m, t, Y, acc[l], a1, pair, bw, r0, r1)
                 for k in range(2 if two else 1):
-                    o = out[t + k, b0 : b0 + bw]
+                    o = _cols(outs[t + k], b0, bw)
                     _finish(acc, 2 * k, L, p, pf, pinv, two_s, o, bw, r0 > 0)
             t += 2 if two else 1
     return bad
@@ -307,8 +308,8 @@ def _sweep_int(Du, t, Y, acc, bw):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, nogil=True)
-def _mersenne_chunk(Du, addrs, T, out, c0, cw, Yu, acc):  # pragma: no cover - compiled
-    """Columns [c0, c0 + cw) of out[t] = sum_r Du[t, r] y_r mod 2^31 - 1 for t < T, with Du
+def _mersenne_chunk(Du, addrs, outs, c0, cw, Yu, acc):  # pragma: no cover - compiled
+    """Columns [c0, c0 + cw) of the output at outs[t]: sum_r Du[t, r] y_r mod 2^31 - 1, Du
     zero-padded to multiples of four targets and rows; returns nonzero when a y entry read
     is outside [0, p). The y are staged once per chunk as uint32 (checked on the way)."""
     bad = _stage(addrs, c0, cw, 1, Yu)
@@ -318,8 +319,8 @@ def _mersenne_chunk(Du, addrs, T, out, c0, cw, Yu, acc):  # pragma: no cover - c
         bw = min(_IBLOCK, cw - b * _IBLOCK)
         for t in range(0, Du.shape[0], _IROWS):
             _sweep_int(Du, t, Yu[b], acc, bw)
-            for k in range(min(_IROWS, T - t)):
-                a, o = acc[k], out[t + k, b0 : b0 + bw]
+            for k in range(min(_IROWS, outs.size - t)):
+                a, o = acc[k], _cols(outs[t + k], b0, bw)
                 for j in range(bw):
                     x = _fold(a[j])  # < 2^31 + 8 < 2p
                     o[j] = np.int64(x - p if x >= p else x)
@@ -327,24 +328,24 @@ def _mersenne_chunk(Du, addrs, T, out, c0, cw, Yu, acc):  # pragma: no cover - c
 
 
 @nb.njit(cache=True, parallel=True, nogil=True)
-def _mersenne_parallel(Du, addrs, n, T, out, chunk):  # pragma: no cover - compiled
+def _mersenne_parallel(Du, addrs, n, outs, chunk):  # pragma: no cover - compiled
     nc = (n + chunk - 1) // chunk
     bad = np.zeros(nc, dtype=np.uint64)
     for ci in nb.prange(nc):
         c0 = ci * chunk
         Yu = np.zeros((chunk // _IBLOCK, Du.shape[1], _IBLOCK + _PAD), dtype=np.uint32)
         acc = np.empty((_IROWS, _IBLOCK + _PAD), dtype=np.uint64)
-        bad[ci] = _mersenne_chunk(Du, addrs, T, out, c0, min(chunk, n - c0), Yu, acc)
+        bad[ci] = _mersenne_chunk(Du, addrs, outs, c0, min(chunk, n - c0), Yu, acc)
     return bad.any()
 
 
 @nb.njit(cache=True, nogil=True)
-def _mersenne_serial(Du, addrs, n, T, out, chunk):  # pragma: no cover - compiled
+def _mersenne_serial(Du, addrs, n, outs, chunk):  # pragma: no cover - compiled
     Yu = np.zeros((chunk // _IBLOCK, Du.shape[1], _IBLOCK + _PAD), dtype=np.uint32)
     acc = np.empty((_IROWS, _IBLOCK + _PAD), dtype=np.uint64)
     bad = np.uint64(0)
     for c0 in range(0, n, chunk):
-        bad |= _mersenne_chunk(Du, addrs, T, out, c0, min(chunk, n - c0), Yu, acc)
+        bad |= _mersenne_chunk(Du, addrs, outs, c0, min(chunk, n - c0), Yu, acc)
     return bad != 0
 
 
@@ -357,7 +358,7 @@ def _zero(acc, rows, cw):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, parallel=True, nogil=True)
-def _combine_parallel(Dl, addrs, n, s, G, p, out, chunk):  # pragma: no cover - compiled
+def _combine_parallel(Dl, addrs, n, s, G, p, outs, chunk):  # pragma: no cover - compiled
     L, _, R = Dl.shape
     nc = (n + chunk - 1) // chunk
     bad = np.zeros(nc, dtype=np.uint64)
@@ -365,18 +366,18 @@ def _combine_parallel(Dl, addrs, n, s, G, p, out, chunk):  # pragma: no cover - 
         c0 = ci * chunk
         Yf = np.empty(((chunk + _BLOCK - 1) // _BLOCK, R, _BLOCK + _PAD))
         acc = np.empty((max(L, 4), max(chunk, _BLOCK) + 3 * _PAD))
-        bad[ci] = _combine_chunk(Dl, addrs, n, s, G, p, out, c0, min(chunk, n - c0), Yf, acc)
+        bad[ci] = _combine_chunk(Dl, addrs, n, s, G, p, outs, c0, min(chunk, n - c0), Yf, acc)
     return bad.any()
 
 
 @nb.njit(cache=True, nogil=True)
-def _combine_serial(Dl, addrs, n, s, G, p, out, chunk):  # pragma: no cover - compiled
+def _combine_serial(Dl, addrs, n, s, G, p, outs, chunk):  # pragma: no cover - compiled
     L, _, R = Dl.shape
     Yf = np.empty(((chunk + _BLOCK - 1) // _BLOCK, R, _BLOCK + _PAD))
     acc = np.empty((max(L, 4), max(chunk, _BLOCK) + 3 * _PAD))
     bad = np.uint64(0)
     for c0 in range(0, n, chunk):
-        bad |= _combine_chunk(Dl, addrs, n, s, G, p, out, c0, min(chunk, n - c0), Yf, acc)
+        bad |= _combine_chunk(Dl, addrs, n, s, G, p, outs, c0, min(chunk, n - c0), Yf, acc)
     return bad != 0
 
 
@@ -413,7 +414,7 @@ def _outside_range(F: PrimeField, flat: Sequence[np.ndarray], which) -> None:
             )
 
 
-def combine(F: PrimeField, D, results: Sequence[np.ndarray]) -> np.ndarray:
+def combine(F: PrimeField, D, results: Sequence[np.ndarray], *, rows: bool = False):
     r"""Exact :math:`D \cdot [y_1; \dots; y_R] \bmod p` without stacking the results.
 
     ``D`` is a (T x R) matrix over GF(p) and ``results`` R arrays of one shape with entries
@@ -421,6 +422,9 @@ def combine(F: PrimeField, D, results: Sequence[np.ndarray]) -> np.ndarray:
     :math:`\sum_r D[t, r]\, y_r` (flattened). Unit rows of D are copies, zero columns skip
     their result. Every result that is used is checked to hold field elements (else
     :class:`~ffcc.scheme.DecodingError`); the check costs no extra pass over memory.
+    With ``rows=True`` the result is a list of T separate arrays instead: each is its own
+    allocation, so a later decode reuses the blocks an earlier one freed (one (T, size)
+    block above malloc's mmap threshold, 32 MiB, is faulted in afresh every time).
 
     For p < 2^31 one fused compiled pass reads each result once: D is split into L limbs of
     s bits, :math:`D = \sum_l 2^{sl} D_l`, with :math:`R (2^s - 1)(p - 1) < 2^{52}`, so every
@@ -435,6 +439,8 @@ def combine(F: PrimeField, D, results: Sequence[np.ndarray]) -> np.ndarray:
     >>> F = PrimeField(7)
     >>> combine(F, [[1, 2], [3, 6]], [np.array([1, 1]), np.array([3, 5])]).tolist()
     [[0, 4], [0, 5]]
+    >>> [row.tolist() for row in combine(F, [[0, 1], [3, 6]], [[1, 1], [3, 5]], rows=True)]
+    [[3, 5], [0, 5]]
     >>> combine(F, [[1, 2]], [np.array([1, 1]), np.array([3, 7])])
     Traceback (most recent call last):
     ffcc.scheme.DecodingError: result 1 has an entry outside [0, 7): ...
@@ -448,7 +454,7 @@ def combine(F: PrimeField, D, results: Sequence[np.ndarray]) -> np.ndarray:
         raise DecodingError(f"worker results differ in size: {sorted(sizes)}")
     n = sizes.pop() if sizes else 0
     T = D.shape[0]
-    out = np.empty((T, n), dtype=np.int64)
+    out = [np.empty(n, np.int64) for _ in range(T)] if rows else np.empty((T, n), np.int64)
     used = np.flatnonzero(D.any(axis=0))
     unit = [int(np.flatnonzero(row)[0]) if np.count_nonzero(row) == 1 and row.max() == 1 else -1
             for row in D]  # fmt: skip
@@ -459,10 +465,10 @@ def combine(F: PrimeField, D, results: Sequence[np.ndarray]) -> np.ndarray:
     _outside_range(F, flat, used if plan is None else sorted({u for u in unit if u >= 0}))
     for t in range(T):
         if unit[t] >= 0:
-            out[t] = flat[unit[t]]
+            out[t][...] = flat[unit[t]]
     if not rest or n == 0:
-        if rest:
-            out[rest] = 0
+        for t in rest:
+            out[t][...] = 0
         return out
     Dr = np.ascontiguousarray(D[np.ix_(rest, used)])
     ys = [flat[i] for i in used]
@@ -473,26 +479,26 @@ def combine(F: PrimeField, D, results: Sequence[np.ndarray]) -> np.ndarray:
         _outside_range(F, flat, used)
         plan = None  # a small job: numpy (F.matmul's exact small path) instead of a compile
     if plan is None or not ys:
-        out[rest] = F.matmul(Dr, np.stack(ys)) if ys else 0
+        values = F.matmul(Dr, np.stack(ys)) if ys else np.zeros((len(rest), n), np.int64)
+        for t, v in zip(rest, values, strict=True):
+            out[t][...] = v
         return out
     addrs = np.array([y.ctypes.data for y in ys], dtype=np.int64)
-    target = out if len(rest) == T else np.empty((len(rest), n), dtype=np.int64)
+    outs = np.array([out[t].ctypes.data for t in rest], dtype=np.int64)  # written in place
     parallel = n * R >= _PARALLEL_MIN
     if integer:
         Du = np.zeros((-(-len(rest) // _IROWS) * _IROWS, -(-R // _IROWS) * _IROWS), np.uint32)
         Du[: len(rest), :R] = Dr
         chunk = _staged_chunk(4 * Du.shape[1], _IBLOCK)
         kernel = _mersenne_parallel if parallel else _mersenne_serial
-        bad = kernel(Du, addrs, n, len(rest), target, chunk)
+        bad = kernel(Du, addrs, n, outs, chunk)
     else:
         L, s, G = plan
         Dl = np.stack([((Dr >> (s * l)) & ((1 << s) - 1)).astype(np.float64) for l in range(L)])
         direct = len(rest) == 1 and L <= 2  # no float copy of the chunk: stream in big chunks
         chunk = _CHUNK if direct else _staged_chunk(8 * R, _BLOCK)
         kernel = _combine_parallel if parallel else _combine_serial
-        bad = kernel(Dl, addrs, n, s, G, F.p, target, chunk)
+        bad = kernel(Dl, addrs, n, s, G, F.p, outs, chunk)
     if bad:
         _outside_range(F, flat, used)
-    if target is not out:
-        out[rest] = target
     return out
