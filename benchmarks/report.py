@@ -190,9 +190,10 @@ def _why(label: str) -> str:
     if label.startswith("decode"):
         return (
             "Decoding must read all R results once and write T fresh int64 outputs (the "
-            "read and write floors; a decode that returns fresh arrays pays their page "
-            "faults; the range check that makes a malformed result a liar is folded into the "
-            "read). At p = 2^31 − 1 with T ≥ 2 targets the decoder multiplies in integers: "
+            "read and write floors; one array per target, so a later decode reuses freed "
+            "blocks where one (T, n) block would be faulted in afresh each time; the range "
+            "check that makes a malformed result a liar is folded into the read). At "
+            "p = 2^31 − 1 with T ≥ 2 targets the decoder multiplies in integers: "
             "T·R exact 32×32→64-bit multiply-adds per entry (vpmuludq, four lanes) and a "
             "Mersenne fold every four rows; the float path it replaced did T·R·2 (two limbs). "
             "On this core that is the same multiply floor either way (one vpmuludq or two "
