@@ -16,6 +16,7 @@ Example
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Sequence
 
 import numba as nb
@@ -60,6 +61,13 @@ def _cols(addr, c0, cw):  # pragma: no cover - compiled
     # columns [c0, c0 + cw) of the result at addr, indexed from 0: an index that cannot be
     # negative lets LLVM load whole vectors (y[c0 + j] costs a wraparound select per lane)
     return nb.carray(_as_ptr(addr + 8 * c0), (cw,))
+
+
+if nb.config.DISABLE_JIT:  # the kernels run as Python (coverage, debugging): ctypes views
+
+    def _cols(addr, c0, cw):
+        ptr = ctypes.cast(int(addr + 8 * c0), ctypes.POINTER(ctypes.c_int64))
+        return np.ctypeslib.as_array(ptr, (cw,)) if cw else np.empty(0, np.int64)
 
 
 @nb.njit(cache=True, inline="always")
