@@ -255,3 +255,23 @@ def test_integer_path_rejects_non_field_entries(kernels, monkeypatch, bad, T, R,
     with pytest.raises(DecodingError, match="result 2 has an entry outside"):
         combine(F, D, ys)
     assert seen
+
+
+@pytest.mark.parametrize("p", [65537, 2**31 - 1])
+def test_rows_are_separate_arrays_with_the_same_values(kernels, p):
+    # rows=True: one allocation per target (unit row copied, zero row zeroed, the rest
+    # through the kernel), each equal to the (T, n) result and to Python integers
+    from ffcc._combine import combine
+
+    F = PrimeField(p)
+    rng = np.random.default_rng(4)
+    ys = [F.random(3000, rng) for _ in range(5)]
+    D = F.random((4, 5), rng)
+    D[1] = [0, 0, 1, 0, 0]
+    D[2] = 0
+    rows = combine(F, D, ys, rows=True)
+    assert isinstance(rows, list) and len(rows) == 4
+    assert all(r.base is None and r.shape == (3000,) for r in rows)
+    assert np.array_equal(np.stack(rows), _oracle(D, ys, p))
+    assert np.array_equal(np.stack(rows), combine(F, D, ys))
+    assert np.array_equal(rows[1], ys[2]) and not np.shares_memory(rows[1], ys[2])
