@@ -422,7 +422,9 @@ def _outside_range(F: PrimeField, flat: Sequence[np.ndarray], which) -> None:
             )
 
 
-def combine(F: PrimeField, D, results: Sequence[np.ndarray], *, rows: bool = False):
+def combine(
+    F: PrimeField, D, results: Sequence[np.ndarray], *, rows: bool = False
+) -> np.ndarray | list[np.ndarray]:
     r"""Exact :math:`D \cdot [y_1; \dots; y_R] \bmod p` without stacking the results.
 
     ``D`` is a (T x R) matrix over GF(p) and ``results`` R arrays of one shape with entries
