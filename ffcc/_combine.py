@@ -16,6 +16,7 @@ Example
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Sequence
 
 import numba as nb
@@ -62,6 +63,13 @@ def _cols(addr, c0, cw):  # pragma: no cover - compiled
     return nb.carray(_as_ptr(addr + 8 * c0), (cw,))
 
 
+if nb.config.DISABLE_JIT:  # the kernels run as Python (coverage, debugging): ctypes views
+
+    def _cols(addr, c0, cw):
+        ptr = ctypes.cast(int(addr + 8 * c0), ctypes.POINTER(ctypes.c_int64))
+        return np.ctypeslib.as_array(ptr, (cw,)) if cw else np.empty(0, np.int64)
+
+
 @nb.njit(cache=True, inline="always")
 def _outside(v, off):  # pragma: no cover - compiled
     # nonzero iff v is not in [0, p), for off = 2^31 - p: v and v + off must lie in [0, 2^31)
@@ -70,19 +78,20 @@ def _outside(v, off):  # pragma: no cover - compiled
 
 @nb.njit(cache=True, inline="always", fastmath=_FMA)
 def _stage(addrs, c0, cw, off, Yf):  # pragma: no cover - compiled
-    # columns [c0, c0 + cw) of the y as float64 (exact: below 2^31 once checked), in blocks
-    # Yf[b] of _BLOCK columns, read row by row (long runs for the prefetcher); nonzero when
-    # an entry is outside [0, p)
+    # columns [c0, c0 + cw) of the y as float64 or uint32 (exact: below 2^31 once checked),
+    # in blocks Yf[b] of its width (_BLOCK or _IBLOCK) columns, read row by row (long runs
+    # for the prefetcher); nonzero when an entry is outside [0, p)
     bad = np.uint64(0)
-    for r in range(Yf.shape[1]):
-        for b in range((cw + _BLOCK - 1) // _BLOCK):
-            bw = min(_BLOCK, cw - b * _BLOCK)
-            y = _cols(addrs[r], c0 + b * _BLOCK, bw)
+    width = Yf.shape[2] - _PAD
+    for r in range(addrs.size):
+        for b in range((cw + width - 1) // width):
+            bw = min(width, cw - b * width)
+            y = _cols(addrs[r], c0 + b * width, bw)
             row = Yf[b, r]
             for j in range(bw):
                 v = y[j]
                 bad |= _outside(v, off)
-                row[j] = float(np.int32(v))  # the int32 convert vectorises, the int64 one not
+                row[j] = np.int32(v)  # the int32 convert vectorises, the int64 one not
     return bad
 
 
@@ -208,9 +217,10 @@ def _finish(acc, k, L, p, pf, pinv, two_s, o, cw, add):  # pragma: no cover - co
 
 
 @nb.njit(cache=True, nogil=True, fastmath=_FMA)
-def _combine_chunk(Dl, addrs, n, s, G, p, out, c0, cw, Yf, acc):  # pragma: no cover
-    """Columns [c0, c0 + cw) of out[t] = sum_l 2^(s l) sum_r Dl[l, t, r] y_r  (mod p), where
-    y_r lives at addrs[r]; returns nonzero when one of those y entries is outside [0, p).
+def _combine_chunk(Dl, addrs, n, s, G, p, outs, c0, cw, Yf, acc):  # pragma: no cover
+    """Columns [c0, c0 + cw) of the output at outs[t]: sum_l 2^(s l) sum_r Dl[l, t, r] y_r
+    (mod p), where y_r lives at addrs[r]; nonzero when one of those y entries is outside
+    [0, p).
 
     Every limb sum a_l is an integer, and a_l + 2^s (p - 1) < 2^52 (:func:`_limb_plan`), so
     float64 arithmetic is exact, fused multiply-adds included, and so is Horner's rule
@@ -228,7 +238,7 @@ def _combine_chunk(Dl, addrs, n, s, G, p, out, c0, cw, Yf, acc):  # pragma: no c
         for r0 in range(0, R, G):
             _zero(acc, 2, cw)
             bad |= _sweep_direct(Dl, addrs, c0, cw, off, acc[0], acc[1], r0, min(r0 + G, R))
-            _finish(acc, 0, L, p, pf, pinv, two_s, out[0, c0 : c0 + cw], cw, r0 > 0)
+            _finish(acc, 0, L, p, pf, pinv, two_s, _cols(outs[0], c0, cw), cw, r0 > 0)
         return bad
     bad = _stage(addrs, c0, cw, off, Yf)
     for b in range((cw + _BLOCK - 1) // _BLOCK):
@@ -252,10 +262,99 @@ def _combine_chunk(Dl, addrs, n, s, G, p, out, c0, cw, Yf, acc):  # pragma: no c
                         m = l + 1 if pair else l
                         _sweep_staged(Dl, l, t, m, t, Y, acc[l], a1, pair, bw, r0, r1)
                 for k in range(2 if two else 1):
-                    o = out[t + k, b0 : b0 + bw]
+                    o = _cols(outs[t + k], b0, bw)
                     _finish(acc, 2 * k, L, p, pf, pinv, two_s, o, bw, r0 > 0)
             t += 2 if two else 1
     return bad
+
+
+# -- the integer path for p = 2^31 - 1 ----------------------------------------------------
+# A product of two residues is below 2^62 and 32 x 32 -> 64-bit multiplies are exact (AVX2
+# vpmuludq, four lanes): one multiply-add per coefficient where float64 needs one per limb.
+# Since 2^31 = 1 (mod p), a sum x < 2^64 folds to (x & p) + (x >> 31) < 2^34, and a folded
+# sum plus four products stays below 2^34 + 4 (p - 1)^2 < 2^64: one fold every four rows.
+
+_MERSENNE = (1 << 31) - 1
+_IBLOCK = 256  # columns per sweep: R rows of uint32 (16 KiB at R = 16) stay in L1
+_IROWS = 4  # rows per fold, and the unit R and T are padded to
+
+
+@nb.njit(cache=True, inline="always")
+def _fold(x):  # pragma: no cover - compiled
+    return (x & np.uint64(_MERSENNE)) + (x >> np.uint64(31))
+
+
+@nb.njit(cache=True, inline="always")
+def _widen(c):  # pragma: no cover - compiled
+    return np.uint64(c[0]), np.uint64(c[1]), np.uint64(c[2]), np.uint64(c[3])
+
+
+@nb.njit(cache=True, inline="always")
+def _sweep_int(Du, t, Y, acc, bw):  # pragma: no cover - compiled
+    # acc[k] = sum_r Du[t + k, r] Y_r, folded (< 2^34), for four targets; the uint32 operands
+    # widened to uint64 let LLVM multiply with vpmuludq
+    a0, a1, a2, a3 = acc[0], acc[1], acc[2], acc[3]
+    for j in range(bw):
+        a0[j] = 0
+        a1[j] = 0
+        a2[j] = 0
+        a3[j] = 0
+    for r in range(0, Du.shape[1], _IROWS):
+        y0, y1, y2, y3 = Y[r], Y[r + 1], Y[r + 2], Y[r + 3]
+        d = Du[t : t + 4, r : r + 4]
+        d00, d01, d02, d03 = _widen(d[0])
+        d10, d11, d12, d13 = _widen(d[1])
+        d20, d21, d22, d23 = _widen(d[2])
+        d30, d31, d32, d33 = _widen(d[3])
+        for j in range(bw):
+            f0, f1 = np.uint64(y0[j]), np.uint64(y1[j])
+            f2, f3 = np.uint64(y2[j]), np.uint64(y3[j])
+            a0[j] = _fold(a0[j] + d00 * f0 + d01 * f1 + d02 * f2 + d03 * f3)
+            a1[j] = _fold(a1[j] + d10 * f0 + d11 * f1 + d12 * f2 + d13 * f3)
+            a2[j] = _fold(a2[j] + d20 * f0 + d21 * f1 + d22 * f2 + d23 * f3)
+            a3[j] = _fold(a3[j] + d30 * f0 + d31 * f1 + d32 * f2 + d33 * f3)
+
+
+@nb.njit(cache=True, nogil=True)
+def _mersenne_chunk(Du, addrs, outs, c0, cw, Yu, acc):  # pragma: no cover - compiled
+    """Columns [c0, c0 + cw) of the output at outs[t]: sum_r Du[t, r] y_r mod 2^31 - 1, Du
+    zero-padded to multiples of four targets and rows; returns nonzero when a y entry read
+    is outside [0, p). The y are staged once per chunk as uint32 (checked on the way)."""
+    bad = _stage(addrs, c0, cw, 1, Yu)
+    p = np.uint64(_MERSENNE)
+    for b in range((cw + _IBLOCK - 1) // _IBLOCK):
+        b0 = c0 + b * _IBLOCK
+        bw = min(_IBLOCK, cw - b * _IBLOCK)
+        for t in range(0, Du.shape[0], _IROWS):
+            _sweep_int(Du, t, Yu[b], acc, bw)
+            for k in range(min(_IROWS, outs.size - t)):
+                a, o = acc[k], _cols(outs[t + k], b0, bw)
+                for j in range(bw):
+                    x = _fold(a[j])  # < 2^31 + 8 < 2p
+                    o[j] = np.int64(x - p if x >= p else x)
+    return bad
+
+
+@nb.njit(cache=True, parallel=True, nogil=True)
+def _mersenne_parallel(Du, addrs, n, outs, chunk):  # pragma: no cover - compiled
+    nc = (n + chunk - 1) // chunk
+    bad = np.zeros(nc, dtype=np.uint64)
+    for ci in nb.prange(nc):
+        c0 = ci * chunk
+        Yu = np.zeros((chunk // _IBLOCK, Du.shape[1], _IBLOCK + _PAD), dtype=np.uint32)
+        acc = np.empty((_IROWS, _IBLOCK + _PAD), dtype=np.uint64)
+        bad[ci] = _mersenne_chunk(Du, addrs, outs, c0, min(chunk, n - c0), Yu, acc)
+    return bad.any()
+
+
+@nb.njit(cache=True, nogil=True)
+def _mersenne_serial(Du, addrs, n, outs, chunk):  # pragma: no cover - compiled
+    Yu = np.zeros((chunk // _IBLOCK, Du.shape[1], _IBLOCK + _PAD), dtype=np.uint32)
+    acc = np.empty((_IROWS, _IBLOCK + _PAD), dtype=np.uint64)
+    bad = np.uint64(0)
+    for c0 in range(0, n, chunk):
+        bad |= _mersenne_chunk(Du, addrs, outs, c0, min(chunk, n - c0), Yu, acc)
+    return bad != 0
 
 
 @nb.njit(cache=True, inline="always")
@@ -267,7 +366,7 @@ def _zero(acc, rows, cw):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True, parallel=True, nogil=True)
-def _combine_parallel(Dl, addrs, n, s, G, p, out, chunk):  # pragma: no cover - compiled
+def _combine_parallel(Dl, addrs, n, s, G, p, outs, chunk):  # pragma: no cover - compiled
     L, _, R = Dl.shape
     nc = (n + chunk - 1) // chunk
     bad = np.zeros(nc, dtype=np.uint64)
@@ -275,22 +374,28 @@ def _combine_parallel(Dl, addrs, n, s, G, p, out, chunk):  # pragma: no cover - 
         c0 = ci * chunk
         Yf = np.empty(((chunk + _BLOCK - 1) // _BLOCK, R, _BLOCK + _PAD))
         acc = np.empty((max(L, 4), max(chunk, _BLOCK) + 3 * _PAD))
-        bad[ci] = _combine_chunk(Dl, addrs, n, s, G, p, out, c0, min(chunk, n - c0), Yf, acc)
+        bad[ci] = _combine_chunk(Dl, addrs, n, s, G, p, outs, c0, min(chunk, n - c0), Yf, acc)
     return bad.any()
 
 
 @nb.njit(cache=True, nogil=True)
-def _combine_serial(Dl, addrs, n, s, G, p, out, chunk):  # pragma: no cover - compiled
+def _combine_serial(Dl, addrs, n, s, G, p, outs, chunk):  # pragma: no cover - compiled
     L, _, R = Dl.shape
     Yf = np.empty(((chunk + _BLOCK - 1) // _BLOCK, R, _BLOCK + _PAD))
     acc = np.empty((max(L, 4), max(chunk, _BLOCK) + 3 * _PAD))
     bad = np.uint64(0)
     for c0 in range(0, n, chunk):
-        bad |= _combine_chunk(Dl, addrs, n, s, G, p, out, c0, min(chunk, n - c0), Yf, acc)
+        bad |= _combine_chunk(Dl, addrs, n, s, G, p, outs, c0, min(chunk, n - c0), Yf, acc)
     return bad != 0
 
 
 _PARALLEL_MIN = 1 << 16  # below this many result entries, waking threads costs more
+
+
+def _staged_chunk(column_bytes: int, block: int) -> int:
+    """Columns per staged chunk, a multiple of ``block``: the staged copy of the results
+    (``column_bytes`` per column) fills at most _L2_STAGE."""
+    return max(block, min(_CHUNK, _L2_STAGE // column_bytes) // block * block)
 
 
 def _limb_plan(p: int, R: int) -> tuple[int, int, int] | None:
@@ -317,7 +422,9 @@ def _outside_range(F: PrimeField, flat: Sequence[np.ndarray], which) -> None:
             )
 
 
-def combine(F: PrimeField, D, results: Sequence[np.ndarray]) -> np.ndarray:
+def combine(
+    F: PrimeField, D, results: Sequence[np.ndarray], *, rows: bool = False
+) -> np.ndarray | list[np.ndarray]:
     r"""Exact :math:`D \cdot [y_1; \dots; y_R] \bmod p` without stacking the results.
 
     ``D`` is a (T x R) matrix over GF(p) and ``results`` R arrays of one shape with entries
@@ -325,18 +432,25 @@ def combine(F: PrimeField, D, results: Sequence[np.ndarray]) -> np.ndarray:
     :math:`\sum_r D[t, r]\, y_r` (flattened). Unit rows of D are copies, zero columns skip
     their result. Every result that is used is checked to hold field elements (else
     :class:`~ffcc.scheme.DecodingError`); the check costs no extra pass over memory.
+    With ``rows=True`` the result is a list of T separate arrays instead: each is its own
+    allocation, so a later decode reuses the blocks an earlier one freed (one (T, size)
+    block above malloc's mmap threshold, 32 MiB, is faulted in afresh every time).
 
     For p < 2^31 one fused compiled pass reads each result once: D is split into L limbs of
     s bits, :math:`D = \sum_l 2^{sl} D_l`, with :math:`R (2^s - 1)(p - 1) < 2^{52}`, so every
     :math:`\sum_r D_l[t, r]\, y_r` is an exact float64 sum (fused multiply-adds, vectorised);
     each is reduced with a rounded float quotient and the limbs are recombined by Horner's
-    rule. L = 2 for p = 2^31 - 1; more than 31 results are summed in groups of 31 (then
-    mod p). Larger p use :meth:`PrimeField.matmul`.
+    rule; more results than one exact group takes are summed in groups (then mod p). At
+    p = 2^31 - 1 with two or more targets the products are taken in integers instead, one
+    exact 32 x 32 -> 64-bit multiply-add per coefficient where floats need two limbs, folded
+    every four rows with :math:`2^{31} \equiv 1`. Larger p use :meth:`PrimeField.matmul`.
 
     >>> from ffcc.field import PrimeField
     >>> F = PrimeField(7)
     >>> combine(F, [[1, 2], [3, 6]], [np.array([1, 1]), np.array([3, 5])]).tolist()
     [[0, 4], [0, 5]]
+    >>> [row.tolist() for row in combine(F, [[0, 1], [3, 6]], [[1, 1], [3, 5]], rows=True)]
+    [[3, 5], [0, 5]]
     >>> combine(F, [[1, 2]], [np.array([1, 1]), np.array([3, 7])])
     Traceback (most recent call last):
     ffcc.scheme.DecodingError: result 1 has an entry outside [0, 7): ...
@@ -350,7 +464,7 @@ def combine(F: PrimeField, D, results: Sequence[np.ndarray]) -> np.ndarray:
         raise DecodingError(f"worker results differ in size: {sorted(sizes)}")
     n = sizes.pop() if sizes else 0
     T = D.shape[0]
-    out = np.empty((T, n), dtype=np.int64)
+    out = [np.empty(n, np.int64) for _ in range(T)] if rows else np.empty((T, n), np.int64)
     used = np.flatnonzero(D.any(axis=0))
     unit = [int(np.flatnonzero(row)[0]) if np.count_nonzero(row) == 1 and row.max() == 1 else -1
             for row in D]  # fmt: skip
@@ -361,29 +475,40 @@ def combine(F: PrimeField, D, results: Sequence[np.ndarray]) -> np.ndarray:
     _outside_range(F, flat, used if plan is None else sorted({u for u in unit if u >= 0}))
     for t in range(T):
         if unit[t] >= 0:
-            out[t] = flat[unit[t]]
+            out[t][...] = flat[unit[t]]
     if not rest or n == 0:
-        if rest:
-            out[rest] = 0
+        for t in rest:
+            out[t][...] = 0
         return out
     Dr = np.ascontiguousarray(D[np.ix_(rest, used)])
     ys = [flat[i] for i in used]
-    if plan is not None and not use_kernel(_combine_serial, len(rest) * len(ys) * n, F.p):
+    R = len(ys)
+    integer = F.p == _MERSENNE and len(rest) > 1  # one target streams: float, memory-bound
+    serial = _mersenne_serial if integer else _combine_serial
+    if plan is not None and not use_kernel(serial, len(rest) * R * n, F.p):
         _outside_range(F, flat, used)
         plan = None  # a small job: numpy (F.matmul's exact small path) instead of a compile
     if plan is None or not ys:
-        out[rest] = F.matmul(Dr, np.stack(ys)) if ys else 0
+        values = F.matmul(Dr, np.stack(ys)) if ys else np.zeros((len(rest), n), np.int64)
+        for t, v in zip(rest, values, strict=True):
+            out[t][...] = v
         return out
-    L, s, G = plan
-    Dl = np.stack([((Dr >> (s * l)) & ((1 << s) - 1)).astype(np.float64) for l in range(L)])
     addrs = np.array([y.ctypes.data for y in ys], dtype=np.int64)
-    R = len(ys)
-    direct = len(rest) == 1 and L <= 2  # no float copy of the chunk: stream in big chunks
-    chunk = _CHUNK if direct else max(_BLOCK, min(_CHUNK, _L2_STAGE // (8 * R)) // _BLOCK * _BLOCK)
-    kernel = _combine_parallel if n * R >= _PARALLEL_MIN else _combine_serial
-    target = out if len(rest) == T else np.empty((len(rest), n), dtype=np.int64)
-    if kernel(Dl, addrs, n, s, G, F.p, target, chunk):
+    outs = np.array([out[t].ctypes.data for t in rest], dtype=np.int64)  # written in place
+    parallel = n * R >= _PARALLEL_MIN
+    if integer:
+        Du = np.zeros((-(-len(rest) // _IROWS) * _IROWS, -(-R // _IROWS) * _IROWS), np.uint32)
+        Du[: len(rest), :R] = Dr
+        chunk = _staged_chunk(4 * Du.shape[1], _IBLOCK)
+        kernel = _mersenne_parallel if parallel else _mersenne_serial
+        bad = kernel(Du, addrs, n, outs, chunk)
+    else:
+        L, s, G = plan
+        Dl = np.stack([((Dr >> (s * l)) & ((1 << s) - 1)).astype(np.float64) for l in range(L)])
+        direct = len(rest) == 1 and L <= 2  # no float copy of the chunk: stream in big chunks
+        chunk = _CHUNK if direct else _staged_chunk(8 * R, _BLOCK)
+        kernel = _combine_parallel if parallel else _combine_serial
+        bad = kernel(Dl, addrs, n, s, G, F.p, outs, chunk)
+    if bad:
         _outside_range(F, flat, used)
-    if target is not out:
-        out[rest] = target
     return out

@@ -30,7 +30,7 @@ def test_encode_and_decode_are_exact(kernels, p, R):
     out = np.empty((3, n), dtype=np.int64)
     encode_into(p, M, np.stack(X), out)
     assert out.tolist() == ref
-    assert lincomb_many(p, M, X, n).tolist() == ref
+    assert [r.tolist() for r in lincomb_many(p, M, X, n)] == ref
     assert [lincomb(p, M[t], X, n).tolist() for t in range(3)] == ref
 
 
@@ -143,7 +143,7 @@ def test_small_jobs_decode_and_encode_without_kernels(monkeypatch, p):
     def forbidden(*args):
         raise AssertionError("a compiled decoder kernel was called on a small input")
 
-    for name in ("_combine_serial", "_combine_parallel"):
+    for name in ("_combine_serial", "_combine_parallel", "_mersenne_serial", "_mersenne_parallel"):
         monkeypatch.setattr(poly, name, forbidden)
     F = PrimeField(p)
     rng = np.random.default_rng(3)
@@ -153,7 +153,7 @@ def test_small_jobs_decode_and_encode_without_kernels(monkeypatch, p):
     M = F.random((4, 6), rng)
     M[0] = p - 1
     ref = _ref(M, X, p)
-    assert lincomb_many(p, M, X, 40).tolist() == ref
+    assert [r.tolist() for r in lincomb_many(p, M, X, 40)] == ref
     out = np.empty((4, 40), dtype=np.int64)
     encode_into(p, M, np.stack(X), out)
     assert out.tolist() == ref
@@ -198,3 +198,80 @@ def test_the_small_main_job_compiles_no_kernel(tmp_path):
     ).stdout
     assert json.loads(out.strip().splitlines()[-1]) == []
     assert sorted(f.name for f in tmp_path.rglob("*.nbi")) == []
+
+
+# -- the integer path at p = 2^31 - 1 (T >= 2 targets): uint32 operands, Mersenne folds ---
+
+
+def _spy_integer_path(monkeypatch):
+    import ffcc._combine as C
+
+    seen = []
+    for name in ("_mersenne_serial", "_mersenne_parallel"):
+        kernel = getattr(C, name)
+        monkeypatch.setattr(C, name, lambda *a, k=kernel, name=name: seen.append(name) or k(*a))
+    return seen
+
+
+@pytest.mark.parametrize("T, R, n", [(5, 9, 300), (4, 16, 20000), (2, 1, 1000)])
+def test_integer_path_on_the_largest_sums(kernels, monkeypatch, T, R, n):
+    # every coefficient and entry p - 1 = -1: each partial sum is as large as it gets, and
+    # every target is sum_r (-1)(-1) = R (mod p); a row [1, p - 1] on equal results is 0,
+    # which a fold leaves as p (the final subtraction must take it to 0)
+    from ffcc._combine import combine
+
+    p = 2**31 - 1
+    seen = _spy_integer_path(monkeypatch)
+    F = PrimeField(p)
+    ys = [np.full(n, p - 1, dtype=np.int64) for _ in range(R)]
+    D = np.full((T, R), p - 1, dtype=np.int64)
+    assert (combine(F, D, ys) == R % p).all()
+    if R >= 2:
+        ones = [np.arange(1, n + 1, dtype=np.int64) for _ in range(R)]
+        D[1] = 0
+        D[1, :2] = [1, p - 1]
+        got = combine(F, D, ones)
+        assert (got[1] == 0).all()
+        assert (got[0] == (R * (p - 1) * np.arange(1, n + 1, dtype=object)) % p).all()
+    assert seen and set(seen) <= {"_mersenne_serial", "_mersenne_parallel"}
+    assert ("_mersenne_parallel" in seen) == (n * R >= 1 << 16)
+
+
+@pytest.mark.parametrize("bad", [2**31 - 1, -1, 2**31, 2**32 + 5, 2**63 - 1, -(2**63)])
+@pytest.mark.parametrize("T, R, n, where", [(3, 5, 700, 0), (3, 5, 700, -1), (4, 4, 20000, 9999)])
+def test_integer_path_rejects_non_field_entries(kernels, monkeypatch, bad, T, R, n, where):
+    # p itself (2^31 - 1) is the first value out of range; 2^32 + 5 would pass as 5 if the
+    # check looked at the uint32 the entry is staged as
+    from ffcc._combine import combine
+    from ffcc.scheme import DecodingError
+
+    p = 2**31 - 1
+    seen = _spy_integer_path(monkeypatch)
+    F = PrimeField(p)
+    rng = np.random.default_rng(2)
+    ys = [F.random(n, rng) for _ in range(R)]
+    D = F.random((T, R), rng) | 1
+    ys[2][where] = bad
+    with pytest.raises(DecodingError, match="result 2 has an entry outside"):
+        combine(F, D, ys)
+    assert seen
+
+
+@pytest.mark.parametrize("p", [65537, 2**31 - 1])
+def test_rows_are_separate_arrays_with_the_same_values(kernels, p):
+    # rows=True: one allocation per target (unit row copied, zero row zeroed, the rest
+    # through the kernel), each equal to the (T, n) result and to Python integers
+    from ffcc._combine import combine
+
+    F = PrimeField(p)
+    rng = np.random.default_rng(4)
+    ys = [F.random(3000, rng) for _ in range(5)]
+    D = F.random((4, 5), rng)
+    D[1] = [0, 0, 1, 0, 0]
+    D[2] = 0
+    rows = combine(F, D, ys, rows=True)
+    assert isinstance(rows, list) and len(rows) == 4
+    assert all(r.base is None and r.shape == (3000,) for r in rows)
+    assert np.array_equal(np.stack(rows), _oracle(D, ys, p))
+    assert np.array_equal(np.stack(rows), combine(F, D, ys))
+    assert np.array_equal(rows[1], ys[2]) and not np.shares_memory(rows[1], ys[2])

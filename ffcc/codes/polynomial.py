@@ -176,8 +176,8 @@ class EvaluationCode(Scheme):
         shape = np.shape(results[key[0]])
         if key not in self._fast:
             self._fast[key] = self.functional(self.nodes[list(key)])
-        out = combine(self.field, self._fast[key], [results[j] for j in key])
-        return [out[t].reshape(shape) for t in range(out.shape[0])]
+        out = combine(self.field, self._fast[key], [results[j] for j in key], rows=True)
+        return [row.reshape(shape) for row in out]
 
 
 class BlockProductScheme(EvaluationCode):

@@ -42,10 +42,12 @@ def lincomb(p: int, coeffs, ys, n: int) -> np.ndarray:
     return lincomb_many(p, np.asarray(coeffs, dtype=np.int64)[None, :], ys, n)[0]
 
 
-def lincomb_many(p: int, D, ys, n: int) -> np.ndarray:
-    """Every target at once: row t of the result is ``sum_r D[t, r] ys[r] mod p``.
+def lincomb_many(p: int, D, ys, n: int) -> list[np.ndarray]:
+    """Every target at once: a list of T arrays, the t-th ``sum_r D[t, r] ys[r] mod p``.
 
-    One pass over the ys for all T targets, where T calls of :func:`lincomb` make T."""
+    One pass over the ys for all T targets, where T calls of :func:`lincomb` make T. Each
+    target is its own allocation (``combine(..., rows=True)``): the next group's decode
+    reuses the memory of blocks already freed instead of faulting in fresh pages."""
     if n == 0 or not len(ys):
-        return np.zeros((np.shape(D)[0], n), dtype=np.int64)
-    return combine(PrimeField(p), D, ys)
+        return [np.zeros(n, dtype=np.int64) for _ in range(np.shape(D)[0])]
+    return combine(PrimeField(p), D, ys, rows=True)
