@@ -13,15 +13,18 @@ from ffcc.codes._form import (
     CodeForm,
     FormPart,
     Gaussian,
+    I,
     LagrangeTerm,
     Term,
     build_scheme,
     coefficients,
+    coefficients_mod,
     exact,
     functional_rows,
     lagrange_term,
     numeric,
     numeric_targets,
+    poly_degree,
     poly_value,
     sqrt_minus_one,
     to_field,
@@ -138,3 +141,52 @@ def test_functional_rows_of_coefficient_targets():
     real = ((0, ((Gaussian(1, 3), "coeff", 0), (Gaussian(1, 4), "coeff", 0))),)
     rows = functional_rows(_one_coordinate_form((Term(1),), [1, 2], real), 0, 2, 7)
     assert rows.tolist() == [[2, 0]]
+
+
+def test_value_target_at_an_integer_node_with_a_fraction_root():
+    # u_1 = (z - 1/2) X0_0, u_2 = X1_0: h(3) = (5/2) X0_0 X1_0 = 5 * 4 = 20 = 6 (mod 7)
+    form = _one_coordinate_form((Term(1, 0, (Fraction(1, 2),)),), [1, 2],
+                                ((0, ((1, "value", 3),)),))  # fmt: skip
+    assert numeric_targets(form, 7) == [[((0, 0), 6)]]
+
+
+def test_degree_and_coefficients_of_overlapping_terms():
+    assert poly_degree(()) == -1  # the zero polynomial
+    # 2 z (z - 3) + 5 z^2 = 7 z^2 - 6 z
+    poly = (Term(2, 1, (3,)), Term(5, 2))
+    assert poly_degree(poly) == 2
+    assert coefficients(poly) == {1: -6, 2: 7}
+    assert coefficients_mod(poly, 11) == [0, 5, 7]  # -6 = 5 (mod 11)
+
+
+def test_roots_vanish_at_their_nodes():
+    # (z - 2)(z - 5) at 2, 5, 3 over GF(13): 0, 0, (1)(-2) = 11
+    assert _encoder_column((Term(1, 0, (2, 5)),), [2, 5, 3], 13) == [0, 0, 11]
+
+
+def test_products_of_residues_beyond_two_to_the_31():
+    # p = 2^32 - 5: a product of two residues exceeds int64, Python ints are the oracle
+    p = 4294967291
+    r1, r2, xs = p - 2, 3 << 30, [p - 1, 5, (1 << 31) + 7]
+    want = [(x - r1) * (x - r2) % p for x in xs]
+    assert _encoder_column((Term(1, 0, (r1, r2)),), xs, p) == want
+
+
+def test_projective_nodes_homogenise_lower_degree_terms():
+    # coordinate 0: z (degree 1) and z^2 (degree 2), so D = 2: at (a, b) a^2 (b/a) = ab and b^2
+    nodes = ((1, 0), (0, 1), (2, 3), (5, 4))
+    part = FormPart(({0: (Term(1, 1),), 1: (Term(1, 2),)}, {0: (Term(1),)}), nodes)
+    enc, _ = numeric(CodeForm("toy", (2, 1), (part,), ()), PrimeField(13))
+    assert [row[0].tolist() for row in enc] == [[0, 0], [0, 1], [6, 9], [7, 3]]  # 20, 16 mod 13
+
+
+@pytest.mark.parametrize(
+    ("poly", "want"),
+    [
+        ((Term(Gaussian(2, 1)), Term(-I)), [2, 2, 2]),  # (2 + i) - i = 2: complex coefficients
+        ((Term(1, 0, (I,)), Term(1, 0, (-I,))), [2, 6, 5]),  # (z - i) + (z + i) = 2z: roots
+    ],
+)
+def test_complex_coefficients_or_roots_alone_take_gf_p2(poly, want):
+    # real polynomials, evaluated in GF(7^2) at the real nodes 1, 3, 6 (i is not in GF(7))
+    assert _encoder_column(poly, [1, 3, 6], 7) == want
