@@ -190,3 +190,12 @@ def test_projective_nodes_homogenise_lower_degree_terms():
 def test_complex_coefficients_or_roots_alone_take_gf_p2(poly, want):
     # real polynomials, evaluated in GF(7^2) at the real nodes 1, 3, 6 (i is not in GF(7))
     assert _encoder_column(poly, [1, 3, 6], 7) == want
+
+
+def test_coefficient_targets_of_three_coordinates():
+    # u_1 = u_2 = (1 + z) X, u_3 = X2_0: h = (1 + 2z + z^2) X0_0 X1_0 X2_0, over GF(11)
+    one_z = {0: (Term(1), Term(1, 1))}
+    part = FormPart((one_z, dict(one_z), {0: (Term(1),)}), ((1, 1), (1, 2), (1, 3)))
+    targets = tuple((0, ((1, "coeff", e),)) for e in range(3))
+    form = CodeForm("toy3", (1, 1, 1), (part,), targets)
+    assert numeric_targets(form, 11) == [[((0, 0, 0), c)] for c in (1, 2, 1)]
