@@ -64,7 +64,7 @@ def test_a_block_may_use_every_point_of_the_projective_line():
     S = tm.threem(1, s=3, layout="blocks", p=5)
     assert S.params["points"] == [[1, 0], [0, 1], [1, 1], [1, 2], [1, 3], [1, 4]]
     assert verify(S).holds is True
-    with pytest.raises(SchemeError, match="pencil points"):
+    with pytest.raises(SchemeError, match="needs 7 distinct pencil points but GF.5. has only 6"):
         tm.threem(1, s=4, layout="blocks", p=5)
 
 
@@ -90,3 +90,11 @@ def test_blocks_decode_per_block_without_the_generic_decoder(monkeypatch):
     got = [int(v[0, 0]) for v in S.decode(res)]
     # (1 + 2i)(5 + 6i) = -7 + 16i; (3 + 4i)(7 + 8i) = -11 + 52i
     assert got == [-7 % 101, 16, -11 % 101, 52]
+
+
+def test_catalog_defaults_are_two_products_one_straggler():
+    from ffcc.codes import build
+
+    S = build("threem")  # K = 2, s = 1: blocks 2 (3 + 1) = 8 ties global 4K - 1 + 1 = 8
+    assert (S.params["K"], S.stragglers, S.params["layout"], S.w) == (2, 1, "global", 8)
+    assert S.params["targets"] == "complex" and S.p == 65537
