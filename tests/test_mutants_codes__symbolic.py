@@ -1,0 +1,80 @@
+"""Tests that kill mutants of ffcc/codes/_symbolic.py which its own tests let survive
+(tools/mutate.py, docs/mutation.md). Expected values are worked out by hand in comments."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import sympy as sp
+
+from ffcc.codes import build, symbolic_form
+from ffcc.codes._symbolic import Part, SymbolicForm, _proportional
+
+
+def _matdot2():
+    # m = 2, s = 0: u1 = X0_0 + X0_1 z, u2 = X1_0 z + X1_1, h of degree 2, target [z^1] h
+    return symbolic_form("matdot", m=2, s=0)
+
+
+def test_a_hand_written_form_defaults_to_one_output_no_stragglers_no_secrecy():
+    f = _matdot2()
+    bare = SymbolicForm(f.name, f.params, f.basis,
+                        tuple(Part(pt.polys, pt.workers, pt.nodes, pt.inputs) for pt in f.parts),
+                        f.targets)  # fmt: skip
+    assert (bare.parts[0].output, bare.stragglers, bare.secrecy) == (0, 0, 0)
+    assert bare.check(f.scheme()) is True  # the plain matdot scheme: output 0, X = 0
+    assert str(bare).splitlines()[0].endswith("3 workers, s = 0")
+
+
+def test_forms_are_frozen():
+    f = _matdot2()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        f.name = "other"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        f.parts[0].output = 1
+
+
+def test_default_decoder_reads_the_middle_coefficient():
+    # h = c0 + c1 z + c2 z^2 answered at alpha_1..3: Lagrange gives [z^1] h = c1 exactly
+    f = _matdot2()
+    al, (expr,) = f.decoder()
+    c = sp.symbols("c0:3")
+    hs = sp.symbols("h1:4")
+    sub = {h: c[0] + c[1] * a + c[2] * a**2 for h, a in zip(hs, al, strict=True)}
+    assert sp.simplify(expr.subs(sub) - c[1]) == 0
+
+
+def test_check_rejects_a_scheme_with_the_same_workers_but_another_basis():
+    # matdot m = 1, s = 2 also has 3 workers and 1 target, but basis (1, 1), not (2, 2)
+    assert _matdot2().check(build("matdot", m=1, s=2)) is False
+
+
+def test_str_of_a_one_output_form_line_by_line():
+    lines = str(_matdot2()).splitlines()
+    assert "  u1(z) = X0_0 + X0_1*z" in lines
+    assert "  h(z) = u1(z)*u2(z), degree 2" in lines
+    assert "  target 0: (1)*[z^1]h = X0_0*X1_0 + X0_1*X1_1" in lines
+    assert any(ln.startswith("  decoding: from any 3 answers h(alpha_1..alpha_3)") for ln in lines)
+    # deg h = 2: the explicit decoder of 3 answers is printed
+    assert any(ln.startswith("    target 0 = ") for ln in lines)
+    # deg h = 4 (m = 3): five answers, not printed
+    assert not any(
+        ln.startswith("    target 0 = ")
+        for ln in str(symbolic_form("matdot", m=3, s=0)).splitlines()
+    )
+
+
+def test_str_of_a_two_output_form():
+    text = str(symbolic_form("batch-mds", m=2, n=2, s=1))
+    assert "  output 1: u2(z) = X1_1" in text.splitlines()
+    assert "each worker returns 2 products" in text
+
+
+def test_proportional_rows():
+    p = 7
+    assert _proportional([0, 0], [0, 0], p) is True  # two zero rows
+    assert _proportional([0, 0], [0, 1], p) is False
+    assert _proportional([0, 1], [0, 0], p) is False
+    assert _proportional([1, 2], [3, 6], p) is True  # v = 3 u
+    assert _proportional([1, 2], [3, 5], p) is False
