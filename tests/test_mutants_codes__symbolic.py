@@ -68,6 +68,7 @@ def test_str_of_a_one_output_form_line_by_line():
 def test_str_of_a_two_output_form():
     text = str(symbolic_form("batch-mds", m=2, n=2, s=1))
     assert "  output 1: u2(z) = X1_1" in text.splitlines()
+    assert "  target 0 (output 0): (1)*[z^0]h_0 = X0_0*X1_0" in text.splitlines()
     assert "each worker returns 2 products" in text
 
 
@@ -78,3 +79,9 @@ def test_proportional_rows():
     assert _proportional([0, 1], [0, 0], p) is False
     assert _proportional([1, 2], [3, 6], p) is True  # v = 3 u
     assert _proportional([1, 2], [3, 5], p) is False
+
+
+def test_str_of_a_two_part_form_names_the_part():
+    # threem blocks, K = 2: block 1 is part 1, its Re target is [z^0] h - [z^2] h
+    lines = str(symbolic_form("threem", K=2, s=0, layout="blocks")).splitlines()
+    assert any(ln.startswith("  target 2 (part 1): (1)*[z^0]h + (-1)*[z^2]h = ") for ln in lines)
