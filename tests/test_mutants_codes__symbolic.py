@@ -9,7 +9,8 @@ import pytest
 import sympy as sp
 
 from ffcc.codes import build, symbolic_form
-from ffcc.codes._symbolic import Part, SymbolicForm, _proportional
+from ffcc.codes._form import CodeForm, FormPart, Term
+from ffcc.codes._symbolic import Part, SymbolicForm, _inputs, _proportional, from_form
 
 
 def _matdot2():
@@ -85,3 +86,37 @@ def test_str_of_a_two_part_form_names_the_part():
     # threem blocks, K = 2: block 1 is part 1, its Re target is [z^0] h - [z^2] h
     lines = str(symbolic_form("threem", K=2, s=0, layout="blocks")).splitlines()
     assert any(ln.startswith("  target 2 (part 1): (1)*[z^0]h + (-1)*[z^2]h = ") for ln in lines)
+
+
+def test_polynomial_code_of_four_answers_prints_no_explicit_decoder():
+    # m = n = 2: deg h = mn - 1 = 3, four answers: only deg h <= 2 gets explicit formulas
+    lines = str(symbolic_form("polynomial", m=2, n=2, s=0)).splitlines()
+    assert "  worker nodes: [1, 2, 3, 4]" in lines
+    assert not any(ln.startswith("    target 0 = ") for ln in lines)
+
+
+def _gapped_form(nodes):
+    # u1 = X0_0 + z^2 X0_1, u2 = X1_0: h = X0_0 X1_0 + z^2 X0_1 X1_0 has no z^1 term;
+    # the target is the value h(1)
+    part = FormPart(({0: (Term(1),), 1: (Term(1, 2),)}, {0: (Term(1),)}), nodes)
+    return from_form(CodeForm("gap", (2, 1), (part,), ((0, ((1, "value", 1),)),)), {})
+
+
+def test_a_value_target_over_a_gapped_support_decodes_by_lagrange():
+    f = _gapped_form(((1, 1), (1, 2), (1, 3)))
+    assert f.parts[0].support == [0, 2]
+    al, (expr,) = f.decoder()
+    c0, c2 = sp.symbols("c0 c2")
+    sub = {h: c0 + c2 * a**2 for h, a in zip(sp.symbols("h1:4"), al, strict=True)}
+    assert sp.simplify(expr.subs(sub) - (c0 + c2)) == 0  # h(1) = c0 + c2
+
+
+def test_projective_nodes_print_as_fractions_and_infinity():
+    lines = str(_gapped_form(((1, 4), (0, 1), (2, 3)))).splitlines()
+    assert "  worker nodes: [4, 'oo', '3/2']" in lines
+
+
+def test_mask_symbols_of_a_third_coordinate():
+    # coordinates 0, 1 mask as R_, S_; a third one as M2__
+    X = _inputs((2, 2, 2), ((1,), (1,), (1,)))
+    assert [str(x) for x in X[0] + X[1] + X[2]] == ["X0_0", "R_1", "X1_0", "S_1", "X2_0", "M2__1"]
