@@ -85,6 +85,7 @@ def test_proportional_rows():
 def test_str_of_a_two_part_form_names_the_part():
     # threem blocks, K = 2: block 1 is part 1, its Re target is [z^0] h - [z^2] h
     lines = str(symbolic_form("threem", K=2, s=0, layout="blocks")).splitlines()
+    assert "  part 1: worker nodes: [0, 'oo', 1]" in lines  # pencil points (1:0), (0:1), (1:1)
     assert any(ln.startswith("  target 2 (part 1): (1)*[z^0]h + (-1)*[z^2]h = ") for ln in lines)
 
 
@@ -120,3 +121,13 @@ def test_mask_symbols_of_a_third_coordinate():
     # coordinates 0, 1 mask as R_, S_; a third one as M2__
     X = _inputs((2, 2, 2), ((1,), (1,), (1,)))
     assert [str(x) for x in X[0] + X[1] + X[2]] == ["X0_0", "R_1", "X1_0", "S_1", "X2_0", "M2__1"]
+
+
+def test_str_of_a_masked_form_and_of_a_gapped_form():
+    # secure MatDot m = 2, X = 1: masks at z^2 in both, so they reach z^2..z^4; target z^1
+    lines = str(symbolic_form("secure-matdot", m=2, X=1, s=0)).splitlines()
+    want = "  masks R_1, S_1 (uniformly random) reach h at z^[2, 3, 4]; the targets read z^[1]: "
+    assert want + "disjoint" in lines
+    # GASP_big K = L = 2, T = 1: h misses z^7 (test_symbolic's gapped decoder), N = 8
+    text = str(symbolic_form("gasp-big", K=2, L=2, T=1))
+    assert "h reaches the N = 8 exponents [0, 1, 2, 3, 4, 5, 6, 8] only; from any 8" in text
