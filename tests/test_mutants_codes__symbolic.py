@@ -131,3 +131,21 @@ def test_str_of_a_masked_form_and_of_a_gapped_form():
     # GASP_big K = L = 2, T = 1: h misses z^7 (test_symbolic's gapped decoder), N = 8
     text = str(symbolic_form("gasp-big", K=2, L=2, T=1))
     assert "h reaches the N = 8 exponents [0, 1, 2, 3, 4, 5, 6, 8] only; from any 8" in text
+
+
+def test_check_rejects_other_outputs_and_other_masks():
+    # batch-mds m = n = 2, s = 2 and polynomial m = n = 2: basis (2, 2), 4 workers, 4 targets,
+    # but batch workers return 2 products each and polynomial workers one
+    assert (
+        symbolic_form("batch-mds", m=2, n=2, s=2).check(build("polynomial", m=2, n=2, s=0)) is False
+    )
+    # secure MatDot with its masks undeclared: the same numbers, no random input
+    S = build("secure-matdot", m=2, X=1, s=0)
+    d = S._file_dict()
+    d.pop("random")
+    assert symbolic_form("secure-matdot", m=2, X=1, s=0).check(S._rebuild(d)) is False
+
+
+def test_proportional_needs_rows_of_one_length():
+    with pytest.raises(ValueError):
+        _proportional([1, 2], [1, 2, 0], 7)
