@@ -166,9 +166,11 @@ def test_roots_vanish_at_their_nodes():
 
 def test_products_of_residues_beyond_two_to_the_31():
     # p = 2^32 - 5: a product of two residues exceeds int64, Python ints are the oracle
+    # (x - r1)(x - r2) with both factors about p: at x = 1, (p - 1)(p - 2) ~ 2^64 > 2^63
     p = 4294967291
-    r1, r2, xs = p - 2, 3 << 30, [p - 1, 5, (1 << 31) + 7]
+    r1, r2, xs = 2, 3, [1, 0, (1 << 31) + 7]
     want = [(x - r1) * (x - r2) % p for x in xs]
+    assert want[:2] == [2, 6]
     assert _encoder_column((Term(1, 0, (r1, r2)),), xs, p) == want
 
 
