@@ -133,7 +133,9 @@ def test_str_of_a_masked_form_and_of_a_gapped_form():
     assert "h reaches the N = 8 exponents [0, 1, 2, 3, 4, 5, 6, 8] only; from any 8" in text
 
 
-def test_check_rejects_other_outputs_and_other_masks():
+def test_check_rejects_other_targets_outputs_and_masks():
+    # matdot m = 2, s = 1 and polynomial m = n = 2: basis (2, 2), 4 workers, but 1 target vs 4
+    assert symbolic_form("matdot", m=2, s=1).check(build("polynomial", m=2, n=2, s=0)) is False
     # batch-mds m = n = 2, s = 2 and polynomial m = n = 2: basis (2, 2), 4 workers, 4 targets,
     # but batch workers return 2 products each and polynomial workers one
     assert (
