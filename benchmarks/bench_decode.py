@@ -22,8 +22,9 @@ Targets at b = 1024, p = 2^31 - 1: MatDot m = 16 decode/mult <= 0.10, polynomial
 <= 0.25. Structural limit: T targets x R results x L limbs multiply-adds per entry against
 the worker's ~3 L b (L float64 GEMMs); at p = 2^31 - 1 the decoder multiplies in integers
 instead (one vpmuludq multiply-add per coefficient, T R per entry, plus a fold every four
-rows). MatDot's R = 31 results of 8 MiB each make the read alone ~0.05 of the multiply on
-this machine; polynomial 4x4 writes T = 16 outputs of 8 MiB.
+rows), on the int64 results where they lie (no staged copy). MatDot's R = 31 results of
+8 MiB each make the read alone ~0.05 of the multiply on this machine; polynomial 4x4 writes
+T = 16 outputs of 8 MiB.
 
 Run: ``python benchmarks/bench_decode.py`` (about a minute).
 """

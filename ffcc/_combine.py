@@ -78,8 +78,8 @@ def _outside(v, off):  # pragma: no cover - compiled
 
 @nb.njit(cache=True, inline="always", fastmath=_FMA)
 def _stage(addrs, c0, cw, off, Yf):  # pragma: no cover - compiled
-    # columns [c0, c0 + cw) of the y as float64 or uint32 (exact: below 2^31 once checked),
-    # in blocks Yf[b] of its width (_BLOCK or _IBLOCK) columns, read row by row (long runs
+    # columns [c0, c0 + cw) of the y as float64 (exact: below 2^31 once checked), in
+    # blocks Yf[b] of _BLOCK columns, read row by row (long runs
     # for the prefetcher); nonzero when an entry is outside [0, p)
     bad = np.uint64(0)
     width = Yf.shape[2] - _PAD
@@ -273,9 +273,10 @@ def _combine_chunk(Dl, addrs, n, s, G, p, outs, c0, cw, Yf, acc):  # pragma: no 
 # vpmuludq, four lanes): one multiply-add per coefficient where float64 needs one per limb.
 # Since 2^31 = 1 (mod p), a sum x < 2^64 folds to (x & p) + (x >> 31) < 2^34, and a folded
 # sum plus four products stays below 2^34 + 4 (p - 1)^2 < 2^64: one fold every four rows.
+# vpmuludq reads the low 32 bits of each 64-bit lane, so the int64 results are multiplied
+# where they lie (masked to 32 bits; a checked entry is below 2^31) with no uint32 copy.
 
 _MERSENNE = (1 << 31) - 1
-_IBLOCK = 256  # columns per sweep: R rows of uint32 (16 KiB at R = 16) stay in L1
 _IROWS = 4  # rows per fold, and the unit R and T are padded to
 
 
@@ -289,44 +290,69 @@ def _widen(c):  # pragma: no cover - compiled
     return np.uint64(c[0]), np.uint64(c[1]), np.uint64(c[2]), np.uint64(c[3])
 
 
+_LOW32 = 0xFFFFFFFF
+_DBLOCK = 256  # columns per direct block: R rows of int64 (32 KiB at R = 16) stay in L1/L2
+
+
 @nb.njit(cache=True, inline="always")
-def _sweep_int(Du, t, Y, acc, bw):  # pragma: no cover - compiled
-    # acc[k] = sum_r Du[t + k, r] Y_r, folded (< 2^34), for four targets; the uint32 operands
-    # widened to uint64 let LLVM multiply with vpmuludq
+def _low(v):  # pragma: no cover - compiled
+    # the low 32 bits of an int64 as a uint64 LLVM knows is zero-extended: vpmuludq
+    return np.uint64(v) & np.uint64(_LOW32)
+
+
+@nb.njit(cache=True, inline="always")
+def _sweep_int(Du, t, addrs, b0, bw, acc, check):  # pragma: no cover - compiled
+    # acc[k] = sum_r Du[t + k, r] y_r over columns [b0, b0 + bw), folded (< 2^34), four
+    # targets, the int64 results multiplied in place by their low 32 bits (exact once
+    # checked: below 2^31); with check, also the OR of every entry's out-of-range bits
     a0, a1, a2, a3 = acc[0], acc[1], acc[2], acc[3]
     for j in range(bw):
         a0[j] = 0
         a1[j] = 0
         a2[j] = 0
         a3[j] = 0
+    bad = np.uint64(0)
     for r in range(0, Du.shape[1], _IROWS):
-        y0, y1, y2, y3 = Y[r], Y[r + 1], Y[r + 2], Y[r + 3]
+        y0, y1 = _cols(addrs[r], b0, bw), _cols(addrs[r + 1], b0, bw)
+        y2, y3 = _cols(addrs[r + 2], b0, bw), _cols(addrs[r + 3], b0, bw)
         d = Du[t : t + 4, r : r + 4]
         d00, d01, d02, d03 = _widen(d[0])
         d10, d11, d12, d13 = _widen(d[1])
         d20, d21, d22, d23 = _widen(d[2])
         d30, d31, d32, d33 = _widen(d[3])
-        for j in range(bw):
-            f0, f1 = np.uint64(y0[j]), np.uint64(y1[j])
-            f2, f3 = np.uint64(y2[j]), np.uint64(y3[j])
-            a0[j] = _fold(a0[j] + d00 * f0 + d01 * f1 + d02 * f2 + d03 * f3)
-            a1[j] = _fold(a1[j] + d10 * f0 + d11 * f1 + d12 * f2 + d13 * f3)
-            a2[j] = _fold(a2[j] + d20 * f0 + d21 * f1 + d22 * f2 + d23 * f3)
-            a3[j] = _fold(a3[j] + d30 * f0 + d31 * f1 + d32 * f2 + d33 * f3)
+        if check:
+            for j in range(bw):
+                u0, u1, u2, u3 = y0[j], y1[j], y2[j], y3[j]
+                bad |= _outside(u0, 1) | _outside(u1, 1) | _outside(u2, 1) | _outside(u3, 1)
+                f0, f1, f2, f3 = _low(u0), _low(u1), _low(u2), _low(u3)
+                a0[j] = _fold(a0[j] + d00 * f0 + d01 * f1 + d02 * f2 + d03 * f3)
+                a1[j] = _fold(a1[j] + d10 * f0 + d11 * f1 + d12 * f2 + d13 * f3)
+                a2[j] = _fold(a2[j] + d20 * f0 + d21 * f1 + d22 * f2 + d23 * f3)
+                a3[j] = _fold(a3[j] + d30 * f0 + d31 * f1 + d32 * f2 + d33 * f3)
+        else:
+            for j in range(bw):
+                f0, f1, f2, f3 = _low(y0[j]), _low(y1[j]), _low(y2[j]), _low(y3[j])
+                a0[j] = _fold(a0[j] + d00 * f0 + d01 * f1 + d02 * f2 + d03 * f3)
+                a1[j] = _fold(a1[j] + d10 * f0 + d11 * f1 + d12 * f2 + d13 * f3)
+                a2[j] = _fold(a2[j] + d20 * f0 + d21 * f1 + d22 * f2 + d23 * f3)
+                a3[j] = _fold(a3[j] + d30 * f0 + d31 * f1 + d32 * f2 + d33 * f3)
+    return bad
 
 
 @nb.njit(cache=True, nogil=True)
-def _mersenne_chunk(Du, addrs, outs, c0, cw, Yu, acc):  # pragma: no cover - compiled
+def _mersenne_chunk(Du, addrs, outs, c0, cw, acc):  # pragma: no cover - compiled
     """Columns [c0, c0 + cw) of the output at outs[t]: sum_r Du[t, r] y_r mod 2^31 - 1, Du
     zero-padded to multiples of four targets and rows; returns nonzero when a y entry read
-    is outside [0, p). The y are staged once per chunk as uint32 (checked on the way)."""
-    bad = _stage(addrs, c0, cw, 1, Yu)
+    is outside [0, p). Nothing is staged: every tile of four targets reads a block of
+    _DBLOCK columns of each y straight from the results (the block stays in cache), and
+    the first tile also checks it."""
     p = np.uint64(_MERSENNE)
-    for b in range((cw + _IBLOCK - 1) // _IBLOCK):
-        b0 = c0 + b * _IBLOCK
-        bw = min(_IBLOCK, cw - b * _IBLOCK)
+    bad = np.uint64(0)
+    for b in range((cw + _DBLOCK - 1) // _DBLOCK):
+        b0 = c0 + b * _DBLOCK
+        bw = min(_DBLOCK, cw - b * _DBLOCK)
         for t in range(0, Du.shape[0], _IROWS):
-            _sweep_int(Du, t, Yu[b], acc, bw)
+            bad |= _sweep_int(Du, t, addrs, b0, bw, acc, t == 0)
             for k in range(min(_IROWS, outs.size - t)):
                 a, o = acc[k], _cols(outs[t + k], b0, bw)
                 for j in range(bw):
@@ -341,19 +367,17 @@ def _mersenne_parallel(Du, addrs, n, outs, chunk):  # pragma: no cover - compile
     bad = np.zeros(nc, dtype=np.uint64)
     for ci in nb.prange(nc):
         c0 = ci * chunk
-        Yu = np.zeros((chunk // _IBLOCK, Du.shape[1], _IBLOCK + _PAD), dtype=np.uint32)
-        acc = np.empty((_IROWS, _IBLOCK + _PAD), dtype=np.uint64)
-        bad[ci] = _mersenne_chunk(Du, addrs, outs, c0, min(chunk, n - c0), Yu, acc)
+        acc = np.empty((_IROWS, _DBLOCK + _PAD), dtype=np.uint64)
+        bad[ci] = _mersenne_chunk(Du, addrs, outs, c0, min(chunk, n - c0), acc)
     return bad.any()
 
 
 @nb.njit(cache=True, nogil=True)
 def _mersenne_serial(Du, addrs, n, outs, chunk):  # pragma: no cover - compiled
-    Yu = np.zeros((chunk // _IBLOCK, Du.shape[1], _IBLOCK + _PAD), dtype=np.uint32)
-    acc = np.empty((_IROWS, _IBLOCK + _PAD), dtype=np.uint64)
+    acc = np.empty((_IROWS, _DBLOCK + _PAD), dtype=np.uint64)
     bad = np.uint64(0)
     for c0 in range(0, n, chunk):
-        bad |= _mersenne_chunk(Du, addrs, outs, c0, min(chunk, n - c0), Yu, acc)
+        bad |= _mersenne_chunk(Du, addrs, outs, c0, min(chunk, n - c0), acc)
     return bad != 0
 
 
@@ -443,7 +467,8 @@ def combine(
     rule; more results than one exact group takes are summed in groups (then mod p). At
     p = 2^31 - 1 with two or more targets the products are taken in integers instead, one
     exact 32 x 32 -> 64-bit multiply-add per coefficient where floats need two limbs, folded
-    every four rows with :math:`2^{31} \equiv 1`. Larger p use :meth:`PrimeField.matmul`.
+    every four rows with :math:`2^{31} \equiv 1`, the results read in place (no copy).
+    Larger p use :meth:`PrimeField.matmul`.
 
     >>> from ffcc.field import PrimeField
     >>> F = PrimeField(7)
@@ -499,9 +524,9 @@ def combine(
     if integer:
         Du = np.zeros((-(-len(rest) // _IROWS) * _IROWS, -(-R // _IROWS) * _IROWS), np.uint32)
         Du[: len(rest), :R] = Dr
-        chunk = _staged_chunk(4 * Du.shape[1], _IBLOCK)
+        pad = np.full(Du.shape[1] - R, addrs[0])  # padded rows: zero coefficients, any y
         kernel = _mersenne_parallel if parallel else _mersenne_serial
-        bad = kernel(Du, addrs, n, outs, chunk)
+        bad = kernel(Du, np.concatenate([addrs, pad]), n, outs, _CHUNK)
     else:
         L, s, G = plan
         Dl = np.stack([((Dr >> (s * l)) & ((1 << s) - 1)).astype(np.float64) for l in range(L)])

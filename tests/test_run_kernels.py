@@ -275,3 +275,44 @@ def test_rows_are_separate_arrays_with_the_same_values(kernels, p):
     assert np.array_equal(np.stack(rows), _oracle(D, ys, p))
     assert np.array_equal(np.stack(rows), combine(F, D, ys))
     assert np.array_equal(rows[1], ys[2]) and not np.shares_memory(rows[1], ys[2])
+
+
+_LAYOUTS = ["int64", "strided", "uint32", "uint64", "transposed"]
+
+
+@pytest.mark.parametrize(
+    "layout, T, R, n",
+    [("int64", 16, 16, 16384 + 300), ("strided", 16, 16, 16384 + 300)]
+    + [(layout, 9, 7, 1000) for layout in _LAYOUTS]
+    + [(layout, 6, 13, 514) for layout in _LAYOUTS],
+)
+def test_integer_path_reads_results_in_place(kernels, monkeypatch, layout, T, R, n):
+    # the int64 results are multiplied where they lie, by their low 32 bits: every tile of
+    # four targets (T = 16: four tiles, the later ones unchecked) against Python integers,
+    # with R padded to a multiple of four (7, 13), ragged 256-column blocks, several chunks
+    # (n > 16384, parallel), entries p - 1 in every row, and results that combine must copy
+    # first (strided views, other dtypes, a transposed 2-D block flattened in C order)
+    from ffcc._combine import combine
+
+    p = 2**31 - 1
+    seen = _spy_integer_path(monkeypatch)
+    F = PrimeField(p)
+    rng = np.random.default_rng(T * R + n)
+    ys = [F.random(n, rng) for _ in range(R)]
+    for r, y in enumerate(ys):
+        y[r :: R + 1] = p - 1
+    D = F.random((T, R), rng)
+    D[T - 1] = p - 1  # the largest partial sums, in the last (unchecked) tile
+    expected = _oracle(D, ys, p)
+    if layout == "strided":
+        given = [np.repeat(y, 2)[::2] for y in ys]
+    elif layout in ("uint32", "uint64"):
+        given = [y.astype(layout) for y in ys]
+    elif layout == "transposed":
+        given = [y.reshape(2, -1).T for y in ys]  # F-ordered (n / 2, 2)
+        expected = _oracle(D, [g.reshape(-1) for g in given], p)
+    else:
+        given = ys
+    assert not (layout == "strided" and given[0].flags.c_contiguous)
+    assert np.array_equal(combine(F, D, given), expected)
+    assert seen
