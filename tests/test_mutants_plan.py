@@ -286,3 +286,24 @@ def test_compare_takes_any_block_ids():
     rows = _rows([("a", "x"), ("a", "y"), ("b", "y"), ("b", "x")], 1)
     # K_{2,2}: Theorem 1 promises 2*4 - 2 - 2 + 1 + 1 = 6, the span has dimension 4: 5
     assert rows["theorem1"]["formula"] == 6 and rows["theorem1"]["measured"] == 5
+
+
+def _measured(construction, workers, s=0):
+    """``_measure_groups`` on one group coding the same product A0 B0 twice (repeats kept):
+    one worker's answer gives both targets, so R* = 1."""
+    spec = plan_mod.GroupSpec.of([(0, 0), (0, 0)], s, 0, merge=False)
+    g = Group(spec=spec, construction=construction, products=(0, 1), workers=workers)
+    c = plan_mod.Candidate(construction, [g])
+    P = plan_mod.Plan([(0, 0), (0, 0)], [1, 1], 2, s, 0, False, [c], c)
+    plan_mod._measure_groups(P, 65537)
+    return g
+
+
+def test_measure_goes_down_to_one_worker_but_leaves_uncoded_alone():
+    # replication of both copies: 2 workers, R = 2 by the formula, R* = 1
+    g = _measured("replication", 2)
+    assert (g.workers, g.trim) == (1, 1) and g.formula.endswith("measured R* = 1")
+    g = _measured("replication", 4, s=1)  # 1 + s copies of each: R = 3, R* = 1
+    assert (g.workers, g.trim) == (2, 2)
+    g = _measured("uncoded", 2)  # uncoded is never trimmed
+    assert (g.workers, g.trim) == (2, None)
