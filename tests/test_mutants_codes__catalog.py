@@ -1,7 +1,13 @@
 """Tests that kill mutants of ffcc/codes/_catalog.py which its own tests let survive
 (tools/mutate.py, docs/mutation.md)."""
 
+import dataclasses
+
+import pytest
+
+from ffcc import codes
 from ffcc.codes import GroupRule, GroupSpec
+from ffcc.verify import verify
 
 
 def test_a_bare_spec_tolerates_nothing_and_merges():
@@ -12,3 +18,19 @@ def test_a_bare_spec_tolerates_nothing_and_merges():
 def test_a_rule_ranks_first_by_default():
     rule = GroupRule("x", lambda spec: True, lambda spec: spec.k, "k", lambda spec, p: None)
     assert rule.rank == 0
+
+
+def test_of_defaults_and_frozen_entries():
+    spec = GroupSpec.of([(0, 0), (0, 1)])
+    assert (spec.stragglers, spec.byzantine, spec.merge) == (0, 0, True)
+    rule = codes.group_rule("polynomial")
+    for obj, field in ((spec, "stragglers"), (rule, "rank"), (codes.CATALOG["matdot"], "name")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(obj, field, 1)
+
+
+def test_uncoded_claims_no_stragglers_even_when_the_group_asks_for_them():
+    # k workers for k products: losing any one loses its product
+    S = codes.group_rule("uncoded").build(GroupSpec.of([(0, 0), (0, 1), (1, 1)], 1), 65537)
+    assert (S.w, S.stragglers, S.byzantine) == (3, 0, 0)
+    assert verify(S, progress=False).holds is True
