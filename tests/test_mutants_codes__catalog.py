@@ -34,3 +34,19 @@ def test_uncoded_claims_no_stragglers_even_when_the_group_asks_for_them():
     S = codes.group_rule("uncoded").build(GroupSpec.of([(0, 0), (0, 1), (1, 1)], 1), 65537)
     assert (S.w, S.stragglers, S.byzantine) == (3, 0, 0)
     assert verify(S, progress=False).holds is True
+
+
+def test_replication_tolerates_what_the_group_asks_and_ranks_after_lagrange():
+    # one product on 1 + s copies: any one of the 2 workers gives it
+    S = codes.group_rule("replication").build(GroupSpec.of([(0, 0)], 1), 65537)
+    assert (S.w, S.stragglers, S.R) == (2, 1, 1)
+    # ties go to the lower rank: Lagrange, replication, Theorem 1, the grid code
+    names = [r.name for r in codes.group_rules()]
+    assert names == ["lagrange", "replication", "theorem1", "polynomial"]
+
+
+def test_uncoded_applies_only_without_faults():
+    rule = codes.group_rule("uncoded")
+    assert rule.applies(GroupSpec.of([(0, 0), (0, 1)])) is True
+    assert rule.applies(GroupSpec.of([(0, 0), (0, 1)], 1)) is False
+    assert rule.applies(GroupSpec.of([(0, 0), (0, 1)], 0, 1)) is False
