@@ -9,6 +9,8 @@ from ffcc import codes
 from ffcc.codes import GroupRule, GroupSpec
 from ffcc.verify import verify
 
+K2 = [(0, 0), (0, 1)]  # two products sharing A_0
+
 
 def test_a_bare_spec_tolerates_nothing_and_merges():
     spec = GroupSpec(((0, 0), (0, 1)))
@@ -50,3 +52,11 @@ def test_uncoded_applies_only_without_faults():
     assert rule.applies(GroupSpec.of([(0, 0), (0, 1)])) is True
     assert rule.applies(GroupSpec.of([(0, 0), (0, 1)], 1)) is False
     assert rule.applies(GroupSpec.of([(0, 0), (0, 1)], 0, 1)) is False
+
+
+def test_replication_is_for_one_product_and_identity_codes_target_each_product_once():
+    rule = codes.group_rule("replication")
+    assert rule.applies(GroupSpec.of([(0, 0)])) and not rule.applies(GroupSpec.of(K2))
+    S = codes.group_rule("uncoded").build(GroupSpec.of(K2), 65537)
+    # worker i computes A_l B_r of product i; target i is that product with coefficient 1
+    assert [list(t) for t in S.targets] == [[((0, 0), 1)], [((0, 1), 1)]]
