@@ -194,7 +194,7 @@ def test_verify_checks_a_group_up_to_the_limit(monkeypatch):
 def _fake_search(monkeypatch, workers_of):
     """Replace the search: it 'uses' its whole time limit on a fake clock and returns the
     worker count ``workers_of(pairs)``."""
-    now, calls = [0.0], []
+    now, calls = [1000.0], []  # a clock not at 0, so that every reading of it counts
     monkeypatch.setattr(plan_mod, "time", SimpleNamespace(perf_counter=lambda: now[0]))
 
     def search(pairs, s, *, time_limit, p, progress):
