@@ -64,7 +64,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .._combine import combine
+from .._combine import _outside_range, combine
 from ..field import PrimeField
 from ..scheme import DecodingError, Scheme, SchemeError
 from ._catalog import Construction, register
@@ -176,7 +176,11 @@ class EvaluationCode(Scheme):
         shape = np.shape(results[key[0]])
         if key not in self._fast:
             self._fast[key] = self.functional(self.nodes[list(key)])
-        out = combine(self.field, self._fast[key], [results[j] for j in key])
+        D, ys = self._fast[key], [results[j] for j in key]
+        out = combine(self.field, D, ys)
+        # combine checks the results it reads; one it skips (a zero column: a systematic
+        # worker's own target) must be a field element too, as the decode contract says
+        _outside_range(self.field, [np.ravel(y) for y in ys], np.flatnonzero(~D.any(axis=0)))
         return [out[t].reshape(shape) for t in range(out.shape[0])]
 
 
