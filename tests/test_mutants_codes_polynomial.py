@@ -12,7 +12,6 @@ from ffcc.codes.polynomial import (
     polydot,
     polynomial_code,
 )
-
 from ffcc.scheme import DecodingError, SchemeError
 
 
@@ -154,4 +153,4 @@ def test_a_result_the_decoder_skips_must_still_be_a_field_element():
         with pytest.raises(DecodingError, match=r"entry outside \[0, 97\)"):
             S.decode(bad)
     out = S.decode(res)
-    assert all((o == _exact(x, y, p)).all() for o, x, y in zip(out, X, Y))
+    assert all((o == _exact(x, y, p)).all() for o, x, y in zip(out, X, Y, strict=True))
