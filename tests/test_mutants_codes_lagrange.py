@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import ffcc.codes.lagrange as lag
+from ffcc import codes
 from ffcc.codes import GroupSpec, group_rule
 from ffcc.codes.lagrange import _polydiv, berlekamp_welch, lagrange, lagrange_threshold
 from ffcc.field import PrimeField
@@ -195,3 +196,9 @@ def test_plan_rule():
     assert rule.applies(spec) and rule.workers(spec) == 2 * 3 - 1 + 1
     S = spec.build("lagrange", 97)
     assert (S.w, S.R) == (6, 5)
+
+
+def test_catalog_defaults():
+    S = codes.build("lagrange")  # k = 3, s = 1, b = 0, d = 2: K = 5, w = 6
+    assert (S.threshold, S.w, S.byzantine, S.basis, S.p) == (5, 6, 0, (3, 3), 65537)
+    assert S.params["systematic"] is False

@@ -5,6 +5,8 @@ code's defining exponents, worked out by hand in the comments."""
 import numpy as np
 import pytest
 
+from ffcc import codes
+from ffcc.codes import GroupSpec, group_rule
 from ffcc.codes.lagrange import lagrange
 from ffcc.codes.polynomial import (
     entangled_for_grid,
@@ -154,3 +156,24 @@ def test_a_result_the_decoder_skips_must_still_be_a_field_element():
             S.decode(bad)
     out = S.decode(res)
     assert all((o == _exact(x, y, p)).all() for o, x, y in zip(out, X, Y, strict=True))
+
+
+def test_catalog_defaults():
+    # the catalog's defaults (ffcc codes / ffcc export NAME): a 2 x 2 (x 2) grid, s = 1
+    S = codes.build("polynomial")  # K = mn = 4, w = 5
+    assert (S.grid, S.threshold, S.w, S.p) == ((2, 2, 1), 4, 5, 65537)
+    S = codes.build("entangled-polynomial")  # K = mnq + q - 1 = 9, w = 10
+    assert (S.grid, S.threshold, S.w, S.p) == ((2, 2, 2), 9, 10, 65537)
+    S = codes.build("polydot")  # K = mn(2q - 1) = 12, w = 13
+    assert (S.grid, S.threshold, S.w, S.p) == ((2, 2, 2), 12, 13, 65537)
+
+
+def test_plan_rule():
+    rule = group_rule("polynomial")
+    grid = GroupSpec.of([(0, 0), (0, 1), (1, 0), (1, 1)], stragglers=1, byzantine=1)
+    assert rule.applies(grid) and rule.workers(grid) == 4 + 1 + 2  # mn + s + 2b
+    assert not rule.applies(GroupSpec.of([(0, 0)]))  # one product: k = 1 is no grid code
+    assert rule.applies(GroupSpec.of([(0, 0), (0, 1)]))  # a 1 x 2 grid, k = 2
+    assert not rule.applies(GroupSpec.of([(0, 0), (0, 1), (1, 1)]))  # not a complete grid
+    S = grid.build("polynomial", 97)
+    assert (S.w, S.R) == (7, 4)
