@@ -9,6 +9,7 @@ from ffcc import codes
 from ffcc.codes import GroupSpec, group_rule
 from ffcc.codes.lagrange import lagrange
 from ffcc.codes.polynomial import (
+    BlockProductScheme,
     entangled_for_grid,
     entangled_polynomial,
     polydot,
@@ -177,3 +178,18 @@ def test_plan_rule():
     assert not rule.applies(GroupSpec.of([(0, 0), (0, 1), (1, 1)]))  # not a complete grid
     S = grid.build("polynomial", 97)
     assert (S.w, S.R) == (7, 4)
+
+
+def test_evaluation_code_needs_its_nodes_and_threshold():
+    S = polynomial_code(2, 1, 1, p=97)  # K = 2, w = 3 at nodes 1, 2, 3
+    workers = [[S.E[c][j] for c in range(S.d)] for j in range(S.w)]
+    args = (S.field, S.basis, workers, S.targets, S.stragglers, S.byzantine, S.name)
+    full = dict(S.params)
+    for missing in ("nodes", "threshold"):
+        params = {k: v for k, v in full.items() if k != missing}
+        with pytest.raises(SchemeError, match=rf"BlockProductScheme needs params\['{missing}'\]"):
+            BlockProductScheme(*args, params)
+    with pytest.raises(SchemeError, match="3 workers but 2 evaluation points"):
+        BlockProductScheme(*args, {**full, "nodes": [1, 2]})
+    T = BlockProductScheme(*args, full)
+    assert T.threshold == 2 and T.nodes.tolist() == [1, 2, 3]
