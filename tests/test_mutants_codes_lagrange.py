@@ -202,3 +202,10 @@ def test_catalog_defaults():
     S = codes.build("lagrange")  # k = 3, s = 1, b = 0, d = 2: K = 5, w = 6
     assert (S.threshold, S.w, S.byzantine, S.basis, S.p) == (5, 6, 0, (3, 3), 65537)
     assert S.params["systematic"] is False
+
+
+def test_catalog_worker_formula_counts_byzantine_workers_twice():
+    entry = codes.CATALOG["lagrange"]
+    for k, s, b, d in [(3, 1, 1, 2), (2, 0, 2, 3)]:  # (k - 1) d + 1 + s + 2b: 8, 8
+        assert entry.workers(k=k, s=s, b=b, d=d) == (k - 1) * d + 1 + s + 2 * b
+        assert lagrange(k, s, b, d, p=97).w == (k - 1) * d + 1 + s + 2 * b
