@@ -62,6 +62,12 @@ def test_bad_grid_or_stragglers(build, match):
 def test_smallest_valid_grid_and_no_stragglers():
     S = polynomial_code(1, 1, 0, p=97)  # one block each: K = 1, w = 1, h = A B
     assert (S.threshold, S.w, S.grid) == (1, 1, (1, 1, 1))
+    S = polynomial_code(1, 1, 1, p=97)  # K = 1, w = 2: any one worker returns A B itself
+    F = S.field
+    A, B = F.random((2, 3), 0), F.random((3, 2), 1)
+    res = _run(S, A, B)
+    for j in (0, 1):
+        assert (S.assemble(S.decode({j: res[j]})) == _exact(A, B, 97)).all()
     S = polynomial_code(np.int64(1), np.int64(2), np.int64(0), p=97)  # numpy integers are fine
     assert (S.threshold, S.w) == (2, 2)
 
