@@ -209,3 +209,17 @@ def test_catalog_worker_formula_counts_byzantine_workers_twice():
     for k, s, b, d in [(3, 1, 1, 2), (2, 0, 2, 3)]:  # (k - 1) d + 1 + s + 2b: 8, 8
         assert entry.workers(k=k, s=s, b=b, d=d) == (k - 1) * d + 1 + s + 2 * b
         assert lagrange(k, s, b, d, p=97).w == (k - 1) * d + 1 + s + 2 * b
+
+
+def test_exactly_k_honest_results_decode_then_the_liars_are_counted(monkeypatch):
+    # K = 3, w = 7, b = 1; workers 3..6 lie. A locator that interpolates the three honest
+    # words leaves exactly K = 3 results looking honest: enough to decode, and then the
+    # re-encoding check counts 4 liars > b (not "too few honest")
+    S = lagrange(k=2, s=2, b=1, p=97)
+    res, _ = _answers(S, 6)
+    for j in range(3, 7):
+        res[j] = (res[j] + 1) % S.p
+    real = lag.berlekamp_welch
+    monkeypatch.setattr(lag, "berlekamp_welch", lambda F, x, y, K, e: real(F, x[:3], y[:3], K, 0))
+    with pytest.raises(DecodingError, match=r"4 results \(workers \[3, 4, 5, 6\]\) disagree"):
+        S.decode_with_errors(res, rng=0)
