@@ -223,3 +223,14 @@ def test_exactly_k_honest_results_decode_then_the_liars_are_counted(monkeypatch)
     monkeypatch.setattr(lag, "berlekamp_welch", lambda F, x, y, K, e: real(F, x[:3], y[:3], K, 0))
     with pytest.raises(DecodingError, match=r"4 results \(workers \[3, 4, 5, 6\]\) disagree"):
         S.decode_with_errors(res, rng=0)
+
+
+def test_result_counts_with_two_errors():
+    # b = 2: K + 2b = 3 + 4 = 7 results are needed; Berlekamp-Welch with e = 2 needs K + 4
+    S = lagrange(k=2, s=0, b=2, p=97)
+    res, want = _answers(S, 7)
+    with pytest.raises(DecodingError, match=r"needs at least K \+ 2b = 7 results, got 6"):
+        S.decode_with_errors({j: res[j] for j in range(6)}, rng=0)
+    F = PrimeField(13)
+    with pytest.raises(ValueError, match=r"needs n >= K \+ 2e = 6 points, got 5"):
+        berlekamp_welch(F, F.nodes(5), [1, 2, 3, 4, 5], 2, 2)
