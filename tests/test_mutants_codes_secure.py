@@ -140,3 +140,15 @@ def test_catalog_defaults():
     S = codes.build("polynomial-sharing")  # m = n = 2, X = 1, s = 1: N = 9, w = 10
     assert (S.params["m"], S.params["n"], S.secrecy, S.w, S.p) == (2, 2, 1, 10, 65537)
     assert list(S.nodes) == list(range(1, 11))
+
+
+def test_share_with_one_data_block_per_side():
+    S = secure_matdot(1, X=2, p=23)  # one data block, two masks per side
+    F = S.field
+    A, B = F.random((2, 3), 0), F.random((3, 4), 1)
+    inputs = share(S, S.split(A, B), rng=1)
+    assert [[x.shape for x in c] for c in inputs] == [[(2, 3)] * 3, [(3, 4)] * 3]
+    assert (inputs[0][0] == A).all() and (inputs[1][0] == B).all()
+    coded = S.encode(inputs)
+    C = S.assemble_targets(S.decode({j: S.compute(coded[j]) for j in range(S.w)}))
+    assert (C == _exact(A, B, 23)).all()
