@@ -15,6 +15,7 @@ from ffcc.codes.secure import (
     secure_matdot,
     share,
 )
+from ffcc.field import FieldError
 from ffcc.scheme import SchemeError
 
 
@@ -96,8 +97,12 @@ def test_explicit_nodes():
         secure_matdot(1, 1, p=p, nodes=[1, 2])
     S = secure_matdot(1, 1, s=1, p=p, nodes=[5, 6, 7, 8])  # s given and right
     assert (S.w, S.stragglers, list(S.nodes)) == (4, 1, [5, 6, 7, 8])
-    with pytest.raises(SchemeError, match="s = 0, but 4 nodes for N = 3 workers tolerate s = 1"):
+    msg = "s = 0, but 4 nodes for N = 3 workers tolerate s = 1; give s = 1 or leave s out"
+    with pytest.raises(SchemeError, match=msg):
         secure_matdot(1, 1, s=0, p=p, nodes=[5, 6, 7, 8])
+    # default nodes 1..N + s must fit in GF(p): N = 5, s = 1 needs 6 nodes, GF(5) has 4
+    with pytest.raises(FieldError, match=r"evaluation points for secure-matdot \(w = 6 workers\)"):
+        secure_matdot(2, 1, s=1, p=5)
 
 
 def test_split_and_share_inner_and_outer():
@@ -114,8 +119,9 @@ def test_split_and_share_inner_and_outer():
     As, Bs = G.split(A, B)
     assert [a.shape for a in As] == [(2, 2)] * 2 and [b.shape for b in Bs] == [(2, 2)] * 3
     assert (np.vstack(As) == A).all() and (np.hstack(Bs) == B).all()
-    for A_shape, B_shape in [((3, 2), (2, 6)), ((4, 2), (2, 5))]:
-        with pytest.raises(SchemeError, match="equal blocks"):
+    for A_shape, B_shape, rows, cols in [((3, 2), (2, 6), 3, 6), ((4, 2), (2, 5), 4, 5)]:
+        msg = f"A's {rows} rows / B's {cols} columns do not split into 2 / 3 equal blocks"
+        with pytest.raises(SchemeError, match=msg):
             G.split(G.field.random(A_shape, 0), G.field.random(B_shape, 0))
     inputs = share(G, [As, Bs], rng=3)
     assert [len(c) for c in inputs] == [3, 4]  # the mask goes after the data (index K, L)
