@@ -454,8 +454,9 @@ def combine(
     ``D`` is a (T x R) matrix over GF(p) and ``results`` R arrays of one shape with entries
     in [0, p); returns a (T, size) int64 array whose row t is
     :math:`\sum_r D[t, r]\, y_r` (flattened). Unit rows of D are copies, zero columns skip
-    their result. Every result that is used is checked to hold field elements (else
-    :class:`~ffcc.scheme.DecodingError`); the check costs no extra pass over memory.
+    their result. Every result, also one a zero column skips, is checked to hold field
+    elements (else :class:`~ffcc.scheme.DecodingError`); for the results the fused kernel
+    reads the check costs no extra pass over memory.
     With ``rows=True`` the result is a list of T separate arrays instead: each is its own
     allocation, so a later decode reuses the blocks an earlier one freed (one (T, size)
     block above malloc's mmap threshold, 32 MiB, is faulted in afresh every time).
@@ -495,9 +496,10 @@ def combine(
             for row in D]  # fmt: skip
     rest = [t for t in range(T) if unit[t] < 0]
     plan = _limb_plan(F.p, len(used)) if F.fast and rest and n else None
-    # results only copied, or combined by the matmul fallback, are checked here; the fused
-    # kernel checks the ones it reads
-    _outside_range(F, flat, used if plan is None else sorted({u for u in unit if u >= 0}))
+    # results skipped (a zero column: never read, still part of the answers), only copied, or
+    # combined by the matmul fallback, are checked here; the fused kernel checks what it reads
+    here = {*np.flatnonzero(~D.any(axis=0)).tolist(), *(u for u in unit if u >= 0)}
+    _outside_range(F, flat, sorted(here.union(used.tolist() if plan is None else ())))
     for t in range(T):
         if unit[t] >= 0:
             out[t][...] = flat[unit[t]]

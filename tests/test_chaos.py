@@ -13,6 +13,7 @@ line and exit 1 on the command line); never a wrong product, never a hang.
   a killed scheduler; an external scheduler with no worker.
 """
 
+import math
 import os
 import shutil
 import signal
@@ -277,19 +278,23 @@ def test_dask_worker_sigkill_during_verify(cluster, tmp_path, capsys):
 
     from ffcc.codes.matdot import matdot
     from ffcc.run import WorkerLost, verify_dask
-    from ffcc.verify import verify
 
     cluster.wait()
-    S = matdot(4, 7, p=65537)  # C(14, 7) = 3432 subsets: a few seconds of work
+    # w = 29, R = 15: C(29, 15) = 77,558,760 subsets, seconds of work even for the minors
+    # walk (about 10-20 M/s per worker), so the kill at 1.5 s lands while shards are running.
+    # MatDot at distinct nodes is MDS (Vandermonde): the true verdict is "holds".
+    S = matdot(8, 14, p=65537)
     with Client(cluster.addr) as c:
         victim = cluster.worker_pids(c)[0]
-    _signal_later([victim], signal.SIGKILL, 1.5)
+    killer = _signal_later([victim], signal.SIGKILL, 1.5)
     try:
         rep = verify_dask(S, scheduler=cluster.addr, shards=32, progress=False)
     except WorkerLost as e:
         assert "\n" not in str(e)
     else:
-        assert rep.holds is verify(S, progress=False).holds is True
+        assert rep.holds is True and rep.checked == rep.total == math.comb(29, 15)
+    if killer.is_alive():  # the work ended before the kill: this run tested no recovery
+        pytest.fail("verify_dask finished before the SIGKILL; make the scheme larger")
     cluster.wait()
     path = tmp_path / "s.json"
     S.save(path)

@@ -97,14 +97,19 @@ def test_fused_decoder_rejects_non_field_entries(kernels, T, R, n, bad, where):
         lincomb_many(p, D, ys, n)
 
 
-def test_fused_decoder_reads_only_used_results_and_checks_copies(kernels):
+def test_fused_decoder_checks_skipped_and_copied_results(kernels):
+    # every answer handed to the decoder must be a field element, also one a zero column
+    # skips (a systematic worker's own target) or a unit row only copies
     from ffcc._combine import combine
     from ffcc.scheme import DecodingError
 
     F = PrimeField(2**31 - 1)
-    ys = [F.random(50, 1), F.random(50, 2), np.full(50, -5)]
-    out = combine(F, [[3, 4, 0]], ys)  # the third result is not used: not read, no error
+    ys = [F.random(50, 1), F.random(50, 2), F.random(50, 3)]
+    out = combine(F, [[3, 4, 0]], ys)
     assert np.array_equal(out, _oracle([[3, 4, 0]], ys, F.p))
+    ys[2] = np.full(50, -5)
+    with pytest.raises(DecodingError, match="result 2"):
+        combine(F, [[3, 4, 0]], ys)  # the third result is skipped: checked all the same
     with pytest.raises(DecodingError, match="result 2"):
         combine(F, [[0, 0, 1]], ys)  # a unit row copies result 2: checked all the same
 
