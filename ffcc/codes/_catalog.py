@@ -252,15 +252,6 @@ UNCODED = GroupRule(
     build=lambda spec, p: _identity_code(spec, p, 1, "uncoded"),
     rank=99,
 )
-# every product copied 1 + s + 2b times: the "replication" candidate of a whole plan
-REPLICATE_ALL = GroupRule(
-    "replication",
-    applies=lambda spec: True,
-    workers=lambda spec: spec.k * (1 + spec.t),
-    formula="k(1 + s + 2b)",
-    build=REPLICATION.build,
-    rank=98,
-)
 _EXTRA = {"replication": REPLICATION, "uncoded": UNCODED}
 
 
