@@ -668,7 +668,7 @@ def _kernel_ready(kernel) -> bool:
     or loaded in this process. A kernel only in numba's disk cache is not: loading it costs
     more than the numpy path for small work (measured: the warm main job 1.17 -> 0.84 s)."""
     kernel = getattr(K, kernel) if isinstance(kernel, str) else kernel
-    return bool(kernel.overloads)
+    return bool(getattr(kernel, "overloads", None))  # a plain function under NUMBA_DISABLE_JIT
 
 
 def use_kernel(kernel, work: int, p: int) -> bool:
