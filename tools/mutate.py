@@ -76,7 +76,6 @@ TESTS = {
         "tests/test_verify_small.py",
         "tests/test_mds_numpy.py",
         "tests/test_verify_mds.py",
-        "tests/test_verify.py",
     ],
     "ffcc/_combine.py": ["tests/test_run_kernels.py", "tests/test_codes_mds.py"],
     "ffcc/codes/_catalog.py": ["tests/test_codes_mds.py"],
