@@ -8,6 +8,8 @@ import math
 import numpy as np
 import pytest
 
+from test_verify_walk import as_array, decodes, extreme_matrix
+
 from ffcc import _subsets
 from ffcc.field import use_kernel
 
@@ -81,3 +83,74 @@ def test_np_lex_continues_in_lexicographic_order(w, R):
         for count in (1, 2, len(combos) - start, len(combos) + 3):
             got = _subsets._np_lex(combos[start], w, count).tolist()
             assert got == combos[start : start + count]
+
+
+# ------------------------------------------------------------------ the walk vs python-flint
+
+
+def _flint_walk(rows, starts, p, R, tstart):
+    """(checked, failed, first failure) of every R-subset of workers, by flint ranks."""
+    w = len(starts) - 1
+    combos = list(itertools.combinations(range(w), R))
+    good = [
+        decodes([rows[r] for j in c for r in range(starts[j], starts[j + 1])], p, len(rows[0]), tstart)
+        for c in combos
+    ]
+    first = list(combos[good.index(False)]) if False in good else [-1] * R
+    return combos, good, (len(combos), good.count(False), first)
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["kernel", "numpy"])
+def test_two_of_a_pair_decode_with_a_pivot_in_column_0(compiled):
+    """R = 2 one-row workers: the lazy last level starts at L = 0, where the first
+    worker's pivot is column 0. Rows (1, x) of distinct x: any two span GF(7)^2; the
+    repeated x = 3 (workers 2 and 4) is the only failing pair, also for tstart = 1."""
+    p = 7
+    rows = [[1, 0], [1, 1], [1, 3], [0, 1], [1, 3], [1, 6]]
+    G = as_array(rows)
+    starts = list(range(len(rows) + 1))
+    for tstart in (0, 1):
+        combos, good, want = _flint_walk(rows, starts, p, 2, tstart)
+        got = _subsets.walk(G, p, 2, tstart, np.arange(2), len(combos), False, compiled)
+        assert (int(got[0]), int(got[1]), got[2].tolist()) == want == (15, 1, [2, 4])
+        assert _subsets.check_list(G, p, tstart, combos, compiled).tolist() == good
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["kernel", "numpy"])
+@pytest.mark.parametrize("p", [3, 2**31 - 1])
+def test_workers_of_two_rows_each(p, compiled):
+    """Every worker returns exactly two rows (so neither the one-row gather nor the
+    one-row leaf applies), R = 1 (the leaf alone, from column 0) up to R = 3."""
+    w, D = 6, 5
+    rows = extreme_matrix(p, 2 * w, D, 5)
+    rows[3] = [0] * D  # worker 1 returns one useful row
+    G = as_array(rows)
+    starts = list(range(0, 2 * w + 1, 2))
+    for R in (1, 2, 3):
+        for tstart in (0, 3):
+            combos, good, want = _flint_walk(rows, starts, p, R, tstart)
+            got = _subsets.walk_groups(G, np.array(starts), p, R, tstart, np.arange(R),
+                                       len(combos), False, compiled)  # fmt: skip
+            assert (int(got[0]), int(got[1]), got[2].tolist()) == want
+            ok = _subsets.check_list_groups(G, np.array(starts), p, tstart, combos, compiled)
+            assert ok.tolist() == good
+    assert not all(good) and any(good)  # R = 3, tstart = 3: some subsets fail, some decode
+
+
+def test_numpy_check_of_one_and_of_no_subset():
+    # rows (1, 0), (0, 1), (1, 1) over GF(5): {0, 2} spans GF(5)^2; U = span(e2)
+    # (tstart = 1) lies in the span of (0, 1) but not in that of (1, 1)
+    G = as_array([[1, 0], [0, 1], [1, 1]])
+    assert _subsets.check_list(G, 5, 0, [[0, 2]], False).tolist() == [True]
+    assert _subsets.check_list(G, 5, 1, [[1]], False).tolist() == [True]
+    assert _subsets.check_list(G, 5, 1, [[2]], False).tolist() == [False]
+    assert _subsets.check_list(G, 5, 0, np.zeros((0, 2), dtype=np.int64), False).size == 0
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["kernel", "numpy"])
+def test_a_walk_of_no_subsets(compiled):
+    """count = 0 (an empty shard): nothing checked, no failure, on either path (the numpy
+    path used to raise on the empty list)."""
+    G = as_array([[1, 0], [0, 1], [1, 1]])
+    checked, failed, first = _subsets.walk(G, 5, 2, 0, np.arange(2), 0, False, compiled)
+    assert (int(checked), int(failed), first.tolist()) == (0, 0, [-1, -1])
