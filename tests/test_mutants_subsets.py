@@ -5,6 +5,7 @@ itertools / python-flint, never from the code under test."""
 import itertools
 import math
 
+import flint
 import numpy as np
 import pytest
 
@@ -154,3 +155,41 @@ def test_a_walk_of_no_subsets(compiled):
     G = as_array([[1, 0], [0, 1], [1, 1]])
     checked, failed, first = _subsets.walk(G, 5, 2, 0, np.arange(2), 0, False, compiled)
     assert (int(checked), int(failed), first.tolist()) == (0, 0, [-1, -1])
+
+
+# ------------------------------------------------------------------ MDS minors vs python-flint
+
+
+def _flint_zero_masks(P, p, info, rest):
+    """Masks of the D-subsets S of workers with det G[S] = 0, G = [I; P] placed at the
+    workers info (identity rows) and rest (rows of P)."""
+    nP, D = P.shape
+    G = [[0] * D for _ in range(nP + D)]
+    for c, j in enumerate(info):
+        G[j][c] = 1
+    for a, j in enumerate(rest):
+        G[j] = [int(x) for x in P[a]]
+    return {
+        sum(1 << j for j in S)
+        for S in itertools.combinations(range(nP + D), D)
+        if flint.nmod_mat([G[j] for j in S], p).rank() < D
+    }
+
+
+@pytest.mark.parametrize("p", [2**31 - 1, 1649999987])
+def test_minor_sums_of_products_near_p_squared_stay_exact(p):
+    """Entries in [15p/16, p) make the cofactor products near p^2: k of them overflow
+    int64 unless the sum is reduced every floor((2^63 - 1 - p) / p^2) terms (2 for
+    2^31 - 1, 3 for 1649999987). The last row of P is row 0 + row 1: every minor on rows
+    {0, 1, 6} vanishes, and its expansion along row 6 has non-zero terms; an overflowed
+    sum would read non-zero there."""
+    rng = np.random.default_rng(p % 1009)
+    P = rng.integers(15 * (p // 16), p, (7, 7), dtype=np.int64)
+    P[6] = (P[0] + P[1]) % p
+    info, rest = np.arange(0, 14, 2), np.arange(1, 14, 2)
+    nzero, masks, done = _subsets.mds_zero_minors(P, p, info, rest, 10**6)
+    expect = _flint_zero_masks(P, p, info, rest)
+    assert done == math.comb(14, 7)
+    assert nzero == len(masks) == len(expect) and set(masks.tolist()) == expect
+    # the 7-subsets holding workers 1, 3 and 13 (rows 0, 1, 6 of P): C(11, 4)
+    assert len(expect) >= math.comb(11, 4)
