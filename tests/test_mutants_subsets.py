@@ -193,3 +193,52 @@ def test_minor_sums_of_products_near_p_squared_stay_exact(p):
     assert nzero == len(masks) == len(expect) and set(masks.tolist()) == expect
     # the 7-subsets holding workers 1, 3 and 13 (rows 0, 1, 6 of P): C(11, 4)
     assert len(expect) >= math.comb(11, 4)
+
+
+# ------------------------------------------- the kernels as Python: every index in bounds
+# numba does not check bounds; run as Python (``py_func``, or the function itself under
+# NUMBA_DISABLE_JIT=1) an index one past an array raises IndexError instead of reading or
+# writing a neighbour.
+
+
+def _python(kernel):
+    return getattr(kernel, "py_func", kernel)
+
+
+def test_binomial_and_colex_tables_as_python():
+    n = 6
+    C = _python(_subsets._binomials)(n)
+    assert C.tolist() == [[math.comb(i, j) for j in range(n + 2)] for i in range(n + 2)]
+    for k in range(1, n + 1):
+        colex = sorted(itertools.combinations(range(n), k), key=lambda c: c[::-1])
+        assert _python(_subsets._colex_table)(n, k, C).tolist() == [list(c) for c in colex]
+
+
+@pytest.mark.parametrize("R", [1, 2, 3])
+def test_walk_and_check_as_python(R):
+    """One-row workers (the lazy last level for R >= 2) and workers of 1 to 3 rows."""
+    p = 7
+    rows = extreme_matrix(p, 12, 4, 3)
+    for starts in (list(range(8)), [0, 1, 3, 6, 7, 9, 12]):
+        G = as_array(rows[: starts[-1]])
+        for tstart in (0, 2):
+            combos, good, want = _flint_walk(rows[: starts[-1]], starts, p, R, tstart)
+            s = np.array(starts, dtype=np.int64)
+            got = _python(_subsets._walk)(G, s, p, R, tstart, np.arange(R), len(combos), False, 1)
+            assert (int(got[0]), int(got[1]), got[2].tolist()) == want
+            ok = _python(_subsets._check_each)(G, s, p, tstart, np.array(combos), 1)
+            assert ok.tolist() == good
+
+
+def test_mds_minors_as_python_truncate_in_bounds():
+    """More vanishing minors than ``maxout``: the count is exact, the first maxout masks
+    are kept and nothing is written past them."""
+    p = 7
+    P = np.array([[1, 2, 3], [2, 4, 6], [1, 1, 0], [0, 5, 1]], dtype=np.int64)  # row 1 = 2 row 0
+    info, rest = np.array([0, 2, 4]), np.array([1, 3, 5, 6])
+    expect = _flint_zero_masks(P, p, info, rest)
+    assert len(expect) > 3
+    for maxout in (0, 3, 100):
+        nzero, masks, done = _python(_subsets.mds_zero_minors)(P, p, info, rest, maxout)
+        assert (nzero, done) == (len(expect), math.comb(7, 3))
+        assert len(masks) == min(nzero, maxout) and set(masks.tolist()) <= expect
