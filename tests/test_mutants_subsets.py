@@ -12,7 +12,7 @@ import pytest
 from test_verify_walk import as_array, decodes, extreme_matrix
 
 from ffcc import _subsets
-from ffcc.field import use_kernel
+from ffcc.field import MAX_PRIME, use_kernel
 
 
 def test_use_kernel_accepts_a_plain_function():
@@ -230,15 +230,19 @@ def test_walk_and_check_as_python(R):
             assert ok.tolist() == good
 
 
-def test_mds_minors_as_python_truncate_in_bounds():
+@pytest.mark.parametrize("p", [7, MAX_PRIME])
+@pytest.mark.parametrize("python", [True, False], ids=["python", "kernel"])
+def test_mds_minors_truncate_in_bounds(p, python):
     """More vanishing minors than ``maxout``: the count is exact, the first maxout masks
-    are kept and nothing is written past them."""
-    p = 7
-    P = np.array([[1, 2, 3], [2, 4, 6], [1, 1, 0], [0, 5, 1]], dtype=np.int64)  # row 1 = 2 row 0
+    are kept and nothing is written past them. Row 1 = 2 row 0; rows 0 and 2 agree on
+    columns 0, 1 (all ones): that minor's cofactor terms are 1 (p - 1) + 1 * 1 = p."""
+    P = np.array([[1, 1, 3], [2, 2, 6], [1, 1, 0], [0, 5, 1]], dtype=np.int64)
     info, rest = np.array([0, 2, 4]), np.array([1, 3, 5, 6])
     expect = _flint_zero_masks(P, p, info, rest)
     assert len(expect) > 3
+    kernel = _python(_subsets.mds_zero_minors) if python else _subsets.mds_zero_minors
     for maxout in (0, 3, 100):
-        nzero, masks, done = _python(_subsets.mds_zero_minors)(P, p, info, rest, maxout)
+        nzero, masks, done = kernel(P, p, info, rest, maxout)
         assert (nzero, done) == (len(expect), math.comb(7, 3))
         assert len(masks) == min(nzero, maxout) and set(masks.tolist()) <= expect
+    assert set(masks.tolist()) == expect
