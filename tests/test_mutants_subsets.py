@@ -8,7 +8,6 @@ import math
 import flint
 import numpy as np
 import pytest
-
 from test_verify_walk import as_array, decodes, extreme_matrix
 
 from ffcc import _subsets
@@ -94,7 +93,9 @@ def _flint_walk(rows, starts, p, R, tstart):
     w = len(starts) - 1
     combos = list(itertools.combinations(range(w), R))
     good = [
-        decodes([rows[r] for j in c for r in range(starts[j], starts[j + 1])], p, len(rows[0]), tstart)
+        decodes(
+            [rows[r] for j in c for r in range(starts[j], starts[j + 1])], p, len(rows[0]), tstart
+        )
         for c in combos
     ]
     first = list(combos[good.index(False)]) if False in good else [-1] * R
