@@ -363,9 +363,10 @@ def _np_stack(G, starts, subsets) -> np.ndarray:
 
 def _np_check_each(G, starts, p, tstart, subsets) -> np.ndarray:
     """:func:`_check_each` in numpy (see :func:`_np_decodes`)."""
-    subsets = np.asarray(subsets, dtype=np.int64).reshape(len(subsets), -1)
-    if subsets.shape[0] == 0:
+    subsets = np.asarray(subsets, dtype=np.int64)
+    if len(subsets) == 0:  # before the reshape, which cannot infer a width from no rows
         return np.zeros(0, dtype=bool)
+    subsets = subsets.reshape(len(subsets), -1)
     return _np_decodes(_np_stack(G, np.asarray(starts), subsets), p, tstart)
 
 

@@ -77,7 +77,12 @@ TESTS = {
         "tests/test_secure_batch.py",
         "tests/test_run_secrecy_check.py",
     ],
-    "ffcc/_subsets.py": ["tests/test_verify.py"],
+    "ffcc/_subsets.py": [
+        "tests/test_verify_walk.py",
+        "tests/test_verify_small.py",
+        "tests/test_mds_numpy.py",
+        "tests/test_verify_mds.py",
+    ],
     "ffcc/_combine.py": ["tests/test_run_kernels.py", "tests/test_codes_mds.py"],
     "ffcc/codes/_catalog.py": [
         "tests/test_codes_mds.py",
