@@ -42,3 +42,17 @@ def test_small_work_threshold_is_2_to_the_22_multiply_adds(fresh):
 def test_a_thousand_small_calls_then_a_compile(fresh):
     calls = [field.use_kernel(_Cold("e"), 1, 65537) for _ in range(1001)]
     assert calls == [False] * 1000 + [True]  # the 1001st call compiles
+
+
+@pytest.mark.parametrize("p", [3, 65537, field.MAX_PRIME])
+def test_embed_of_python_integers(p):
+    # an object array (Python ints, any size) takes its own path: x mod p, range-checked
+    F = field.PrimeField(p)
+    h = (p - 1) // 2
+    got = F.embed(np.array([[-h, -1, 0], [1, h, h - 1]], dtype=object))
+    assert got.dtype == np.int64
+    assert got.tolist() == [[h + 1, p - 1, 0], [1, h, h - 1]]
+    with pytest.raises(field.FieldError, match=r"values\[1, 0\] = "):
+        F.embed(np.array([[0, 0], [h + 1, 0]], dtype=object))
+    with pytest.raises(field.FieldError, match=rf"= {-h - 1} does not fit"):
+        F.embed(np.array([-h - 1], dtype=object))
