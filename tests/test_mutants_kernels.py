@@ -12,7 +12,7 @@ from ffcc.field import MAX_PRIME
 
 P31 = 2**31 - 1  # the largest prime of the int64 product path
 P31_UP = int(sympy.nextprime(2**31))  # the smallest prime of the double-and-add path
-PRIMES = [2, 3, 65537, P31, P31_UP, 2**61 - 1, MAX_PRIME]
+PRIMES = [2, 3, 65537, P31, P31_UP, 2**32 - 5, 2**61 - 1, MAX_PRIME]
 
 
 def _edges(p):
@@ -86,3 +86,17 @@ def test_encode_rows_reduces_every_few_products(p, every):
     K.encode_rows(E, X, out, p, every)
     want = (E.astype(object) @ X.astype(object)) % p
     assert out.tolist() == want.tolist()
+
+
+@pytest.mark.parametrize("p", [5, 65537, MAX_PRIME])
+def test_lagrange_matrix_at_the_nodes_and_between(p):
+    x = [p - 1, 0, 2, 3] if p > 5 else [4, 0, 2, 3]
+    z = [p - 1, 1, 3, 0]  # nodes[0] (p - 1), a point that is no node, nodes[3], nodes[1]
+    L = K.lagrange_matrix(np.array(x, dtype=np.int64), np.array(z, dtype=np.int64), p)
+    for j, zj in enumerate(z):
+        for i, xi in enumerate(x):
+            num = den = 1
+            for k, xk in enumerate(x):
+                if k != i:
+                    num, den = num * (zj - xk) % p, den * (xi - xk) % p
+            assert L[j, i] == num * pow(den, -1, p) % p, (j, i)

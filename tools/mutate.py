@@ -63,11 +63,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # module -> its own fast tests (the mapping `make mutate` uses); the module's doctests are added
 TESTS = {
     "ffcc/field.py": ["tests/test_field.py", "tests/test_primes.py"],
-    "ffcc/_kernels.py": [
-        "tests/test_field.py",
-        "tests/test_run_kernels.py",
-        "tests/test_verify_small.py",
-    ],
+    "ffcc/_kernels.py": ["tests/test_field.py"],
     "ffcc/scheme.py": ["tests/test_scheme.py", "tests/test_scheme_format2.py"],
     "ffcc/_json.py": ["tests/test_json.py"],
     "ffcc/verify.py": [
