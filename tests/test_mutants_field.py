@@ -56,3 +56,41 @@ def test_embed_of_python_integers(p):
         F.embed(np.array([[0, 0], [h + 1, 0]], dtype=object))
     with pytest.raises(field.FieldError, match=rf"= {-h - 1} does not fit"):
         F.embed(np.array([-h - 1], dtype=object))
+
+
+def test_fields_are_equal_by_prime_only():
+    F = field.PrimeField(7)
+    assert F == field.PrimeField(7) and hash(F) == hash(field.PrimeField(7))
+    assert F != field.PrimeField(11)
+    assert F != 7  # not a field: unequal, no error
+
+
+def test_batched_solve_wants_square_stacks():
+    F = field.PrimeField(7)
+    for A in (np.eye(2, dtype=np.int64), np.zeros((1, 2, 3), dtype=np.int64)):
+        with pytest.raises(field.FieldError, match="square"):
+            F.batched_solve(A, np.zeros((1, 2), dtype=np.int64))
+
+
+def test_limb_plan_takes_the_fewest_limbs_whose_chunk_reaches_the_inner_dimension():
+    # p = 2^31 - 1 (31 bits): two 16-bit limbs allow chunks of
+    # (2^52 - 1) // ((2^16 - 1)(2^31 - 2)) = 32 products, so k = 32 fits two limbs exactly
+    p = 2**31 - 1
+    assert (2**52 - 1) // ((2**16 - 1) * (p - 1)) == 32
+    assert field._limb_plan(p, 32) == (2, 16, 32)
+    assert field._limb_plan(p, 33)[:2] == (3, 11)  # one more: three 11-bit limbs
+
+
+@pytest.mark.parametrize("ready", [False, True])
+@pytest.mark.parametrize("p", [7, 2**31 - 1, field.MAX_PRIME])
+def test_empty_dimensions(monkeypatch, ready, p):
+    # an empty product is the zero matrix of its shape; an empty matrix has rank 0
+    monkeypatch.setattr(field, "_kernel_ready", lambda kernel: ready)
+    F = field.PrimeField(p)
+    for n, k, m in [(0, 3, 2), (2, 0, 3), (2, 3, 0), (0, 0, 0)]:
+        A, B = np.ones((n, k), dtype=np.int64), np.ones((k, m), dtype=np.int64)
+        C = F.matmul(A, B)
+        assert C.shape == (n, m) and C.dtype == np.int64 and not C.any()
+    for shape in [(2, 0, 3), (2, 3, 0), (0, 2, 2)]:
+        r = F.batched_rank(np.ones(shape, dtype=np.int64))
+        assert r.tolist() == [0] * shape[0] and r.dtype == np.int64
