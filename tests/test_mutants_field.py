@@ -94,3 +94,18 @@ def test_empty_dimensions(monkeypatch, ready, p):
     for shape in [(2, 0, 3), (2, 3, 0), (0, 2, 2)]:
         r = F.batched_rank(np.ones(shape, dtype=np.int64))
         assert r.tolist() == [0] * shape[0] and r.dtype == np.int64
+
+
+def test_two_sided_limbs_chunk_the_inner_dimension():
+    # p = 2^63 - 25 has four 16-bit limbs; p - 2 = (0x7fff, 0xffff, 0xffff, 0xffe5) and
+    # p - 1 = (.., 0xffe6), high to low. The middle weight class of (p - 2)(p - 1) is
+    # 0xffe5 * 0x7fff + 2 * 0xffff^2 + 0x7fff * 0xffe6, odd and about 3 * 2^32, so k = 2^20 - 1
+    # such products sum to an odd number above 2^53, which float64 cannot hold: only the
+    # chunking (262152 = 2^52 // (4 (2^16 - 1)^2) terms a chunk) keeps it exact.
+    # (p - 2)(p - 1) = 2 mod p, so A B = 2k.
+    p = field.MAX_PRIME
+    k = (1 << 20) - 1
+    A = np.full((1, k), p - 2, dtype=np.int64)
+    B = np.full((k, 1), p - 1, dtype=np.int64)
+    assert (0xFFE5 * 0x7FFF + 2 * 0xFFFF**2 + 0x7FFF * 0xFFE6) % 2 == 1
+    assert field._matmul_limb_ab(A, B, p).tolist() == [[2 * k]]
