@@ -109,3 +109,16 @@ def test_two_sided_limbs_chunk_the_inner_dimension():
     B = np.full((k, 1), p - 1, dtype=np.int64)
     assert (0xFFE5 * 0x7FFF + 2 * 0xFFFF**2 + 0x7FFF * 0xFFE6) % 2 == 1
     assert field._matmul_limb_ab(A, B, p).tolist() == [[2 * k]]
+
+
+def test_limb_width_is_the_bit_length_of_p_minus_1():
+    # p = 8191 = 2^13 - 1: entries are at most 8190 < 2^13, so one 13-bit limb, whose
+    # chunk (2^52 - 1) // ((2^13 - 1) * 8190) = 67133447 caps a longer inner dimension
+    assert (2**52 - 1) // ((2**13 - 1) * 8190) == 67133447
+    assert field._limb_plan(8191, 10**8) == (1, 13, 67133447)
+
+
+def test_crt_wants_one_prime_per_residue():
+    with pytest.raises(ValueError):
+        field.crt([np.array([1]), np.array([2])], [7])
+    assert field.crt([np.array([3]), np.array([4])], [5, 7]).tolist() == [-17]  # 18 - 35
