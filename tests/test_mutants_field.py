@@ -122,3 +122,11 @@ def test_crt_wants_one_prime_per_residue():
     with pytest.raises(ValueError):
         field.crt([np.array([1]), np.array([2])], [7])
     assert field.crt([np.array([3]), np.array([4])], [5, 7]).tolist() == [-17]  # 18 - 35
+
+
+def test_valid_int64_input_is_not_copied():
+    # field arrays can be large: a C-contiguous int64 array already in [0, p) is used as is
+    x = np.arange(6, dtype=np.int64)
+    assert field.PrimeField(7).array(x) is x
+    y = np.arange(6, dtype=np.int32)
+    assert field.PrimeField(7).array(y).dtype == np.int64  # another dtype is converted
