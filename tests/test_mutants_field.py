@@ -130,3 +130,32 @@ def test_valid_int64_input_is_not_copied():
     assert field.PrimeField(7).array(x) is x
     y = np.arange(6, dtype=np.int32)
     assert field.PrimeField(7).array(y).dtype == np.int64  # another dtype is converted
+
+
+def test_limb_plan_accepts_a_chunk_of_exactly_512():
+    # p = 268435459 (29 bits): one limb leaves no room, two 15-bit limbs give a chunk of
+    # (2^52 - 1) // ((2^15 - 1)(p - 1)) = 512 exactly, enough for min(k, 512) = 512
+    p = 268435459
+    assert (2**52 - 1) // ((2**15 - 1) * (p - 1)) == 512
+    assert field._limb_plan(p, 1000) == (2, 15, 512)
+
+
+def test_crt_of_one_residue_is_its_signed_lift():
+    assert field.crt([np.array([5, 3])], [7]).tolist() == [-2, 3]
+
+
+def test_two_sided_limbs_wrap_the_running_sums_mod_p():
+    # p just above 2^31: two 16-bit limbs, chunks of 2^52 // (2 (2^16 - 1)^2) = 524296
+    # products; with three chunks each weight class adds three residues mod p, which
+    # wraps past p for random entries. Oracle: python-flint.
+    import flint
+
+    p = int(sympy.nextprime(2**31))
+    k = 2 * 524296 + 5
+    rng = np.random.default_rng(9)
+    A = rng.integers(0, p, (2, k), dtype=np.int64)
+    B = rng.integers(0, p, (k, 2), dtype=np.int64)
+    want = flint.nmod_mat(2, k, A.ravel().tolist(), p) * flint.nmod_mat(k, 2, B.ravel().tolist(), p)
+    assert field._matmul_limb_ab(A, B, p).tolist() == [
+        [int(want[i, j]) for j in range(2)] for i in range(2)
+    ]
