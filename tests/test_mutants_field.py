@@ -159,3 +159,10 @@ def test_two_sided_limbs_wrap_the_running_sums_mod_p():
     assert field._matmul_limb_ab(A, B, p).tolist() == [
         [int(want[i, j]) for j in range(2)] for i in range(2)
     ]
+
+
+def test_poly_eval_at_more_nodes_than_coefficients():
+    F = field.PrimeField(65537)
+    assert F.poly_eval([5, 0, 1], [0, 1, 2, 3]).tolist() == [5, 6, 9, 14]  # 5 + z^2
+    c = np.array([[5, 1], [0, 2], [1, 0]])  # two polynomials: 5 + z^2 and 1 + 2z
+    assert F.poly_eval(c, [0, 1, 2, 3]).tolist() == [[5, 1], [6, 3], [9, 5], [14, 7]]
