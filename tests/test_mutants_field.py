@@ -166,3 +166,15 @@ def test_poly_eval_at_more_nodes_than_coefficients():
     assert F.poly_eval([5, 0, 1], [0, 1, 2, 3]).tolist() == [5, 6, 9, 14]  # 5 + z^2
     c = np.array([[5, 1], [0, 2], [1, 0]])  # two polynomials: 5 + z^2 and 1 + 2z
     assert F.poly_eval(c, [0, 1, 2, 3]).tolist() == [[5, 1], [6, 3], [9, 5], [14, 7]]
+
+
+@pytest.mark.parametrize("v", [2**63, 2**64 - 1, -(2**63) - 1, -(2**64)])
+def test_python_integers_outside_int64_are_refused(v):
+    with pytest.raises(field.FieldError, match="outside the int64 range"):
+        field.PrimeField(7).array(np.array([0, v], dtype=object))
+
+
+def test_interpolate_names_the_counts_that_differ():
+    F = field.PrimeField(7)
+    with pytest.raises(field.FieldError, match="^3 nodes but 2 values$"):
+        F.interpolate([1, 2, 3], np.zeros((2, 4), dtype=np.int64))
