@@ -100,3 +100,9 @@ def test_lagrange_matrix_at_the_nodes_and_between(p):
                 if k != i:
                     num, den = num * (zj - xk) % p, den * (xi - xk) % p
             assert L[j, i] == num * pow(den, -1, p) % p, (j, i)
+
+
+def test_fmodp_corrects_a_quotient_one_too_small():
+    # 309 * fl(1/103) = 2.9999999999999996 in float64: floor gives 2, r = 309 - 206 = 103 = p
+    assert 309 * (1 / 103) < 3
+    assert K._fmodp(309.0, 103.0, 1 / 103) == 0.0
