@@ -106,3 +106,10 @@ def test_fmodp_corrects_a_quotient_one_too_small():
     # 309 * fl(1/103) = 2.9999999999999996 in float64: floor gives 2, r = 309 - 206 = 103 = p
     assert 309 * (1 / 103) < 3
     assert K._fmodp(309.0, 103.0, 1 / 103) == 0.0
+
+
+def test_reduce_limbs_wraps_a_running_sum_of_exactly_p():
+    # one limb: acc = (acc + prod mod p) mod p; 6 + 1 = 7 = p must wrap to 0, 6 + 3 to 2
+    acc = np.array([[6.0, 6.0]])
+    K.reduce_limbs(np.array([[1.0, 10.0]]), 1, 1, 8, 7, acc)
+    assert acc.tolist() == [[0.0, 2.0]]
