@@ -32,7 +32,9 @@ How a module is run (``run_module``):
 
 Every mutant is reported (module, line, a stable key, what changed, status, seconds) as JSON
 lines; ``--report`` prints ``docs/mutation.md``'s table. Statuses: ``killed`` (a test
-failed or collection broke), ``timeout`` (counted as killed), ``survived``, ``uncovered``
+failed or collection broke), ``timeout`` (counted as killed), ``crash`` (the child died of
+a fault signal, e.g. a mutated kernel writing out of bounds; counted as killed),
+``survived``, ``uncovered``
 (survived without a run), ``error`` (pytest could not run the selection; not counted).
 
 Usage::
@@ -433,7 +435,12 @@ def _child(tree: Path, args: list[str], numba_cache: Path, log: Path) -> None:
         numba.config.CACHE_DIR = str(numba_cache)  # config was read at import, in the parent
         import pytest
 
-        rc = pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *args])
+        opts = ["-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
+        rc = pytest.main([*opts, *args])
+        if rc == 4 and any("::" in a for a in args):
+            # usage error: a selected test id is gone (the mutant changed a value a
+            # parametrize id is computed from): run the whole files of the selection
+            rc = pytest.main([*opts, *sorted({a.split("::")[0] for a in args})])
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(int(rc))
@@ -458,6 +465,10 @@ class Slot:
 def _status(rc: int) -> str:
     # 0 all passed; 1 a test failed; 2 interrupted (collection error, e.g. the mutant no
     # longer imports); anything else: pytest could not run the selection
+    # killed by a signal a fault raises (an out-of-bounds write in a mutated kernel): the
+    # tests did not pass, so the mutant is detected -- counted as killed, recorded as crash
+    if -rc in (signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT, signal.SIGFPE, signal.SIGILL):
+        return "crash"
     return {0: "survived", 1: "killed", 2: "killed"}.get(rc, "error")
 
 
@@ -537,7 +548,7 @@ def run_module(module: str, args, out, only: set[str] | None = None) -> dict:
     dirty = subprocess.run(["git", "status", "--porcelain", module], cwd=ROOT,
                            capture_output=True, text=True).stdout.strip()  # fmt: skip
     commit += "+dirty" if dirty else ""
-    counts = {"killed": 0, "survived": 0, "timeout": 0, "uncovered": 0, "error": 0}
+    counts = {"killed": 0, "survived": 0, "timeout": 0, "uncovered": 0, "error": 0, "crash": 0}
     with tempfile.TemporaryDirectory(prefix="ffcc-mutate-") as tmp:
         tmp = Path(tmp)
         slots = [Slot(tmp / f"tree{j}") for j in range(args.jobs)]
@@ -686,7 +697,7 @@ def report(path: str) -> str:
         c["commit"].add(r.get("commit", "?"))
         if r.get("cpu") is not None:
             c.setdefault("cpu", []).append(r["cpu"])
-        if r["status"] in ("killed", "timeout"):
+        if r["status"] in ("killed", "timeout", "crash"):
             c["killed"] += 1
             continue
         if r["status"] == "error":
