@@ -203,6 +203,11 @@ def test_mutation_point_count():
     m = re.search(r"between ([\d.]+) and ([\d.]+) CPU seconds per mutant", PROSE)
     assert m and means, "the README lost its per-mutant cost"
     assert float(m.group(1)) <= min(means) and max(means) <= float(m.group(2)), means
+    # "took about N CPU hours": the total line under the table, within a quarter
+    m = re.search(r"took about ([\d.]+) CPU hours", PROSE)
+    total = re.search(r"recorded mutant runs took ([\d.]+) CPU hours", table)
+    assert m and total, "the README or docs/mutation.md lost the recorded CPU hours"
+    assert abs(float(m.group(1)) - float(total.group(1))) <= 0.25 * float(total.group(1))
 
 
 def test_k33_nodes_are_the_tested_ones():
