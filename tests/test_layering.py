@@ -37,6 +37,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ),
     ("field", ("ffcc.field",)),
     ("scheme", ("ffcc.scheme",)),
+    ("decode", ("ffcc._combine",)),  # the fused decoder: field kernels, DecodingError
     # the package root re-exports field, scheme and verify
     ("verify", ("ffcc.verify", "ffcc._certificate", "ffcc")),
     ("codes", ("ffcc.codes",)),
