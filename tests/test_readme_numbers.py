@@ -17,6 +17,7 @@ import ast
 import contextlib
 import io
 import json
+import os
 import re
 import sys
 import tomllib
@@ -37,11 +38,16 @@ def block(name: str) -> str:
 
 
 def _import(directory: str, module: str):
+    # a benchmark module pins thread counts in os.environ when imported (NUMBA_NUM_THREADS
+    # among them): restored, else numba's next config reload in this process fails
     sys.path.insert(0, str(ROOT / directory))
+    env = dict(os.environ)
     try:
         return __import__(module)
     finally:
         sys.path.pop(0)
+        os.environ.clear()
+        os.environ.update(env)
 
 
 def _unwrap(text: str) -> str:
