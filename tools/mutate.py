@@ -571,7 +571,7 @@ def run_module(module: str, args, out, only: set[str] | None = None) -> dict:
             rec = {"module": module, "commit": commit, "index": p.index, "line": p.line,
                    "key": p.key, "mutation": p.what, "scope": p.scope}  # fmt: skip
             if sel is None:
-                rec.update(status="uncovered", tests=0, seconds=0.0)
+                rec.update(status="uncovered", at=round(time.time()), tests=0, seconds=0.0)
                 counts["uncovered"] += 1
                 out.write(json.dumps(rec) + "\n")
                 continue
@@ -585,7 +585,8 @@ def run_module(module: str, args, out, only: set[str] | None = None) -> dict:
         out.flush()
 
         def done(job, status, seconds, cpu):
-            rec = {**job["rec"], "status": status, "seconds": round(seconds, 2),
+            rec = {**job["rec"], "status": status, "at": round(time.time()),
+                   "seconds": round(seconds, 2),
                    "cpu": None if cpu is None else round(cpu, 2)}  # fmt: skip
             cpu_total[0] += cpu or 0.0
             counts[status] += 1
@@ -666,12 +667,17 @@ EQUIVALENT = _equivalent()
 
 
 def load(path: str) -> list[dict]:
-    """The newest record of every mutant in a results file (later runs replace earlier)."""
+    """The newest record of every mutant in a results file: the latest ``at`` (when it was
+    recorded); records without one (older runs) by their place in the file, later replacing
+    earlier. The time matters because branches merge the file by union, which can put an
+    older record after a newer one."""
     recs: dict[tuple[str, str], dict] = {}
     for line in Path(path).read_text().splitlines():
         if line.strip():
             r = json.loads(line)
-            recs[(r["module"], r["key"] if "key" in r else str(r["index"]))] = r
+            key = (r["module"], r["key"] if "key" in r else str(r["index"]))
+            if key not in recs or r.get("at", 0) >= recs[key].get("at", 0):
+                recs[key] = r
     return list(recs.values())
 
 
