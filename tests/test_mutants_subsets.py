@@ -247,3 +247,19 @@ def test_mds_minors_truncate_in_bounds(p, python):
         assert (nzero, done) == (len(expect), math.comb(7, 3))
         assert len(masks) == min(nzero, maxout) and set(masks.tolist()) <= expect
     assert set(masks.tolist()) == expect
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["kernel", "numpy"])
+def test_a_single_row_whose_pivot_is_the_first_target_column(compiled):
+    # R = 1, one row per worker, U = the last coordinate (tstart = D - 1): the row (0, 1) is
+    # U itself, its pivot sits exactly at tstart and it decodes; (1, 1) and (1, 0) meet U
+    # only in 0. Truth by flint ranks.
+    rows = [[0, 1], [1, 1], [1, 0]]
+    p, tstart = 7, 1
+    truth = [decodes([r], p, 2, tstart) for r in rows]
+    assert truth == [True, False, False]
+    G = as_array(rows)
+    got = _subsets.walk(G, p, 1, tstart, np.zeros(1, np.int64), 3, False, compiled)
+    assert (int(got[0]), int(got[1]), got[2].tolist()) == (3, 2, [1])
+    combos = np.arange(3, dtype=np.int64).reshape(3, 1)
+    assert _subsets.check_list(G, p, tstart, combos, compiled).tolist() == truth
