@@ -113,3 +113,13 @@ def test_reduce_limbs_wraps_a_running_sum_of_exactly_p():
     acc = np.array([[6.0, 6.0]])
     K.reduce_limbs(np.array([[1.0, 10.0]]), 1, 1, 8, 7, acc)
     assert acc.tolist() == [[0.0, 2.0]]
+
+
+def test_vandermonde_inverse_as_python_stays_in_bounds():
+    # run as Python (numba does not check bounds): the master polynomial of n nodes has n + 1
+    # coefficients, and the result inverts V[i, j] = x_i^j (checked with sympy over GF(p))
+    x, p = np.array([1, 2, 3, 5], dtype=np.int64), 7
+    inv = getattr(K.vandermonde_inverse, "py_func", K.vandermonde_inverse)(x, p)
+    V = sympy.Matrix(4, 4, lambda i, j: int(x[i]) ** j)
+    want = V.inv_mod(p)
+    assert inv.tolist() == [[int(want[i, j]) for j in range(4)] for i in range(4)]
