@@ -63,6 +63,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 # module -> its own fast tests (the mapping `make mutate` uses); the module's doctests are added
+# the evaluation codes (polynomial, Lagrange, secure) decode through one another's paths
+_EVALUATION_CODE_TESTS = [
+    "tests/test_codes_mds.py",
+    "tests/test_forms.py",
+    "tests/test_codes_digests.py",
+    "tests/test_decoding_contract.py",
+    "tests/test_ntt_decode.py",
+    "tests/test_secure_batch.py",
+]
 TESTS = {
     "ffcc/field.py": ["tests/test_field.py", "tests/test_primes.py"],
     "ffcc/_kernels.py": ["tests/test_field.py"],
@@ -110,14 +119,7 @@ TESTS = {
         "tests/test_codes_digests.py",
         "tests/test_forms.py",
     ],
-    "ffcc/codes/lagrange.py": [
-        "tests/test_codes_mds.py",
-        "tests/test_forms.py",
-        "tests/test_codes_digests.py",
-        "tests/test_decoding_contract.py",
-        "tests/test_ntt_decode.py",
-        "tests/test_secure_batch.py",
-    ],
+    "ffcc/codes/lagrange.py": _EVALUATION_CODE_TESTS,
     "ffcc/codes/matdot.py": [
         "tests/test_codes_mds.py",
         "tests/test_codes_digests.py",
@@ -127,22 +129,8 @@ TESTS = {
     "ffcc/codes/ntt.py": ["tests/test_ntt_decode.py"],
     "ffcc/codes/parsing.py": ["tests/test_codes_locality.py"],
     "ffcc/codes/polyarith.py": ["tests/test_forms.py", "tests/test_codes_digests.py"],
-    "ffcc/codes/polynomial.py": [
-        "tests/test_codes_mds.py",
-        "tests/test_forms.py",
-        "tests/test_codes_digests.py",
-        "tests/test_decoding_contract.py",
-        "tests/test_ntt_decode.py",
-        "tests/test_secure_batch.py",
-    ],
-    "ffcc/codes/secure.py": [
-        "tests/test_codes_mds.py",
-        "tests/test_forms.py",
-        "tests/test_codes_digests.py",
-        "tests/test_decoding_contract.py",
-        "tests/test_ntt_decode.py",
-        "tests/test_secure_batch.py",
-    ],
+    "ffcc/codes/polynomial.py": _EVALUATION_CODE_TESTS,
+    "ffcc/codes/secure.py": _EVALUATION_CODE_TESTS,
     "ffcc/codes/threem.py": ["tests/test_codes_locality.py", "tests/test_codes_digests.py"],
     "ffcc/sketch.py": ["tests/test_sketch.py"],
     "ffcc/structure.py": ["tests/test_structure.py"],
