@@ -83,10 +83,6 @@ def low_rank(F, n, m, r, rng):
     return tonp(fmat(F.random((n, r), rng), F.p) * fmat(F.random((r, m), rng), F.p))
 
 
-# ----------------------------------------------------------------------------- primes
-
-
-@pytest.mark.parametrize("p", PRIMES)
 def lagrange_oracle(x, z, p):
     """L[j][i] = prod_{k != i} (z_j - x_k) / (x_i - x_k) mod p, by Python integers."""
     rows = []
@@ -102,6 +98,10 @@ def lagrange_oracle(x, z, p):
     return rows
 
 
+# ----------------------------------------------------------------------------- primes
+
+
+@pytest.mark.parametrize("p", PRIMES)
 def test_prime_fields_accepted(p):
     F = PrimeField(p)
     assert F.p == p and isinstance(F.p, int)
