@@ -24,10 +24,14 @@ How a module is run (``run_module``):
    mutant and calls ``pytest.main``. No interpreter start-up or third-party import per mutant.
    Bytecode is never cached for the mutated file (a ``.pyc`` keyed by mtime in seconds and
    size could be a stale, unmutated one).
-4. **numba.** A mutant of a module that holds ``@njit`` code gets an empty, private
+4. **numba.** A mutant of a module that holds ``@njit`` code gets a private
    ``NUMBA_CACHE_DIR``: numba's cache is keyed by the source file's mtime and size and does
    not track kernels inlined from other files, so a reused cache could silently run the
-   unmutated kernel (a false "survived"; ``--prove-cache`` shows it happening). Other modules
+   unmutated kernel (a false "survived"; ``--prove-cache`` shows it happening). The private
+   cache is a copy of one the unmutated tree warmed (the baseline run, in each scratch tree)
+   without the entries of the mutated module and of every module importing it, directly or
+   not (the only kernels that can inline a mutated one): those recompile from the mutant's
+   source, the rest (``field``'s kernels under a ``_combine`` mutant, say) load. Other modules
    share a cache warmed by the unmutated tree, whose kernels they do not change.
 
 Every mutant is reported (module, line, a stable key, what changed, status, seconds) as JSON
@@ -460,12 +464,65 @@ def _status(rc: int) -> str:
     return {0: "survived", 1: "killed", 2: "killed"}.get(rc, "error")
 
 
-def run_jobs(jobs: list[dict], slots: list[Slot], target_rel: str, fresh_cache: bool,
-             shared_cache: Path, done) -> None:  # fmt: skip
+def importers(module: str, root: Path = ROOT) -> list[str]:
+    """``module`` and every ffcc module that imports it, directly or through others: the
+    modules whose compiled kernels can hold (inline) a kernel of ``module``."""
+    imports: dict[str, set[str]] = {}
+    for path in (root / "ffcc").rglob("*.py"):
+        rel = path.relative_to(root).as_posix()
+        package = rel.split("/")[:-1]
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                base = package[: len(package) - node.level + 1] if node.level else []
+                parts = [*base, *(node.module.split(".") if node.module else [])]
+                found.add("/".join(parts))
+                found.update("/".join([*parts, a.name]) for a in node.names)
+            elif isinstance(node, ast.Import):
+                found.update(a.name.replace(".", "/") for a in node.names)
+        imports[rel] = {f"{m}.py" for m in found} | {f"{m}/__init__.py" for m in found}
+    out, todo = {module}, [module]
+    while todo:
+        m = todo.pop()
+        for rel, used in imports.items():
+            if m in used and rel not in out:
+                out.add(rel)
+                todo.append(rel)
+    return sorted(out)
+
+
+def seed_cache(warm: Path, cache: Path, tree: Path, stale: list[str]) -> None:
+    """``cache`` := a copy of the numba cache ``warm`` (filled by the unmutated ``tree``)
+    without the entries of the ``stale`` modules (numba names them ``<stem>.<function>-...``
+    in a directory per source directory)."""
+    from numba.core.caching import _CacheLocator
+
+    drop: dict[str, set[str]] = {}
+    for rel in stale:
+        sub = _CacheLocator.get_suitable_cache_subpath(str(tree / rel))
+        drop.setdefault(sub, set()).add(Path(rel).stem + ".")
+
+    def ignore(directory, names):
+        prefixes = drop.get(Path(directory).name, ())
+        return [n for n in names if any(n.startswith(x) for x in prefixes)]
+
+    shutil.rmtree(cache, ignore_errors=True)
+    if warm.exists():
+        shutil.copytree(warm, cache, ignore=ignore)
+    else:
+        cache.mkdir()
+
+
+def run_jobs(jobs: list[dict], slots: list[Slot], target_rel: str, private_cache: bool,
+             shared_cache: Path, done, warm: bool = False) -> None:  # fmt: skip
     """Run every job (a dict with source, args, timeout) in the slots; calls
-    ``done(job, status, wall seconds, CPU seconds)`` for each."""
+    ``done(job, status, wall seconds, CPU seconds)`` for each. With ``private_cache`` each
+    job gets its own numba cache: with ``warm`` that cache is the slot's warm cache itself
+    (the unmutated baseline fills it), else a copy of it without the mutated module's
+    entries (:func:`seed_cache`)."""
     pending = list(jobs)
     running: dict[int, Slot] = {}
+    stale = importers(target_rel) if private_cache else []
     while pending or running:
         for slot in slots:
             if slot.pid or not pending:
@@ -473,10 +530,14 @@ def run_jobs(jobs: list[dict], slots: list[Slot], target_rel: str, fresh_cache: 
             job = pending.pop(0)
             (slot.tree / target_rel).write_text(job["source"])
             cache = shared_cache
-            if fresh_cache:
-                cache = slot.tree.parent / f"nb-{slot.tree.name}"
-                shutil.rmtree(cache, ignore_errors=True)
-                cache.mkdir()
+            if private_cache:
+                warm_cache = slot.tree.parent / f"nb-warm-{slot.tree.name}"
+                cache = warm_cache if warm else slot.tree.parent / f"nb-{slot.tree.name}"
+                if warm:
+                    shutil.rmtree(cache, ignore_errors=True)
+                    cache.mkdir()
+                else:
+                    seed_cache(warm_cache, cache, slot.tree, stale)
             log = slot.tree.parent / f"log-{slot.tree.name}.txt"
             pid = os.fork()
             if pid == 0:
@@ -583,14 +644,15 @@ def run_module(module: str, args, out, only: set[str] | None = None) -> dict:
             print(f"{module}:{rec['line']} {rec['mutation']} [{rec['tests']} tests]: {status}"
                   f" {seconds:.1f}s", file=sys.stderr, flush=True)  # fmt: skip
 
-        # the unparsed-but-unmutated source must pass: else every mutant would look killed
+        # the unparsed-but-unmutated source must pass: else every mutant would look killed;
+        # for a kernel module it runs in every slot, to warm the cache the mutants copy
         base = {"rec": {}, "source": ast.unparse(ast.parse(src)), "args": tests, "timeout": 1e4}
         verdict = []
-        run_jobs([base], slots[:1], module, fresh, shared_cache,
-                 lambda j, s, sec, cpu: verdict.append((s, sec)))  # fmt: skip
-        if verdict[0][0] != "survived":
+        run_jobs([base] * (len(slots) if fresh else 1), slots, module, fresh, shared_cache,
+                 lambda j, s, sec, cpu: verdict.append((s, sec)), warm=True)  # fmt: skip
+        if any(v[0] != "survived" for v in verdict):
             raise SystemExit(f"{module}: the unparsed, unmutated module fails its tests "
-                             f"({verdict[0][0]}); see the log in the scratch tree")  # fmt: skip
+                             f"({verdict}); see the log in the scratch tree")  # fmt: skip
         t1 = time.perf_counter()
         run_jobs(jobs, slots, module, fresh, shared_cache, done)
         t_run = time.perf_counter() - t1
