@@ -1,0 +1,127 @@
+"""ffcc._combine: what its mutants changed that the path tests did not see.
+
+Values come from the mathematics: the exactness inequality of the limb plan checked by Python
+integers, Python-integer sums as the oracle, and the decoder's own contract (the fused pass
+checks what it reads, so honest results never take the second, Python range check).
+"""
+
+import numpy as np
+import pytest
+from test_run_kernels import _oracle, kernels  # noqa: F401 -- kernels is a fixture
+
+import ffcc._combine as combine_module
+from ffcc._combine import _limb_plan, _staged_chunk, combine
+from ffcc.field import PrimeField
+from ffcc.scheme import DecodingError
+
+
+def _spy_range_checks(monkeypatch) -> list[list[int]]:
+    calls: list[list[int]] = []
+    real = combine_module._outside_range
+
+    def spy(F, flat, which):
+        calls.append(sorted(int(i) for i in which))
+        return real(F, flat, which)
+
+    monkeypatch.setattr(combine_module, "_outside_range", spy)
+    return calls
+
+
+# every kernel path: direct (one target, L <= 2), staged (two targets per sweep, L = 1 at
+# 65537 and L = 2 below 2^31), more limbs than two (one target at p near 2^31 with many rows
+# takes L = 2; three limbs need p close to 2^31 and R > 16, covered by the path tests), the
+# integer path at 2^31 - 1, each serial (n R < 2^16) and parallel
+PATHS = [
+    (65537, 1, 7, 513),
+    (65537, 1, 9, 9000),
+    (65537, 3, 5, 700),
+    (65537, 3, 16, 5000),
+    (2**31 - 19, 1, 5, 300),
+    (2**31 - 19, 2, 5, 300),
+    (2**31 - 19, 3, 33, 2100),
+    (2**31 - 1, 1, 6, 20000),
+    (2**31 - 1, 5, 9, 300),
+    (2**31 - 1, 4, 16, 5000),
+]
+
+
+@pytest.mark.parametrize("p, T, R, n", PATHS)
+def test_honest_results_are_checked_once_by_the_fused_pass(kernels, monkeypatch, p, T, R, n):
+    # the docstring's promise: the results the fused kernel reads are checked in that pass;
+    # the Python check (a second pass) sees only results it does not read. A kernel that
+    # flags honest entries (a wrong range offset, a wrong OR) would still decode correctly
+    # through that second check, so only this spy sees it.
+    F = PrimeField(p)
+    rng = np.random.default_rng(p % 1000 + 10 * T + R)
+    ys = [F.random(n, rng) for _ in range(R)]
+    for y in ys:
+        y[:3] = p - 1  # the top of the range must not be flagged
+        y[3] = 0
+    D = F.random((T, R), rng)
+    D[D == 0] = 1
+    D[:, 0] = 2  # no unit row: every target goes through the kernel
+    calls = _spy_range_checks(monkeypatch)
+    assert np.array_equal(combine(F, D, ys), _oracle(D, ys, p))
+    assert all(which == [] for which in calls), calls
+
+
+@pytest.mark.parametrize("p, T, R, n", PATHS)
+def test_one_entry_just_outside_is_found_by_the_fused_pass(kernels, monkeypatch, p, T, R, n):
+    # p itself (the smallest value outside) in the last result's last entry: the fused pass
+    # must flag it, the Python check then names that result
+    F = PrimeField(p)
+    rng = np.random.default_rng(p % 1000 + 10 * T + R + 1)
+    ys = [F.random(n, rng) for _ in range(R)]
+    ys[-1][-1] = p
+    D = F.random((T, R), rng)
+    D[D == 0] = 1
+    calls = _spy_range_checks(monkeypatch)
+    with pytest.raises(DecodingError, match=f"result {R - 1} has an entry outside"):
+        combine(F, D, ys)
+    assert calls[-1] == list(range(R))
+
+
+def _exact_bound_holds(p: int, s: int, G: int) -> bool:
+    # the plan's inequality in Python integers: G (2^s - 1)(p - 1) + 2^s (p - 1) < 2^52
+    return G * ((1 << s) - 1) * (p - 1) + (1 << s) * (p - 1) < 1 << 52
+
+
+def _most_rows(p: int, s: int) -> int:
+    # the largest G with the bound holding (0 if none), by bisection on the inequality
+    lo, hi = 0, 1 << 53
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if _exact_bound_holds(p, s, mid) else (lo, mid - 1)
+    return lo
+
+
+@pytest.mark.parametrize("p", [2, 3, 251, 65537, 1048573, 2**26 - 5, 2**31 - 19, 2**31 - 1])
+@pytest.mark.parametrize("R", [1, 2, 15, 16, 17, 40, 5000])
+def test_limb_plan_is_the_fewest_limbs_with_the_most_rows(p, R):
+    L, s, G = _limb_plan(p, R)
+    bits = (p - 1).bit_length()
+    assert s == -(-bits // L)  # L limbs of s bits cover every coefficient, evenly
+    assert _most_rows(p, s) >= min(R, 16)
+    assert G == max(1, min(_most_rows(p, s), R))  # the most rows a group can take, at most R
+    # no fewer limbs would do: their widest limb leaves fewer than min(R, 16) rows a group
+    for fewer in range(1, L):
+        assert _most_rows(p, -(-bits // fewer)) < min(R, 16)
+
+
+@pytest.mark.parametrize("column_bytes", [8, 8 * 16, 8 * 33, 8 * 1000, 8 * 5000])
+@pytest.mark.parametrize("block", [1, 512])
+def test_staged_chunk_is_whole_blocks_within_the_stage(column_bytes, block):
+    chunk = _staged_chunk(column_bytes, block)
+    assert chunk % block == 0 and chunk >= block
+    fits = min(combine_module._CHUNK, combine_module._L2_STAGE // column_bytes)
+    # the most whole blocks that fit (at least one)
+    assert chunk == max(block, fits - fits % block)
+
+
+@pytest.mark.parametrize("D", [[[1, 2]], [[1, 2, 3, 4]], [1, 2, 3], [[[1, 2, 3]]]])
+def test_a_decoder_that_does_not_fit_the_results_is_refused(D):
+    # three results: D must be a matrix with exactly three columns
+    F = PrimeField(7)
+    ys = [np.array([1, 2]), np.array([3, 4]), np.array([5, 6])]
+    with pytest.raises(DecodingError, match=r"decoder of shape .* does not match 3 results"):
+        combine(F, D, ys)
