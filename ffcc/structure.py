@@ -253,6 +253,11 @@ class SampleGraph:
         twice, so again :math:`u_1 = u_2 = 2`. Theorem 3: if the number of distinct pairs is at
         least the number of vertices, a forest is impossible and a cycle is always found.
 
+        Ties are broken deterministically: the cycle goes through the first vertex (left
+        elements in order of first appearance, then right ones) that lies on a shortest
+        cycle, and it is the first one a breadth-first search from that vertex closes
+        (neighbours in sample order).
+
         Example:
 
             >>> from ffcc.structure import SampleGraph

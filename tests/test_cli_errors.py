@@ -409,6 +409,7 @@ def test_memory_budget_guards_verify_and_export(tmp_path, capsys, monkeypatch):
         (["export", "matdot", "--param", "m"], "key=value"),
         (["export", "matdot", "--param", "m=x"], "--param m=x: m takes an integer"),
         (["export", "matdot", "--param", "m=-2"], ""),
+        (["show", "polynomial", "--param", "m=2.0"], "--param m=2.0: m takes an integer"),
     ],
 )
 def test_export_params_checked(capsys, argv, fragment):

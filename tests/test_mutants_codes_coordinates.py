@@ -9,6 +9,7 @@ import pytest
 from ffcc import codes
 from ffcc.codes.coordinates import FIGURE2, coordinate_code, theorem1_bound, theorem1_report
 from ffcc.plan import group_cost
+from ffcc.scheme import SchemeError
 
 REPEAT = list(FIGURE2) + [FIGURE2[0]]  # the 8-cycle with one sample drawn twice
 
@@ -48,3 +49,10 @@ def test_theorem1_rule_needs_a_block_used_twice_and_wins_ties_with_the_grid_code
     # which goes to the lower rank
     g = group_cost([(0, 0), (0, 1), (0, 2)], 1)
     assert (g.construction, g.workers) == ("theorem1", 3 + 1)
+
+
+@pytest.mark.parametrize("s", [2.5, 1.0])
+def test_coordinates_refuse_a_fractional_straggler_count(s):
+    # s = 2.5 must not be truncated to 2 stragglers
+    with pytest.raises(SchemeError, match=r"^locality-coordinates: s must be a non-negative"):
+        coordinate_code("0-0,0-1,1-1,1-0", s=s)

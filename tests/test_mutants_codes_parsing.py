@@ -3,7 +3,7 @@
 
 import pytest
 
-from ffcc.codes.parsing import parse_ints
+from ffcc.codes.parsing import check_int, parse_ints
 from ffcc.scheme import SchemeError
 
 
@@ -15,3 +15,27 @@ def test_parse_ints_refuses_flags_and_fractions_in_a_list(bad):
 
 def test_parse_ints_takes_integral_values_of_any_type():
     assert parse_ints([1, 2.0, -3], "alphas") == [1, 2, -3]
+
+
+@pytest.mark.parametrize(
+    "value, lowest, message",
+    [
+        (-1, 0, "s must be a non-negative integer, got -1"),
+        (0.0, 0, "s must be a non-negative integer, got 0.0"),
+        (0, 1, "s must be a positive integer, got 0"),
+        (True, 1, "s must be a positive integer, got True"),
+        (1, 2, "s must be an integer >= 2, got 1"),
+    ],
+)
+def test_check_int_names_the_lowest_value(value, lowest, message):
+    with pytest.raises(SchemeError) as info:
+        check_int(value, "s", lowest=lowest)
+    assert str(info.value) == message
+
+
+def test_check_int_returns_python_ints():
+    import numpy as np
+
+    out = check_int(np.int64(3), "m")
+    assert out == 3 and type(out) is int
+    assert check_int(2, "k", lowest=2) == 2 and check_int(0, "s", lowest=0) == 0

@@ -199,3 +199,22 @@ def test_evaluation_code_needs_its_nodes_and_threshold():
         BlockProductScheme(*args, {**full, "nodes": [1, 2]})
     T = BlockProductScheme(*args, full)
     assert T.threshold == 2 and T.nodes.tolist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "build, name",
+    [
+        (lambda: polynomial_code(2.0, 2, p=97), "polynomial: m"),
+        (lambda: polynomial_code(2, 2.0, p=97), "polynomial: n"),
+        (lambda: entangled_polynomial(2.0, 1, 1, p=97), "entangled-polynomial: m"),
+        (lambda: entangled_polynomial(1, 1.5, 1, p=97), "entangled-polynomial: n"),
+        (lambda: entangled_polynomial(1, 1, 2.0, p=97), "entangled-polynomial: q"),
+        (lambda: polydot(2.0, 1, 1, p=97), "polydot: m"),
+        (lambda: polydot(1, 2.0, 1, p=97), "polydot: n"),
+        (lambda: polydot(1, 1, 2.0, p=97), "polydot: q"),
+    ],
+)
+def test_float_grid_sizes_are_refused_by_name(build, name):
+    # a float is no block count, even 2.0: one line naming it (not range()'s TypeError)
+    with pytest.raises(SchemeError, match=rf"^{name} must be a positive integer, got \d\.\d$"):
+        build()

@@ -49,7 +49,7 @@ def test_threem_refuses_a_bad_block_count(K):
 
 def test_threem_accepts_numpy_k_and_refuses_negative_s():
     assert tm.threem(np.int64(1), layout="global").w == 3
-    with pytest.raises(SchemeError, match="s must be >= 0"):
+    with pytest.raises(SchemeError, match="s must be a non-negative integer"):
         tm.threem(1, -1)
 
 
@@ -98,3 +98,10 @@ def test_catalog_defaults_are_two_products_one_straggler():
     S = build("threem")  # K = 2, s = 1: blocks 2 (3 + 1) = 8 ties global 4K - 1 + 1 = 8
     assert (S.params["K"], S.stragglers, S.params["layout"], S.w) == (2, 1, "global", 8)
     assert S.params["targets"] == "complex" and S.p == 65537
+
+
+@pytest.mark.parametrize("s", [2.5, 1.0, True])
+def test_threem_refuses_a_fractional_straggler_count(s):
+    # s = 2.5 must not be truncated to 2 stragglers
+    with pytest.raises(SchemeError, match=r"^threem: s must be a non-negative integer, got "):
+        tm.threem(1, s)

@@ -236,3 +236,37 @@ def test_draw_single_block_rows_and_width():
     # width 0.3 N + 1.5 between 6 and 40 inches: N = 30 gives 10.5
     ax = SampleGraph([(i, 0) for i in range(30)]).draw()
     assert ax.figure.get_size_inches()[0] == pytest.approx(10.5)
+
+
+def test_find_cycle_does_not_stop_at_a_longer_cycle_through_vertex_4():
+    # vertices 0-3 (left a-d) sit on pendant edges, vertex 4 (left e) on a hexagon, and a
+    # 4-cycle (the shortest possible) only among later vertices: the search must reach it
+    samples = [("a", "ra"), ("b", "rb"), ("c", "rc"), ("d", "rd"),
+               ("e", "x"), ("e", "y"), ("f", "y"), ("f", "z"), ("g", "z"), ("g", "x"),
+               ("h", "u"), ("h", "v"), ("i", "u"), ("i", "v")]  # fmt: skip
+    assert _girth(samples) == 4
+    cyc = SampleGraph(samples).find_cycle()
+    assert sorted(cyc) == [10, 11, 12, 13]
+
+
+def test_find_cycle_beyond_a_third_of_the_limit():
+    # a 10-cycle (left 1-5, right r0-r4) with a pendant left vertex t on r0, listed first:
+    # the BFS from t closes a 12-step walk (tail twice + cycle), then the cycle's own
+    # vertices must search past depth 12 / 3 = 4 to close the 10-cycle (found at depth 4)
+    ring = [("1", "r0"), ("1", "r1"), ("2", "r1"), ("2", "r2"), ("3", "r2"), ("3", "r3"),
+            ("4", "r3"), ("4", "r4"), ("5", "r4"), ("5", "r0")]  # fmt: skip
+    samples = [("t", "r0"), *ring]
+    assert _girth(samples) == 10
+    cyc = SampleGraph(samples).find_cycle()
+    assert sorted(cyc) == list(range(1, 11)) and _is_cycle([samples[t] for t in cyc])
+
+
+def test_find_cycle_tie_break():
+    # Derived by hand from the documented rule (find_cycle's docstring). Left 0, 2, 1, 3
+    # are vertices 0-3 (order of first appearance), right 1, 0 are 4, 5. Vertex 0 is on a
+    # 4-cycle, so the search roots there: neighbours in sample order are 4 (sample 0) and
+    # 5 (sample 5). From 4 it reaches left 2 (sample 1) and left 1 (sample 3); from 5 the
+    # first closing edge is sample 2 (5 - left 2), closing 0 -5- 5 -2- left 2 -1- 4 -0- 0.
+    # The later closing edge, sample 4 (5 - left 1), gives the 4-cycle (5, 4, 3, 0) instead.
+    samples = [(0, 1), (2, 1), (2, 0), (1, 1), (1, 0), (0, 0), (3, 0)]
+    assert SampleGraph(samples).find_cycle() == (5, 2, 1, 0)

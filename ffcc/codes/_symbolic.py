@@ -347,7 +347,8 @@ def _homogeneous(coeffs: Sequence[int], a: int, b: int, deg: int, p: int) -> int
 
 
 def _proportional(u: Sequence[int], v: Sequence[int], p: int) -> bool:
-    """u = c v for a non-zero c mod p (both non-zero)."""
+    """v = c u mod p for some non-zero c; two zero rows count as proportional (both sides of
+    an encoder may leave a coordinate out), a zero and a non-zero row do not."""
     iu = next((i for i, x in enumerate(u) if x), None)
     iv = next((i for i, x in enumerate(v) if x), None)
     if iu is None or iu != iv:

@@ -75,7 +75,7 @@ from ..verify import recovery_threshold
 from ._catalog import Construction, register
 from ._form import CodeForm, FormPart, Term, build_scheme, coefficients_mod, poly_value
 from .nodecode import NodeCode
-from .parsing import parse_flag, parse_samples
+from .parsing import check_int, parse_flag, parse_samples
 from .polyarith import coefficient_matrix, poly_at, poly_mul
 
 __all__ = [
@@ -179,9 +179,7 @@ def coordinate_code(
     (6, 5, True)
     """
     F = PrimeField(p)
-    s = int(s)
-    if s < 0:
-        raise SchemeError(f"locality-coordinates: s must be >= 0, got {s}")
+    s = check_int(s, "locality-coordinates: s", lowest=0)
     raw = parse_samples(samples)
     smp = list(dict.fromkeys(raw)) if merge else raw
     left = sorted({l for l, _ in smp})

@@ -45,14 +45,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-import numpy as np
-
 from ..field import PrimeField
 from ..scheme import SchemeError
 from ._catalog import Construction, register
 from ._form import CodeForm, FormPart, build_scheme, lagrange_term, poly_value, to_field
 from .nodecode import NodeCode
-from .parsing import parse_ints
+from .parsing import check_int, parse_ints
 
 __all__ = ["DependencyScheme", "dependency_code", "dependency_form", "dependency_threshold"]
 
@@ -99,11 +97,8 @@ def dependency_code(k: int = 3, s: int = 0, *, alphas=None, p: int = 65537) -> D
     >>> S.targets[2]  # X_3 Y_3 = (X_1 + X_2)(Y_1 + Y_2)
     (((0, 0), 1), ((0, 1), 1), ((1, 0), 1), ((1, 1), 1))
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
-        raise SchemeError(f"locality-dependency: k must be an integer >= 2, got {k!r}")
-    k, s = int(k), int(s)
-    if s < 0:
-        raise SchemeError(f"locality-dependency: s must be >= 0, got {s}")
+    k = check_int(k, "locality-dependency: k", lowest=2)
+    s = check_int(s, "locality-dependency: s", lowest=0)
     F = PrimeField(p)
     blank = alphas is None or (isinstance(alphas, str) and not alphas.strip())
     a = [1] * (k - 1) if blank else parse_ints(alphas, "alphas")

@@ -1,9 +1,9 @@
 """Catalog parameters as Python values or command-line strings (``--param k=v``).
 
 The one home of the small parsers the constructions share: integer lists (``"1,2,-3"``),
-sample lists (``"0-0,0-1,1-1"``) and flags (``"1"``, ``"true"``). Each returns Python
-values or raises :class:`~ffcc.scheme.SchemeError` naming the parameter and the form it
-expects.
+sample lists (``"0-0,0-1,1-1"``), flags (``"1"``, ``"true"``) and counts (``check_int``).
+Each returns Python values or raises :class:`~ffcc.scheme.SchemeError` naming the
+parameter and the form it expects.
 
 >>> parse_ints("1, 2,-3", "alphas"), parse_flag("yes", "merge"), parse_samples("0-1,2-0")
 ([1, 2, -3], True, [(0, 1), (2, 0)])
@@ -17,7 +17,26 @@ import numpy as np
 
 from ..scheme import SchemeError
 
-__all__ = ["parse_flag", "parse_ints", "parse_samples"]
+__all__ = ["check_int", "parse_flag", "parse_ints", "parse_samples"]
+
+
+def check_int(value, name: str, lowest: int = 1) -> int:
+    """``value`` as an int when it is an integer >= ``lowest``, else a one-line
+    :class:`~ffcc.scheme.SchemeError` naming it. A float is refused even when integral
+    (2.0): a count is never rounded, and 2.5 stragglers must not become 2.
+
+    >>> check_int(3, "polynomial: m"), check_int(0, "polynomial: s", lowest=0)
+    (3, 0)
+    >>> check_int(2.0, "polynomial: m")
+    Traceback (most recent call last):
+    ...
+    ffcc.scheme.SchemeError: polynomial: m must be a positive integer, got 2.0
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lowest:
+        kinds = {0: "a non-negative integer", 1: "a positive integer"}
+        kind = kinds.get(lowest, f"an integer >= {lowest}")
+        raise SchemeError(f"{name} must be {kind}, got {value!r}")
+    return int(value)
 
 
 def parse_ints(value, name: str = "value") -> list[int]:

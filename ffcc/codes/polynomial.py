@@ -69,6 +69,7 @@ from ..field import PrimeField
 from ..scheme import DecodingError, Scheme, SchemeError
 from ._catalog import Construction, register
 from ._form import CodeForm, FormPart, Term, build_scheme
+from .parsing import check_int
 
 __all__ = [
     "BlockProductScheme",
@@ -287,11 +288,8 @@ def block_code(
     >>> S.w, S.targets[0], S.E[0].tolist()
     (4, (((0, 0), 1), ((1, 1), 1)), [[1, 1], [1, 2], [1, 3], [1, 4]])
     """
-    for label, v in (("m", m), ("n", n), ("q", q)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise SchemeError(f"{name}: {label} must be a positive integer, got {v!r}")
-    if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 0:
-        raise SchemeError(f"{name}: s must be a non-negative integer, got {s!r}")
+    m, n, q = _grid(name, m=m, n=n, q=q)
+    s = check_int(s, f"{name}: s", lowest=0)
     F = PrimeField(p)
     w = K + s
     x = F.nodes(w, what=f"evaluation points for {name} (w = {w} workers)")
@@ -313,6 +311,11 @@ def block_code(
 
 
 # -- the constructions ------------------------------------------------------------------------
+
+
+def _grid(name: str, **sizes) -> list[int]:
+    """The grid sizes as ints, each checked to be a positive integer (before any range())."""
+    return [check_int(v, f"{name}: {label}") for label, v in sizes.items()]
 
 
 def polynomial_threshold(m: int, n: int) -> int:
@@ -353,6 +356,7 @@ def polynomial_code(m: int = 2, n: int = 2, s: int = 0, *, p: int = 65537) -> Bl
     >>> S.threshold, S.w, S.basis, len(S.targets)
     (6, 7, (2, 3), 6)
     """
+    m, n = _grid("polynomial", m=m, n=n)
     K = polynomial_threshold(m, n)
     a_exp = list(range(m))
     b_exp = [j * m for j in range(n)]
@@ -376,6 +380,7 @@ def entangled_polynomial(
     >>> S.threshold, S.params["target_exponents"]
     (14, [2, 8, 5, 11])
     """
+    m, n, q = _grid("entangled-polynomial", m=m, n=n, q=q)
     K = entangled_threshold(m, n, q)
     a_exp = [k + i * q for i in range(m) for k in range(q)]
     b_exp = [q - 1 - k + j * q * m for k in range(q) for j in range(n)]
@@ -411,6 +416,7 @@ def polydot(m: int = 2, n: int = 2, q: int = 2, s: int = 0, *, p: int = 65537):
     >>> polydot(2, 2, 2).threshold
     12
     """
+    m, n, q = _grid("polydot", m=m, n=n, q=q)
     K = polydot_threshold(m, n, q)
     a_exp = [i + m * k for i in range(m) for k in range(q)]
     b_exp = [m * (q - 1 - k) + m * (2 * q - 1) * j for k in range(q) for j in range(n)]

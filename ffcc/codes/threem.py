@@ -159,6 +159,7 @@ from ._form import (
     to_field,
 )
 from .nodecode import NodeCode
+from .parsing import check_int
 
 __all__ = [
     "BlockPencilScheme",
@@ -405,11 +406,7 @@ def threem(
     >>> threem(3, s=1, targets="products").w  # blocks: 3 (3 + 1) = 12 < 6K - 3 + s = 16
     12
     """
-    if isinstance(K, bool) or not isinstance(K, (int, np.integer)) or K < 1:
-        raise SchemeError(f"threem: K must be a positive integer, got {K!r}")
-    K, s = int(K), int(s)
-    if s < 0:
-        raise SchemeError(f"threem: s must be >= 0, got {s}")
+    K, s = check_int(K, "threem: K"), check_int(s, "threem: s", lowest=0)
     if targets not in TARGETS:
         raise SchemeError(f"threem: targets must be one of {TARGETS}, got {targets!r}")
     if layout not in LAYOUTS:
