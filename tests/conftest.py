@@ -35,3 +35,12 @@ def run_cli(capsys, *argv):
 def ffcc_cli(capsys):
     """``ffcc_cli(*argv)`` is :func:`run_cli` with this test's ``capsys``."""
     return lambda *argv: run_cli(capsys, *argv)
+
+
+@pytest.fixture
+def kernels(monkeypatch):
+    # test sizes below ffcc.field._SMALL_WORK: without this, a process whose kernels
+    # are not compiled yet would take the numpy path and leave the kernel untested
+    import ffcc.field as field
+
+    monkeypatch.setattr(field, "_kernel_ready", lambda kernel: True)

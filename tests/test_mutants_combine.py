@@ -7,7 +7,7 @@ checks what it reads, so honest results never take the second, Python range chec
 
 import numpy as np
 import pytest
-from test_run_kernels import _oracle, kernels  # noqa: F401 -- kernels is a fixture
+from test_run_kernels import _oracle
 
 import ffcc._combine as combine_module
 from ffcc._combine import _limb_plan, _staged_chunk, combine

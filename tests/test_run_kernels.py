@@ -46,15 +46,6 @@ def _oracle(D, ys, p):
     return (np.asarray(D, dtype=object) @ np.stack(ys).astype(object)) % p
 
 
-@pytest.fixture
-def kernels(monkeypatch):
-    # these sizes are below ffcc.field._SMALL_WORK: without this, a process whose kernels
-    # are not compiled yet would take the numpy path and leave the kernel untested
-    import ffcc.field as field
-
-    monkeypatch.setattr(field, "_kernel_ready", lambda kernel: True)
-
-
 @pytest.mark.parametrize("p", [2, 3, 65537, 2**31 - 19, 2**31 - 1])
 @pytest.mark.parametrize(
     "T, R, n",
