@@ -106,11 +106,16 @@ def parse_samples(value) -> list[tuple[int, int]]:
 
 
 def parse_flag(value, name: str | None = None) -> bool:
-    """A flag from Python or from the command line: 1/0, true/false, yes/no, on/off ("" is
-    false).
+    """A flag from Python or from the command line: a bool, the integer 1 or 0, or one of
+    the strings 1/0, true/false, yes/no, on/off ("" is false). Anything else (2, 0.5, None)
+    is refused rather than read by its truth value.
 
-    >>> parse_flag("0"), parse_flag(True), parse_flag("On")
-    (False, True, True)
+    >>> parse_flag("0"), parse_flag(True), parse_flag("On"), parse_flag(1)
+    (False, True, True, True)
+    >>> parse_flag(2, "merge")
+    Traceback (most recent call last):
+    ...
+    ffcc.scheme.SchemeError: merge must be true or false (1/0, yes/no, on/off), got 2
     """
     if isinstance(value, str):
         low = value.strip().lower()
@@ -118,6 +123,7 @@ def parse_flag(value, name: str | None = None) -> bool:
             return True
         if low in ("0", "false", "no", "off", ""):
             return False
-        what = f"{name} must be" if name else "expected"
-        raise SchemeError(f"{what} true or false (1/0, yes/no, on/off), got {value!r}")
-    return bool(value)
+    elif isinstance(value, (bool, np.bool_, int, np.integer)) and value in (0, 1):
+        return bool(value)
+    what = f"{name} must be" if name else "expected"
+    raise SchemeError(f"{what} true or false (1/0, yes/no, on/off), got {value!r}")
