@@ -23,7 +23,9 @@ __all__ = ["check_int", "parse_flag", "parse_ints", "parse_samples"]
 def check_int(value, name: str, lowest: int = 1) -> int:
     """``value`` as an int when it is an integer >= ``lowest``, else a one-line
     :class:`~ffcc.scheme.SchemeError` naming it. A float is refused even when integral
-    (2.0): a count is never rounded, and 2.5 stragglers must not become 2.
+    (2.0): a count is never rounded, and 2.5 stragglers must not become 2. A bool is refused
+    too: ``True`` is an int in Python, but ``m=True`` is a slip, not the count 1. Every
+    catalog construction checks its counts here (``tests/test_codes_int_params.py``).
 
     >>> check_int(3, "polynomial: m"), check_int(0, "polynomial: s", lowest=0)
     (3, 0)
@@ -31,6 +33,10 @@ def check_int(value, name: str, lowest: int = 1) -> int:
     Traceback (most recent call last):
     ...
     ffcc.scheme.SchemeError: polynomial: m must be a positive integer, got 2.0
+    >>> check_int(True, "matdot: m")
+    Traceback (most recent call last):
+    ...
+    ffcc.scheme.SchemeError: matdot: m must be a positive integer, got True
     """
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lowest:
         kinds = {0: "a non-negative integer", 1: "a positive integer"}
