@@ -16,6 +16,7 @@ from ffcc.codes import CATALOG, GroupSpec, build
 from ffcc.codes.batch import batch_mds, separate_outputs
 from ffcc.codes.coordinates import FIGURE2, theorem1_bound
 from ffcc.codes.secure import gasp_exponents
+from ffcc.optimize import lower_bound, optimize
 from ffcc.plan import compare, plan
 from ffcc.scheme import SchemeError
 
@@ -132,6 +133,10 @@ def test_secure_codes_leave_s_to_the_nodes():
          "plan: byzantine must be a non-negative integer, got -1"),
         (lambda: compare([(0, 0), (0, 1)], stragglers=2.0),
          "compare: stragglers must be a non-negative integer, got 2.0"),
+        (lambda: optimize([(0, 0), (1, 1)], stragglers=1.5, strategies=["catalog"]),
+         "optimize: stragglers must be a non-negative integer, got 1.5"),
+        (lambda: lower_bound([(0, 0), (1, 1)], True),
+         "lower_bound: stragglers must be a non-negative integer, got True"),
     ],
 )  # fmt: skip
 def test_other_constructors_do_not_truncate(call, message):
