@@ -388,10 +388,10 @@ def lower_bound(samples, stragglers: int = 0) -> LowerBound:
     >>> lower_bound([(0, 0), (0, 1), (1, 1), (1, 2), (2, 2), (2, 3), (3, 3), (3, 0)], 2).workers
     11
     """
+    from .codes.parsing import check_int  # here: ffcc.codes loads numba (see _catalog)
+
     st = _structure(samples)
-    s = int(stragglers)
-    if s < 0:
-        raise InputError(f"stragglers must be >= 0, got {s}")
+    s = check_int(stragglers, "lower_bound: stragglers", lowest=0)
     t = st.t
     method = f"target span: {t} independent products"
     if s == 0:
@@ -878,10 +878,10 @@ def optimize(
     >>> res.workers, res.threshold, res.lower_bound, res.closed, res.report.holds
     (4, 3, 4, True, True)
     """
+    from .codes.parsing import check_int  # here: ffcc.codes loads numba (see _catalog)
+
     t0 = time.perf_counter()
-    s = int(stragglers)
-    if s < 0:
-        raise InputError(f"optimize: stragglers must be >= 0, got {s}")
+    s = check_int(stragglers, "optimize: stragglers", lowest=0)
     if not time_limit > 0:
         raise InputError(f"optimize: time limit must be positive, got {time_limit}")
     known = ("catalog", "local", "exponents", "support", "components")

@@ -54,6 +54,7 @@ from ._errors import InputError
 from .codes import GroupSpec, group_rules, polynomial_code
 from .codes.lagrange import lagrange
 from .codes.locality import theorem1_report
+from .codes.parsing import check_int
 from .optimize import optimize as search_schemes
 from .scheme import Scheme, SchemeError
 from .structure import SampleGraph
@@ -500,9 +501,8 @@ def plan(
     [('theorem1', (2, 2), True)]
     """
     t0 = time.perf_counter()
-    s, b = int(stragglers), int(byzantine)
-    if s < 0 or b < 0:
-        raise ValueError("stragglers and byzantine must be non-negative")
+    s = check_int(stragglers, "plan: stragglers", lowest=0)
+    b = check_int(byzantine, "plan: byzantine", lowest=0)
     g = samples if isinstance(samples, SampleGraph) else SampleGraph(samples)
     if g.k == 0:
         raise ValueError("no samples to plan for")
@@ -667,7 +667,7 @@ def compare(samples, stragglers: int = 1, *, merge: bool = True, p: int = 65537)
     the construction's workers decodes, plus s). ``measured`` is None where the count of
     subsets is too large to check here.
     """
-    s = int(stragglers)
+    s = check_int(stragglers, "compare: stragglers", lowest=0)
     g = samples if isinstance(samples, SampleGraph) else SampleGraph(samples)
     pairs = list(g.edges) if merge else list(g.samples)
     k = len(pairs)

@@ -410,6 +410,10 @@ def test_memory_budget_guards_verify_and_export(tmp_path, capsys, monkeypatch):
         (["export", "matdot", "--param", "m=x"], "--param m=x: m takes an integer"),
         (["export", "matdot", "--param", "m=-2"], ""),
         (["show", "polynomial", "--param", "m=2.0"], "--param m=2.0: m takes an integer"),
+        (["show", "gasp-r", "--param", "r=2.5"], "--param r=2.5: r takes an integer"),
+        (["show", "batch-mds", "--param", "m=0"], "batch-mds: m must be a positive integer, got 0"),
+        (["show", "lagrange", "--param", "systematic=2"], "lagrange: systematic must be true"),
+        (["show", "locality-coordinates", "--param", "merge=2"], "merge must be true or false"),
     ],
 )
 def test_export_params_checked(capsys, argv, fragment):

@@ -24,7 +24,7 @@ def test_batch_mds_takes_one_block_and_refuses_non_integers():
     S = batch_mds(1, 1, 0)  # one worker, one product: A B itself
     assert (S.w, S.products, S.outputs) == (1, 1, None)  # one output each: plain
     for bad in (dict(m=True), dict(n=0), dict(m=2.0), dict(s=-1)):
-        with pytest.raises(SchemeError, match="must be an integer"):
+        with pytest.raises(SchemeError, match="must be a (positive|non-negative) integer"):
             batch_mds(**bad)
 
 

@@ -86,12 +86,12 @@ def test_threshold_and_default_parameters():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"k": 0}, "k must be an integer >= 1"),
-        ({"k": True}, "k must be an integer >= 1"),
-        ({"k": 2.0}, "k must be an integer >= 1"),
-        ({"d": 0}, "d must be an integer >= 1"),
-        ({"s": -1}, "s must be an integer >= 0"),
-        ({"b": -1}, "b must be an integer >= 0"),
+        ({"k": 0}, "k must be a positive integer"),
+        ({"k": True}, "k must be a positive integer"),
+        ({"k": 2.0}, "k must be a positive integer"),
+        ({"d": 0}, "d must be a positive integer"),
+        ({"s": -1}, "s must be a non-negative integer"),
+        ({"b": -1}, "b must be a non-negative integer"),
     ],
 )
 def test_bad_parameters(kwargs, match):

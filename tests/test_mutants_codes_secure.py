@@ -50,14 +50,14 @@ def test_degree_table_is_sorted_and_distinct():
 @pytest.mark.parametrize(
     "build, match",
     [
-        (lambda: secure_matdot(0), "m must be an integer >= 1"),
-        (lambda: secure_matdot(2, X=0), "X must be an integer >= 1"),
-        (lambda: secure_matdot(2, X=True), "X must be an integer >= 1"),
-        (lambda: secure_matdot(2.0), "m must be an integer >= 1"),
-        (lambda: secure_matdot(2, 1, s=-1), "s must be an integer >= 0"),
-        (lambda: gasp(2, 2, 1, s=True), "s must be an integer >= 0"),
-        (lambda: gasp(2, 0, 1), "L must be an integer >= 1"),
-        (lambda: polynomial_sharing(2, 2, 1, s=1.0), "s must be an integer >= 0"),
+        (lambda: secure_matdot(0), "m must be a positive integer"),
+        (lambda: secure_matdot(2, X=0), "X must be a positive integer"),
+        (lambda: secure_matdot(2, X=True), "X must be a positive integer"),
+        (lambda: secure_matdot(2.0), "m must be a positive integer"),
+        (lambda: secure_matdot(2, 1, s=-1), "s must be a non-negative integer"),
+        (lambda: gasp(2, 2, 1, s=True), "s must be a non-negative integer"),
+        (lambda: gasp(2, 0, 1), "L must be a positive integer"),
+        (lambda: polynomial_sharing(2, 2, 1, s=1.0), "s must be a non-negative integer"),
     ],
 )
 def test_bad_parameters(build, match):
@@ -77,11 +77,13 @@ def test_gasp_r_bounds():
     assert gasp_exponents(2, 2, 2, r=2) == ([0, 1, 4, 5], [0, 2, 4, 5])  # r = T: = GASP_big
     assert gasp_exponents(2, 2, 2) == ([0, 1, 4, 5], [0, 2, 4, 5])
     assert gasp_exponents(3, 1, 2, r=1) == ([0, 1, 2, 3, 6], [0, 3, 4])  # KL + tK = 3, 6
-    for r in (0, 3):
-        with pytest.raises(SchemeError, match=r"r must lie in \[1, min\(K, T\) = 2\]"):
+    for r, match in ((0, "r must be a positive integer"), (3, "r must lie")):
+        with pytest.raises(SchemeError, match=match):
             gasp_exponents(2, 2, 2, r=r)
-        with pytest.raises(SchemeError, match="r must lie"):
+        with pytest.raises(SchemeError, match=match):
             gasp_r(2, 2, 2, r=r)
+    with pytest.raises(SchemeError, match=r"r must lie in \[1, min\(K, T\) = 2\], got 3"):
+        gasp_exponents(2, 2, 2, r=3)
 
 
 def test_explicit_nodes():

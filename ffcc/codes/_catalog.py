@@ -30,6 +30,7 @@ from functools import cached_property
 import numpy as np
 
 from ..scheme import Scheme, from_dict
+from .parsing import check_int
 
 __all__ = [
     "Construction",
@@ -78,7 +79,9 @@ class GroupSpec:
         li = {l: i for i, l in enumerate(lefts)}
         ri = {r: i for i, r in enumerate(rights)}
         local = tuple((li[l], ri[r]) for l, r in pairs)
-        return cls(local, lefts, rights, int(stragglers), int(byzantine), bool(merge))
+        s = check_int(stragglers, "group: stragglers", lowest=0)
+        b = check_int(byzantine, "group: byzantine", lowest=0)
+        return cls(local, lefts, rights, s, b, bool(merge))
 
     @property
     def k(self) -> int:

@@ -25,12 +25,11 @@ from s workers: losing every :math:`\tilde A_k B_1` but one loses :math:`A_i B_1
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..field import PrimeField
-from ..scheme import Scheme, SchemeError, from_dict
+from ..scheme import Scheme, from_dict
 from ._catalog import Construction, register
 from ._form import CodeForm, FormPart, Term, build_scheme
+from .parsing import check_int
 
 __all__ = ["batch_mds", "separate_outputs"]
 
@@ -42,9 +41,8 @@ def batch_mds(m: int = 2, n: int = 2, s: int = 1, *, p: int = 65537) -> Scheme:
     >>> S.w, S.products, S.R, S.outputs
     (5, 10, 3, (2, 2, 2, 2, 2))
     """
-    for label, v, lo in (("m", m, 1), ("n", n, 1), ("s", s, 0)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
-            raise SchemeError(f"batch-mds: {label} must be an integer >= {lo}, got {v!r}")
+    m, n = check_int(m, "batch-mds: m"), check_int(n, "batch-mds: n")
+    s = check_int(s, "batch-mds: s", lowest=0)
     F = PrimeField(p)
     w = m + s
     x = F.nodes(w, what=f"evaluation points for batch-mds (w = {w} workers)")
@@ -73,7 +71,10 @@ def separate_outputs(scheme: Scheme, stragglers: int | None = None) -> Scheme:
     (6, 2, 6)
     """
     outs = scheme.outputs or (1,) * scheme.w
-    s = scheme.stragglers * max(outs) if stragglers is None else int(stragglers)
+    if stragglers is None:
+        s = scheme.stragglers * max(outs)
+    else:
+        s = check_int(stragglers, "separate_outputs: stragglers", lowest=0)
     d = scheme._file_dict()
     d["workers"] = [
         [scheme.E[c][r].tolist() for c in range(scheme.d)] for r in range(scheme.products)

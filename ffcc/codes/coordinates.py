@@ -98,6 +98,7 @@ def theorem1_bound(samples, s: int = 0, *, merge: bool = True) -> dict:
     >>> theorem1_bound(FIGURE2, s=2)["workers"]
     15
     """
+    s = check_int(s, "locality-coordinates: s", lowest=0)
     smp = parse_samples(samples)
     if merge:
         smp = list(dict.fromkeys(smp))
@@ -356,15 +357,21 @@ def theorem1_report(samples, s: int = 0, *, merge: bool = True, p: int = 65537) 
     )
 
 
+def _flags(merge, span_aware) -> tuple[bool, bool]:
+    return (parse_flag(merge, "locality-coordinates: merge"),
+            parse_flag(span_aware, "locality-coordinates: span_aware"))  # fmt: skip
+
+
 def _coordinates_entry(samples, s, merge, span_aware, p):
-    return coordinate_code(samples, s, merge=parse_flag(merge, "merge"),
-                           span_aware=parse_flag(span_aware, "span_aware"), p=p)  # fmt: skip
+    merge, span_aware = _flags(merge, span_aware)
+    return coordinate_code(samples, s, merge=merge, span_aware=span_aware, p=p)
 
 
 def _coordinates_workers(samples, s, merge, span_aware, p, **_):
-    if parse_flag(span_aware, "span_aware"):
-        return theorem1_report(samples, s, merge=parse_flag(merge, "merge"), p=p).measured_workers
-    return theorem1_bound(samples, s, merge=parse_flag(merge, "merge"))["workers"]
+    merge, span_aware = _flags(merge, span_aware)
+    if span_aware:
+        return theorem1_report(samples, s, merge=merge, p=p).measured_workers
+    return theorem1_bound(samples, s, merge=merge)["workers"]
 
 
 register(

@@ -67,10 +67,10 @@ import numpy as np
 
 from .._combine import combine
 from ..field import FieldError, PrimeField
-from ..scheme import DecodingError, SchemeError
+from ..scheme import DecodingError
 from ._catalog import Construction, register
 from ._form import CodeForm, FormPart, build_scheme, lagrange_term
-from .parsing import parse_flag
+from .parsing import check_int, parse_flag
 from .polynomial import EvaluationCode
 
 __all__ = [
@@ -269,9 +269,8 @@ def lagrange(
     >>> lagrange(k=3, systematic=True).E[0][:3].tolist()  # first k workers: plain inputs
     [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
     """
-    for label, v, lo in (("k", k, 1), ("d", d, 1), ("s", s, 0), ("b", b, 0)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
-            raise SchemeError(f"lagrange: {label} must be an integer >= {lo}, got {v!r}")
+    k, d = check_int(k, "lagrange: k"), check_int(d, "lagrange: d")
+    s, b = check_int(s, "lagrange: s", lowest=0), check_int(b, "lagrange: b", lowest=0)
     systematic = parse_flag(systematic, "lagrange: systematic")
     F = PrimeField(p)
     K = lagrange_threshold(k, d)

@@ -50,12 +50,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 from ..field import PrimeField
 from ..scheme import SchemeError
 from ._catalog import Construction, register
-from .parsing import parse_ints
+from .parsing import check_int, parse_ints
 from .polynomial import BlockProductScheme, block_code
 
 __all__ = ["matdot", "matdot_threshold", "matdot_workers"]
@@ -104,8 +102,7 @@ def matdot(
     >>> S.E[0].tolist()  # e_A = (c_1, c_2 x_k) at x_k = 1, 2, 3, 4
     [[1, 3], [1, 6], [1, 9], [1, 1]]
     """
-    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
-        raise SchemeError(f"matdot: m must be a positive integer, got {m!r}")
+    m = check_int(m, "matdot: m")
     K = matdot_threshold(m)
     extra = {}
     scale = None

@@ -23,7 +23,9 @@ __all__ = ["check_int", "parse_flag", "parse_ints", "parse_samples"]
 def check_int(value, name: str, lowest: int = 1) -> int:
     """``value`` as an int when it is an integer >= ``lowest``, else a one-line
     :class:`~ffcc.scheme.SchemeError` naming it. A float is refused even when integral
-    (2.0): a count is never rounded, and 2.5 stragglers must not become 2.
+    (2.0): a count is never rounded, and 2.5 stragglers must not become 2. A bool is refused
+    too: ``True`` is an int in Python, but ``m=True`` is a slip, not the count 1. Every
+    catalog construction checks its counts here (``tests/test_codes_int_params.py``).
 
     >>> check_int(3, "polynomial: m"), check_int(0, "polynomial: s", lowest=0)
     (3, 0)
@@ -31,6 +33,10 @@ def check_int(value, name: str, lowest: int = 1) -> int:
     Traceback (most recent call last):
     ...
     ffcc.scheme.SchemeError: polynomial: m must be a positive integer, got 2.0
+    >>> check_int(True, "matdot: m")
+    Traceback (most recent call last):
+    ...
+    ffcc.scheme.SchemeError: matdot: m must be a positive integer, got True
     """
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lowest:
         kinds = {0: "a non-negative integer", 1: "a positive integer"}
@@ -106,11 +112,16 @@ def parse_samples(value) -> list[tuple[int, int]]:
 
 
 def parse_flag(value, name: str | None = None) -> bool:
-    """A flag from Python or from the command line: 1/0, true/false, yes/no, on/off ("" is
-    false).
+    """A flag from Python or from the command line: a bool, the integer 1 or 0, or one of
+    the strings 1/0, true/false, yes/no, on/off ("" is false). Anything else (2, 0.5, None)
+    is refused rather than read by its truth value.
 
-    >>> parse_flag("0"), parse_flag(True), parse_flag("On")
-    (False, True, True)
+    >>> parse_flag("0"), parse_flag(True), parse_flag("On"), parse_flag(1)
+    (False, True, True, True)
+    >>> parse_flag(2, "merge")
+    Traceback (most recent call last):
+    ...
+    ffcc.scheme.SchemeError: merge must be true or false (1/0, yes/no, on/off), got 2
     """
     if isinstance(value, str):
         low = value.strip().lower()
@@ -118,6 +129,7 @@ def parse_flag(value, name: str | None = None) -> bool:
             return True
         if low in ("0", "false", "no", "off", ""):
             return False
-        what = f"{name} must be" if name else "expected"
-        raise SchemeError(f"{what} true or false (1/0, yes/no, on/off), got {value!r}")
-    return bool(value)
+    elif isinstance(value, (bool, np.bool_, int, np.integer)) and value in (0, 1):
+        return bool(value)
+    what = f"{name} must be" if name else "expected"
+    raise SchemeError(f"{what} true or false (1/0, yes/no, on/off), got {value!r}")

@@ -66,7 +66,7 @@ from ..field import PrimeField
 from ..scheme import Scheme, SchemeError
 from ._catalog import Construction, register
 from ._form import build_scheme
-from .parsing import parse_ints
+from .parsing import check_int, parse_ints
 from .polynomial import block_form
 
 __all__ = [
@@ -78,15 +78,6 @@ __all__ = [
     "secure_matdot",
     "share",
 ]
-
-
-def _positive(name: str, **values) -> None:
-    for label, v in values.items():
-        if label == "s" and v is None:
-            continue
-        lo = 0 if label == "s" else 1
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
-            raise SchemeError(f"{name}: {label} must be an integer >= {lo}, got {v!r}")
 
 
 def degree_table(alpha: Sequence[int], beta: Sequence[int]) -> list[int]:
@@ -182,6 +173,8 @@ def _masked_code(
     The scheme is the numeric form of :func:`~ffcc.codes.polynomial.block_form` with the
     masks declared; the targets are the form's coefficient functionals (e.g.
     :math:`\sum_i A_i B_i` for secure MatDot)."""
+    if s is not None:  # None: s follows from the nodes
+        s = check_int(s, f"{name}: s", lowest=0)
     F = PrimeField(p)
     if nodes is None:
         s = s or 0
@@ -244,7 +237,7 @@ def secure_matdot(m: int = 2, X: int = 1, s: int | None = None, *, p: int = 6553
     >>> S.params["threshold"], S.w
     (9, 9)
     """
-    _positive("secure-matdot", m=m, X=X, s=s)
+    m, X = check_int(m, "secure-matdot: m"), check_int(X, "secure-matdot: X")
     alpha = list(range(m)) + [m + t for t in range(X)]
     beta = [m - 1 - i for i in range(m)] + [m + t for t in range(X)]
     N = secure_matdot_threshold(m, X)
@@ -281,8 +274,8 @@ def gasp_exponents(K: int, L: int, T: int, r: int | None = None) -> tuple[list[i
     if r is None:
         alpha += [K * L + t for t in range(T)]
     else:
-        if not 1 <= r <= min(K, T):
-            raise SchemeError(f"gasp: r must lie in [1, min(K, T) = {min(K, T)}], got {r}")
+        if check_int(r, "gasp-r: r") > min(K, T):
+            raise SchemeError(f"gasp-r: r must lie in [1, min(K, T) = {min(K, T)}], got {r}")
         alpha += [K * L + (t // r) * r * K + t % r for t in range(T)]
     return alpha, beta
 
@@ -313,12 +306,12 @@ def gasp(
     >>> S.params["threshold"], S.w, S.params["target_exponents"]
     (8, 8, [0, 2, 1, 3])
     """
-    _positive("gasp", K=K, L=L, T=T, s=s)
+    name = "gasp-big" if r is None else "gasp-r"
+    K, L, T = (check_int(v, f"{name}: {c}") for c, v in (("K", K), ("L", L), ("T", T)))
     alpha, beta = gasp_exponents(K, L, T, r)
     N = gasp_threshold(K, L, T, r)
     t_exp = [alpha[k] + beta[l] for k in range(K) for l in range(L)]
     grid = [[k * L + l for l in range(L)] for k in range(K)]
-    name = "gasp-big" if r is None else "gasp-r"
     extra = {"K": int(K), "L": int(L), "r": None if r is None else int(r)}
     where = "KL + t - 1" if r is None else "KL + rK floor((t-1)/r) + (t-1) mod r"
     note = (f"A_k -> z^k, R_t -> z^({where}); B_l -> z^(K l), S_t -> z^(KL + t - 1); "
@@ -345,6 +338,7 @@ def gasp_r(
     >>> S.params["threshold"], S.w
     (11, 11)
     """
+    r = check_int(r, "gasp-r: r")  # None here would silently build GASP_big
     return gasp(K, L, T, s, r=r, p=p, nodes=nodes)
 
 
@@ -371,7 +365,7 @@ def polynomial_sharing(
     >>> polynomial_sharing(2, 2, 1).params["threshold"]
     9
     """
-    _positive("polynomial-sharing", m=m, n=n, X=X, s=s)
+    m, n, X = (check_int(v, f"polynomial-sharing: {c}") for c, v in (("m", m), ("n", n), ("X", X)))
     q = m + X
     alpha = list(range(m)) + [m + t for t in range(X)]
     beta = [j * q for j in range(n)] + [n * q + t for t in range(X)]
