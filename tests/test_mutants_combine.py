@@ -29,7 +29,7 @@ def _spy_range_checks(monkeypatch) -> list[list[int]]:
 
 # every kernel path: direct (one target, L <= 2), staged (two targets per sweep, L = 1 at
 # 65537 and L = 2 below 2^31), more limbs than two (one target at p near 2^31 with many rows
-# takes L = 2; three limbs need p close to 2^31 and R > 16, covered by the path tests), the
+# takes L = 2; no p below 2^31 needs three: two 16-bit limbs leave >= 31 rows a group), the
 # integer path at 2^31 - 1, each serial (n R < 2^16) and parallel
 PATHS = [
     (65537, 1, 7, 513),
@@ -125,3 +125,92 @@ def test_a_decoder_that_does_not_fit_the_results_is_refused(D):
     ys = [np.array([1, 2]), np.array([3, 4]), np.array([5, 6])]
     with pytest.raises(DecodingError, match=r"decoder of shape .* does not match 3 results"):
         combine(F, D, ys)
+
+
+def _one_past_whole_chunks(p, T, R):
+    # the chunk width combine picks for this shape, and n one column past two whole chunks
+    direct = T == 1 or p == 2**31 - 1  # one target streams; the integer path takes _CHUNK
+    chunk = combine_module._CHUNK if direct else _staged_chunk(8 * R, combine_module._BLOCK)
+    return 2 * chunk + 1
+
+
+@pytest.mark.parametrize(
+    "p, T, R",
+    [(2**31 - 1, 2, 4), (65537, 1, 4), (65537, 2, 16), (2**31 - 19, 3, 16)],
+    ids=["integer", "direct", "staged-one-limb", "staged-two-limbs"],
+)
+def test_a_last_chunk_of_one_column_is_computed(kernels, p, T, R):
+    # the parallel kernels split the n columns into ceil(n / chunk) tasks: with n one past
+    # a multiple of the chunk the last task holds a single column, which must still be there
+    n = _one_past_whole_chunks(p, T, R)
+    assert n * R >= combine_module._PARALLEL_MIN  # the parallel kernel
+    F = PrimeField(p)
+    rng = np.random.default_rng(n + T)
+    ys = [F.random(n, rng) for _ in range(R)]
+    for y in ys:
+        y[-1] = p - 1
+    D = F.random((T, R), rng)
+    D[D == 0] = 1
+    D[:, 0] = p - 1
+    got = combine(F, D, ys)
+    want = _oracle(D, ys, p)
+    assert got[:, -1].tolist() == want[:, -1].tolist()
+    assert np.array_equal(got, want)
+
+
+def test_no_results_give_empty_rows():
+    # zero answers: every target is the empty sum over zero columns of length 0
+    F = PrimeField(7)
+    out = combine(F, np.zeros((2, 0), dtype=np.int64), [])
+    assert out.shape == (2, 0)
+    assert [r.shape for r in combine(F, np.zeros((3, 0), dtype=np.int64), [], rows=True)] == [
+        (0,),
+        (0,),
+        (0,),
+    ]
+
+
+_AS_PYTHON = r"""
+import numpy as np
+import ffcc.field as field
+from ffcc._combine import combine
+field._kernel_ready = lambda kernel: True  # the kernels, run as Python, not numpy's path
+bad = []
+for p, T, R, n in [(65537, 1, 5, 37), (65537, 3, 6, 700), (2**31 - 19, 2, 5, 41),
+                   (2**31 - 1, 3, 5, 300), (2**31 - 1, 1, 3, 29)]:
+    rng = np.random.default_rng(n)
+    ys = [rng.integers(0, p, n) for _ in range(R)]
+    for y in ys:
+        y[-1] = p - 1
+    D = rng.integers(1, p, (T, R))
+    want = [[sum(int(D[t, r]) * int(ys[r][j]) for r in range(R)) % p for j in range(n)]
+            for t in range(T)]
+    if combine(field.PrimeField(p), D, ys).tolist() != want:
+        bad.append((p, T, R, n))
+print("wrong:", bad)
+"""
+
+
+def test_the_kernels_run_as_python_are_exact_too():
+    # NUMBA_DISABLE_JIT=1 runs the kernels as Python (coverage maps, debugging): the result
+    # views then come from ctypes (_cols' fallback), which must read the same columns
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NUMBA_DISABLE_JIT": "1"}
+    out = subprocess.run([sys.executable, "-c", _AS_PYTHON], env=env, capture_output=True,
+                         text=True, timeout=300)  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "wrong: []"
+
+
+@pytest.mark.parametrize("p", [2**24 - 3, 2**25 - 39])
+def test_one_limb_when_its_rows_just_suffice(p):
+    # one 24- or 25-bit limb leaves g < 16 exact rows a group (15 and 3): with R = g results
+    # one limb suffices exactly (the boundary G = min(R, 16)); one more result needs two
+    bits = (p - 1).bit_length()
+    g = _most_rows(p, bits)
+    assert 1 <= g < 16
+    assert _limb_plan(p, g) == (1, bits, g)
+    assert _limb_plan(p, g + 1)[:2] == (2, -(-bits // 2))
