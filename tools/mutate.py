@@ -255,7 +255,7 @@ def _is_njit(fn) -> bool:
     for d in fn.decorator_list:
         target = d.func if isinstance(d, ast.Call) else d
         name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
-        if name in ("njit", "jit", "vectorize", "guvectorize", "cfunc"):
+        if name in ("njit", "jit", "vectorize", "guvectorize", "cfunc", "intrinsic", "overload"):
             return True
     return False
 
