@@ -96,7 +96,7 @@ def _most_rows(p: int, s: int) -> int:
 
 
 @pytest.mark.parametrize("p", [2, 3, 251, 65537, 1048573, 2**26 - 5, 2**31 - 19, 2**31 - 1])
-@pytest.mark.parametrize("R", [1, 2, 15, 16, 17, 40, 5000])
+@pytest.mark.parametrize("R", [1, 2, 15, 16, 17, 40, 5000, 1 << 60])
 def test_limb_plan_is_the_fewest_limbs_with_the_most_rows(p, R):
     L, s, G = _limb_plan(p, R)
     bits = (p - 1).bit_length()
@@ -223,3 +223,56 @@ def test_one_limb_when_its_rows_just_suffice(p):
     assert 1 <= g < 16
     assert _limb_plan(p, g) == (1, bits, g)
     assert _limb_plan(p, g + 1)[:2] == (2, -(-bits // 2))
+
+
+def test_sixteen_rows_a_group_are_enough_for_one_limb():
+    # p = 15790309 (24 bits): one limb leaves exactly 16 exact rows a group, the most the
+    # plan asks for, so any R >= 16 still takes one limb (groups of 16)
+    p = 15790309
+    assert _most_rows(p, 24) == 16
+    assert _limb_plan(p, 17) == (1, 24, 16)
+    assert _limb_plan(p, 1000) == (1, 24, 16)
+
+
+@pytest.mark.parametrize("T", [1, 2])
+def test_groups_summing_to_exactly_p_give_zero(kernels, T):
+    # 33 results at p = 2^31 - 19 take two exact groups (31 + 2 rows, L = 2). Column 0 sums
+    # to 1 in the first group and p - 1 in the second: their sum is exactly p, which the
+    # last reduction must take to 0 (not leave at p)
+    p = 2**31 - 19
+    R, n = 33, 3
+    assert _limb_plan(p, R)[2] == 31
+    F = PrimeField(p)
+    ys = [np.zeros(n, np.int64) for _ in range(R)]
+    ys[0][0], ys[R - 1][0] = 1, p - 1
+    for y in ys:
+        y[1], y[2] = 5, p - 1
+    D = np.ones((T, R), np.int64)
+    out = combine(F, D, ys)
+    assert out[:, 0].tolist() == [0] * T
+    assert out[:, 1].tolist() == [5 * R % p] * T
+    assert out[:, 2].tolist() == [(p - 1) * R % p] * T
+
+
+def test_integer_path_over_several_serial_chunks(kernels):
+    # at 2^31 - 1 with two targets and three results, n R < 2^16 takes the serial kernel:
+    # n = one chunk + 100 columns makes it run a second, shorter chunk, which must stop at n
+    # (the two rows are one block of memory: an overrun of row 0 lands in row 1)
+    p = 2**31 - 1
+    n, R = combine_module._CHUNK + 100, 3
+    assert n * R < combine_module._PARALLEL_MIN
+    F = PrimeField(p)
+    rng = np.random.default_rng(5)
+    ys = [F.random(n, rng) for _ in range(R)]
+    D = np.array([[p - 1, 2, 3], [4, p - 1, 6]], dtype=np.int64)
+    assert np.array_equal(combine(F, D, ys), _oracle(D, ys, p))
+
+
+def test_unit_rows_are_copies_and_only_those():
+    # rows of D with one nonzero entry equal to 1 copy that result; a single 2, or two ones,
+    # must be combined
+    F = PrimeField(11)
+    ys = [np.array([1, 2, 3]), np.array([4, 5, 6]), np.array([7, 8, 10])]
+    D = [[0, 1, 0], [2, 0, 0], [1, 1, 0], [0, 0, 1], [1, 0, 0]]
+    want = [[4, 5, 6], [2, 4, 6], [5, 7, 9], [7, 8, 10], [1, 2, 3]]
+    assert combine(F, D, ys).tolist() == want
