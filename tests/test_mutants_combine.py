@@ -172,11 +172,10 @@ def test_no_results_give_empty_rows():
 
 _AS_PYTHON = r"""
 import numpy as np
+import ffcc._combine as C
 import ffcc.field as field
-from ffcc._combine import combine
 bad = []
-for p, T, R, n in [(65537, 1, 5, 37), (65537, 3, 6, 700), (2**31 - 19, 2, 5, 41),
-                   (2**31 - 1, 3, 5, 300), (2**31 - 1, 1, 3, 29)]:
+def check(p, T, R, n):
     rng = np.random.default_rng(n)
     ys = [rng.integers(0, p, n) for _ in range(R)]
     for y in ys:
@@ -184,8 +183,22 @@ for p, T, R, n in [(65537, 1, 5, 37), (65537, 3, 6, 700), (2**31 - 19, 2, 5, 41)
     D = rng.integers(1, p, (T, R))
     want = [[sum(int(D[t, r]) * int(ys[r][j]) for r in range(R)) % p for j in range(n)]
             for t in range(T)]
-    if combine(field.PrimeField(p), D, ys).tolist() != want:
+    if C.combine(field.PrimeField(p), D, ys).tolist() != want:
         bad.append((p, T, R, n))
+# n = 511: a block one column short of 512 (staged) and of two 256-column blocks (integer)
+for case in [(65537, 1, 5, 37), (65537, 3, 6, 700), (2**31 - 19, 2, 5, 41),
+             (2**31 - 1, 3, 5, 300), (2**31 - 1, 1, 3, 29), (65537, 2, 3, 511),
+             (2**31 - 1, 3, 5, 511)]:
+    check(*case)
+# the parallel kernels over 64-column tasks: n one short of and one past two whole tasks
+chunk, least = C._CHUNK, C._PARALLEL_MIN
+C._CHUNK, C._PARALLEL_MIN = 64, 1
+try:
+    for case in [(65537, 1, 3, 127), (65537, 1, 3, 129), (2**31 - 1, 2, 3, 127),
+                 (2**31 - 1, 3, 5, 129)]:
+        check(*case)
+finally:
+    C._CHUNK, C._PARALLEL_MIN = chunk, least
 """
 
 
