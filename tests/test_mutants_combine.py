@@ -289,3 +289,14 @@ def test_unit_rows_are_copies_and_only_those():
     D = [[0, 1, 0], [2, 0, 0], [1, 1, 0], [0, 0, 1], [1, 0, 0]]
     want = [[4, 5, 6], [2, 4, 6], [5, 7, 9], [7, 8, 10], [1, 2, 3]]
     assert combine(F, D, ys).tolist() == want
+
+
+@pytest.mark.parametrize("where", [0, 1])
+def test_results_only_copied_are_checked(where):
+    # D = I: every target copies a result, nothing is combined; a copied result outside
+    # [0, p) -- the first one too -- must still be refused
+    F = PrimeField(7)
+    ys = [np.array([1, 2]), np.array([3, 4])]
+    ys[where][1] = 7
+    with pytest.raises(DecodingError, match=f"result {where} has an entry outside"):
+        combine(F, [[1, 0], [0, 1]], ys)
