@@ -214,6 +214,13 @@ def test_mutation_point_count():
     total = re.search(r"recorded mutant runs took ([\d.]+) CPU hours", table)
     assert m and total, "the README or docs/mutation.md lost the recorded CPU hours"
     assert abs(float(m.group(1)) - float(total.group(1))) <= 0.25 * float(total.group(1))
+    # "it is, in all N listed modules": every row of the table says met, and no survivor
+    # is left without a test or an argument
+    m = re.search(r"it is, in all (\d+) listed\s+modules", PROSE)
+    rows = [row for row in table.splitlines() if row.startswith("| `ffcc/")]
+    assert m and int(m.group(1)) == len(rows) == len(mutate.TESTS), (m, len(rows))
+    assert all("| **met** |" in row for row in rows)
+    assert "needs a test" not in table and "uncovered" not in table.split("Survivors:")[-1]
 
 
 def test_k33_nodes_are_the_tested_ones():
