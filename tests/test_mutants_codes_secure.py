@@ -4,6 +4,7 @@ out by hand in the comments, and Python-int matrix products mod p."""
 
 import numpy as np
 import pytest
+from test_mutants_codes_polynomial import _exact  # Python-int A @ B mod p
 
 from ffcc import codes
 from ffcc.codes.secure import (
@@ -17,10 +18,6 @@ from ffcc.codes.secure import (
 )
 from ffcc.field import FieldError
 from ffcc.scheme import SchemeError
-
-
-def _exact(A, B, p):
-    return (A.astype(object) @ B.astype(object)) % p
 
 
 def test_default_parameters():
