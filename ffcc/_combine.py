@@ -496,10 +496,11 @@ def combine(
             for row in D]  # fmt: skip
     rest = [t for t in range(T) if unit[t] < 0]
     plan = _limb_plan(F.p, len(used)) if F.fast and rest and n else None
-    # results skipped (a zero column: never read, still part of the answers), only copied, or
-    # combined by the matmul fallback, are checked here; the fused kernel checks what it reads
-    here = {*np.flatnonzero(~D.any(axis=0)).tolist(), *(u for u in unit if u >= 0)}
-    _outside_range(F, flat, sorted(here.union(used.tolist() if plan is None else ())))
+    # results skipped (a zero column: never read, still part of the answers) or combined by
+    # the matmul fallback are checked here; the fused kernel checks every used result it
+    # reads, the ones unit rows copy included (a copy's column is a used one)
+    skipped = np.flatnonzero(~D.any(axis=0)).tolist()
+    _outside_range(F, flat, sorted({*skipped, *(used.tolist() if plan is None else ())}))
     for t in range(T):
         if unit[t] >= 0:
             out[t][...] = flat[unit[t]]

@@ -300,3 +300,12 @@ def test_results_only_copied_are_checked(where):
     ys[where][1] = 7
     with pytest.raises(DecodingError, match=f"result {where} has an entry outside"):
         combine(F, [[1, 0], [0, 1]], ys)
+
+
+def test_two_limbs_suffice_below_2_31():
+    # why the decoder never takes three limbs (its equivalent mutants rest on this): the
+    # largest p of each bit length, split into two limbs of ceil(bits / 2) bits, still
+    # leaves >= 31 exact rows a group, and the plan asks for at most 16
+    for bits in range(2, 32):
+        assert _most_rows(2**bits - 1, -(-bits // 2)) >= 31
+        assert _limb_plan(2**bits - 1, 1 << 20)[0] <= 2
